@@ -1,0 +1,42 @@
+# Agora: `make run` serves the demo, `make test` runs the whole suite.
+# Both create the virtual environment and install what is missing first.
+
+VENV   := .venv
+PY     := $(VENV)/bin/python
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
+# Sessions and static files as in production, but plain HTTP on this machine.
+RUN_ENV = DJANGO_DEBUG=0 DJANGO_HTTPS=0 DJANGO_SECRET_KEY="$$(cat .local-secret-key)"
+
+.PHONY: run test install demo lint bench clean
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	@test -x $(PY) || { python=$$(scripts/find-python) && echo "Creating $(VENV) with $$python" && "$$python" -m venv $(VENV); }
+	@$(PY) -m pip install --quiet --disable-pip-version-check --upgrade pip
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	@touch $@
+
+install: $(VENV)/.installed
+
+.local-secret-key:
+	@$(PY) -c 'import secrets; print(secrets.token_urlsafe(50))' > $@
+
+demo: install .local-secret-key
+	@$(RUN_ENV) $(PY) manage.py migrate --noinput -v0
+	@$(RUN_ENV) $(PY) manage.py collectstatic --noinput -v0
+	@$(RUN_ENV) $(PY) manage.py seed_demo
+
+run: demo
+	@echo "Serving Agora on http://$(HOST):$(PORT)  (Ctrl-C to stop)"
+	@$(RUN_ENV) exec $(VENV)/bin/gunicorn classroom.wsgi:application \
+		--bind $(HOST):$(PORT) --workers 2 --no-control-socket --graceful-timeout 5
+
+test: install
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

@@ -1,0 +1,201 @@
+"""Parse the plain-text brief format described in DESIGN.md. Pure: no database.
+
+Each brief is a run of lines ending with its question (the first line ending in
+"?"). Before the question: an optional headline, the summary, an optional
+commentary. `parse_briefs()` returns every brief it could read and every error,
+each naming its line; callers import nothing when there is any error.
+"""
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+
+TITLE_MAX = 200
+TITLE_DERIVED_MAX = 72
+FIELD_MAX = 5000
+TEXT_MAX_LINES = 100_000
+# A headline is a line that does not end like a sentence.
+SENTENCE_END = (".", "!", '"', "”", ")")
+ABBREVIATIONS = frozenset(
+    [
+        "mr",
+        "mrs",
+        "ms",
+        "dr",
+        "prof",
+        "st",
+        "jr",
+        "sr",
+        "vs",
+        "etc",
+        "inc",
+        "ltd",
+        "co",
+        "corp",
+        "gen",
+        "col",
+        "lt",
+        "sgt",
+        "rep",
+        "sen",
+        "gov",
+        "pres",
+        "no",
+        "jan",
+        "feb",
+        "mar",
+        "apr",
+        "jun",
+        "jul",
+        "aug",
+        "sep",
+        "sept",
+        "oct",
+        "nov",
+        "dec",
+    ]
+)
+
+
+@dataclass(frozen=True)
+class ParsedBrief:
+    line: int  # line number of the brief's first line
+    title: str
+    summary: str
+    commentary: str
+    question: str
+    has_headline: bool
+
+    @property
+    def content_hash(self) -> str:
+        return content_hash(self.summary, self.question)
+
+
+@dataclass(frozen=True)
+class ParseError:
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"line {self.line}: {self.message}"
+
+
+@dataclass
+class ParseResult:
+    briefs: list[ParsedBrief] = field(default_factory=list)
+    errors: list[ParseError] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def normalise_space(text: str) -> str:
+    return " ".join(text.split())
+
+
+def content_hash(summary: str, question: str) -> str:
+    """Identity of a brief for idempotent import: whitespace does not count."""
+    key = normalise_space(summary) + "\n" + normalise_space(question)
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()
+
+
+def split_sentences(text: str) -> list[str]:
+    """Split prose into sentences, keeping "U.S." and "Mr." inside theirs."""
+    sentences: list[str] = []
+    start = 0
+    for match in re.finditer(r'[.!?]["”’)]*(?=\s+["“‘(]?[A-Z0-9])', text):
+        word = text[start : match.start() + 1].split()[-1].rstrip(".").lower()
+        if word in ABBREVIATIONS or re.fullmatch(r"(?:[a-z]\.)*[a-z]", word):
+            continue
+        sentences.append(text[start : match.end()].strip())
+        start = match.end()
+    rest = text[start:].strip()
+    if rest:
+        sentences.append(rest)
+    return sentences
+
+
+def derive_title(summary: str, limit: int = TITLE_DERIVED_MAX) -> str:
+    """A title from the summary's first sentence, shortened on a word boundary."""
+    first = split_sentences(summary)[0] if summary.strip() else ""
+    if not re.search(r"\b(?:[A-Za-z]\.){2,}$", first):  # "the U.S." keeps its dot
+        first = first.rstrip(".!")
+    if len(first) <= limit:
+        return first
+    cut = first[: limit - 1].rsplit(" ", 1)[0].rstrip(",;:—–- ")
+    return cut + "…"
+
+
+def _brief_from_run(run: list[tuple[int, str]], question: tuple[int, str]) -> ParsedBrief | ParseError:
+    question_line, question_text = question
+    count = len(run)
+    if count == 0:
+        return ParseError(question_line, "a question with no summary before it")
+    if count > 3:
+        return ParseError(
+            run[0][0],
+            f"{count} lines before the question on line {question_line}; a brief has at most "
+            "a headline, a summary and a commentary (did an earlier question lose its '?')",
+        )
+    texts = [text for _, text in run]
+    headline = ""
+    if count == 3 or (count == 2 and not texts[0].endswith(SENTENCE_END)):
+        headline = texts.pop(0)
+    summary = texts[0]
+    commentary = texts[1] if len(texts) > 1 else ""
+    if len(headline) > TITLE_MAX:
+        return ParseError(run[0][0], f"the headline is longer than {TITLE_MAX} characters")
+    for line, text in run:
+        if len(text) > FIELD_MAX:
+            return ParseError(line, f"the line is longer than {FIELD_MAX} characters")
+    if len(question_text) > FIELD_MAX:
+        return ParseError(question_line, f"the question is longer than {FIELD_MAX} characters")
+    return ParsedBrief(
+        line=run[0][0],
+        title=headline or derive_title(summary),
+        summary=summary,
+        commentary=commentary,
+        question=question_text,
+        has_headline=bool(headline),
+    )
+
+
+def parse_briefs(text: str) -> ParseResult:
+    """Read every brief in `text`; see the module docstring for the format."""
+    result = ParseResult()
+    text = text.removeprefix("\ufeff")
+    # Only \n, \r\n and \r end a line. str.splitlines() also breaks on form feeds,
+    # U+2028 and the like, which would split a field and misnumber every later line.
+    lines = re.split(r"\r\n|\r|\n", text)
+    if lines[-1] == "":
+        lines.pop()  # a final line break does not start another line
+    if len(lines) > TEXT_MAX_LINES:
+        result.errors.append(ParseError(TEXT_MAX_LINES + 1, f"more than {TEXT_MAX_LINES} lines"))
+        return result
+    run: list[tuple[int, str]] = []
+    seen: set[str] = set()
+    for number, raw in enumerate(lines, start=1):
+        line = raw.strip()
+        if not line:
+            continue
+        if not line.endswith("?"):
+            run.append((number, line))
+            continue
+        parsed = _brief_from_run(run, (number, line))
+        run = []
+        if isinstance(parsed, ParseError):
+            result.errors.append(parsed)
+        elif parsed.content_hash not in seen:  # the same brief twice in one file counts once
+            seen.add(parsed.content_hash)
+            result.briefs.append(parsed)
+    if run:
+        result.errors.append(
+            ParseError(
+                run[0][0],
+                "text after the last question; every brief must end with its question (a line ending in '?')",
+            )
+        )
+    if not result.briefs and not result.errors:
+        result.errors.append(ParseError(1, "no briefs found; a brief ends with a line ending in '?'"))
+    return result

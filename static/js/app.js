@@ -1,0 +1,1 @@
+// Agora's small progressive enhancements. Every page works without this file.

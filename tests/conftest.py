@@ -1,0 +1,130 @@
+"""Shared fixtures: people in each role, logged-in clients, and a real browser."""
+
+import os
+import shutil
+
+import pytest
+
+from tests.factories import PASSWORD, BriefFactory, InstructorFactory, UserFactory
+
+# Playwright's sync API runs an event loop in the test thread; Django's
+# live_server and ORM calls from the test must still be allowed.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = os.environ.get("AGORA_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture
+def password() -> str:
+    return PASSWORD
+
+
+@pytest.fixture
+def instructor(db):
+    return InstructorFactory(username="teacher", first_name="Tess", last_name="Teacher")
+
+
+@pytest.fixture
+def other_instructor(db):
+    return InstructorFactory(username="otherteacher", first_name="Omar", last_name="Other")
+
+
+@pytest.fixture
+def student(db):
+    return UserFactory(username="sam", first_name="Sam", last_name="Student")
+
+
+@pytest.fixture
+def brief(db):
+    return BriefFactory()
+
+
+def logged_in_client(client_class, user):
+    client = client_class()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def instructor_client(client, instructor):
+    client.force_login(instructor)
+    return client
+
+
+@pytest.fixture
+def student_client(client, student):
+    client.force_login(student)
+    return client
+
+
+# ---- browser --------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not shutil.which(CHROMIUM) and not os.path.exists(CHROMIUM):
+        message = f"Chromium not found at {CHROMIUM} (apt-get install chromium)"
+        if os.environ.get("AGORA_REQUIRE_BROWSER"):
+            pytest.fail(message)
+        pytest.skip(message)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def new_context(browser):
+    """Make fresh browser contexts (separate cookies: one per person)."""
+    contexts = []
+
+    def make():
+        context = browser.new_context(viewport={"width": 1280, "height": 900})
+        context.set_default_timeout(10_000)
+        contexts.append(context)
+        return context
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def page(new_context):
+    return new_context().new_page()
+
+
+@pytest.fixture
+def login(live_server, password):
+    """Log a page in through the real login form."""
+
+    def do_login(page, username: str):
+        page.goto(f"{live_server.url}/accounts/login/")
+        page.get_by_label("Username").fill(username)
+        page.get_by_label("Password").fill(password)
+        page.get_by_role("button", name="Log in").click()
+        page.wait_for_url(f"{live_server.url}/")
+        return page
+
+    return do_login
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """The cache may be a shared Redis: start each test from an empty one."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
