@@ -52,8 +52,10 @@ def import_briefs(
     """Create the briefs not already in the library; leave existing ones unchanged.
 
     All or nothing: it runs in one transaction. A brief already in the library
-    (same summary and question, whitespace aside) is counted as unchanged.
+    (same summary and question, whitespace aside) is counted as unchanged; a second
+    copy of a brief within `parsed` counts once.
     """
+    parsed = list({brief.content_hash: brief for brief in reversed(parsed)}.values())[::-1]
     hashes = [brief.content_hash for brief in parsed]
     existing = set(Brief.objects.filter(content_hash__in=hashes).values_list("content_hash", flat=True))
     new = [brief for brief in parsed if brief.content_hash not in existing]

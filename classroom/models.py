@@ -1,7 +1,22 @@
 """People, groups, assignments and the responses that make up a thread."""
 
+import secrets
+from datetime import datetime, timedelta
+
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.db.models import Count, Exists, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
+from django.urls import reverse
+from django.utils import timezone
+
+from briefs.models import Brief
+
+# No 0/O, 1/I/L: codes are read aloud and copied from a projector.
+JOIN_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+JOIN_CODE_LENGTH = 8
+DUE_SOON = timedelta(hours=48)
 
 
 class User(AbstractUser):
@@ -13,3 +28,288 @@ class User(AbstractUser):
     @property
     def display_name(self) -> str:
         return self.get_full_name() or self.username
+
+
+def new_join_code() -> str:
+    return "".join(secrets.choice(JOIN_CODE_ALPHABET) for _ in range(JOIN_CODE_LENGTH))
+
+
+def normalise_join_code(code: str) -> str:
+    """What a student types: any case, spaces or dashes."""
+    return "".join(ch for ch in code.upper() if ch.isalnum())
+
+
+class GroupQuerySet(models.QuerySet):
+    def taught_by(self, user: User) -> "GroupQuerySet":
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(instructors=user)
+
+    def active(self) -> "GroupQuerySet":
+        return self.filter(archived_at__isnull=True)
+
+
+class Group(models.Model):
+    name = models.CharField(max_length=120)
+    instructors = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="teaching_groups")
+    join_code = models.CharField(max_length=16, unique=True, default=new_join_code)
+    created_at = models.DateTimeField(auto_now_add=True)
+    archived_at = models.DateTimeField(null=True, blank=True)
+
+    objects = GroupQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("classroom:group_detail", args=[self.pk])
+
+    @property
+    def join_code_display(self) -> str:
+        return f"{self.join_code[:4]}-{self.join_code[4:]}"
+
+    def regenerate_join_code(self) -> None:
+        self.join_code = new_join_code()
+        self.save(update_fields=["join_code"])
+
+
+class Membership(models.Model):
+    group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="memberships")
+    student = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
+    joined_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["group", "student"], name="one_membership_per_student")]
+        ordering = ["student__last_name", "student__first_name", "student__username"]
+
+    def __str__(self) -> str:
+        return f"{self.student} in {self.group}"
+
+
+class AssignmentQuerySet(models.QuerySet):
+    def visible_to(self, user: User, now: datetime | None = None) -> "AssignmentQuerySet":
+        """Instructors see their groups' assignments; students, their groups' opened ones."""
+        if not user.is_authenticated:
+            return self.none()
+        now = now or timezone.now()
+        teaches = Group.instructors.through.objects.filter(group=OuterRef("group"), user=user)
+        belongs = Membership.objects.filter(group=OuterRef("group"), student=user)
+        return self.filter(Q(Exists(teaches)) | (Q(Exists(belongs)) & Q(opens_at__lte=now)))
+
+    def taught_by(self, user: User) -> "AssignmentQuerySet":
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(group__instructors=user)
+
+    def with_participation(self) -> "AssignmentQuerySet":
+        """Annotate posted_count (students with an answer) and member_count."""
+        posted = (
+            Response.objects.filter(assignment=OuterRef("pk"), parent__isnull=True, deleted_at__isnull=True)
+            .filter(author__memberships__group=OuterRef("group"))
+            .order_by()
+            .values("assignment")
+            .annotate(n=Count("author", distinct=True))
+            .values("n")
+        )
+        members = (
+            Membership.objects.filter(group=OuterRef("group"))
+            .order_by()
+            .values("group")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        return self.annotate(
+            posted_count=Coalesce(Subquery(posted), 0),
+            member_count=Coalesce(Subquery(members), 0),
+        )
+
+    def with_student_state(self, student: User) -> "AssignmentQuerySet":
+        """Annotate has_answered for one student."""
+        answered = Response.objects.filter(
+            assignment=OuterRef("pk"), author=student, parent__isnull=True, deleted_at__isnull=True
+        )
+        return self.annotate(has_answered=Exists(answered))
+
+
+class Assignment(models.Model):
+    """A brief assigned to one group: one assignment is one discussion thread."""
+
+    brief = models.ForeignKey(Brief, on_delete=models.PROTECT, related_name="assignments")
+    group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="assignments")
+    opens_at = models.DateTimeField(default=timezone.now)
+    due_at = models.DateTimeField(null=True, blank=True)
+    post_first = models.BooleanField(
+        "students post before seeing classmates", default=True
+    )
+    anonymous_to_peers = models.BooleanField("anonymous to classmates", default=False)
+    min_words = models.PositiveIntegerField("minimum words", default=0)
+    replies_required = models.PositiveSmallIntegerField("replies required", default=0)
+    allow_late = models.BooleanField("accept late answers", default=False)
+    points = models.PositiveSmallIntegerField(default=10)
+    locked_at = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    # Bumped by every write to the thread; the poll and caches key on it.
+    version = models.PositiveIntegerField(default=0)
+
+    objects = AssignmentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-opens_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["brief", "group"], name="brief_assigned_once_per_group"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.brief.title} · {self.group.name}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("classroom:thread_detail", args=[self.pk])
+
+    @property
+    def is_locked(self) -> bool:
+        return self.locked_at is not None
+
+    def has_opened(self, now: datetime | None = None) -> bool:
+        return self.opens_at <= (now or timezone.now())
+
+    def is_past_due(self, now: datetime | None = None) -> bool:
+        return self.due_at is not None and (now or timezone.now()) > self.due_at
+
+    def is_due_soon(self, now: datetime | None = None) -> bool:
+        now = now or timezone.now()
+        return self.due_at is not None and now <= self.due_at <= now + DUE_SOON
+
+    def accepts_posts(self, now: datetime | None = None) -> bool:
+        """Open for students' writing: opened, not locked, and before the due time or late allowed."""
+        now = now or timezone.now()
+        return (
+            self.has_opened(now)
+            and not self.is_locked
+            and (self.allow_late or not self.is_past_due(now))
+            and self.group.archived_at is None
+        )
+
+
+class Participation(models.Model):
+    """A student's seat in one thread: their pseudonym, and whether they have answered."""
+
+    assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="participations")
+    student = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    alias = models.PositiveSmallIntegerField()
+    first_posted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["assignment", "student"], name="one_seat_per_student"),
+            models.UniqueConstraint(fields=["assignment", "alias"], name="one_alias_per_thread"),
+        ]
+
+    @property
+    def pseudonym(self) -> str:
+        return f"Classmate {self.alias}"
+
+
+class ResponseQuerySet(models.QuerySet):
+    def top_level(self) -> "ResponseQuerySet":
+        return self.filter(parent__isnull=True)
+
+    def live(self) -> "ResponseQuerySet":
+        return self.filter(deleted_at__isnull=True)
+
+
+class Response(models.Model):
+    """An answer to the thread's question (parent is None) or a reply to one."""
+
+    assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="responses")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="responses")
+    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.CASCADE, related_name="replies")
+    # The response this one answers when it is not the top-level answer itself.
+    reply_to = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    alias = models.PositiveSmallIntegerField(null=True, blank=True)  # author's seat alias; None for staff
+    by_instructor = models.BooleanField(default=False)
+    body = models.TextField()
+    body_html = models.TextField()  # rendered and sanitised at write time
+    word_count = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now)
+    edited_at = models.DateTimeField(null=True, blank=True)
+    is_late = models.BooleanField(default=False)
+    hidden_at = models.DateTimeField(null=True, blank=True)
+    hidden_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    hidden_reason = models.CharField(max_length=300, blank=True)
+    highlighted = models.BooleanField(default=False)
+    deleted_at = models.DateTimeField(null=True, blank=True)
+    client_token = models.UUIDField(null=True, blank=True)
+    created_version = models.PositiveIntegerField(default=0)
+    version = models.PositiveIntegerField(default=0)  # the thread version of its last change
+
+    objects = ResponseQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [
+            models.Index(fields=["assignment", "version"], name="response_thread_version"),
+            models.Index(fields=["assignment", "created_at"], name="response_thread_time"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["author", "client_token"],
+                condition=Q(client_token__isnull=False),
+                name="one_response_per_submit",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Response {self.pk} by {self.author_id} in {self.assignment_id}"
+
+    def get_absolute_url(self) -> str:
+        return f"{self.assignment.get_absolute_url()}#response-{self.pk}"
+
+    @property
+    def is_reply(self) -> bool:
+        return self.parent_id is not None
+
+    @property
+    def is_deleted(self) -> bool:
+        return self.deleted_at is not None
+
+    @property
+    def is_hidden(self) -> bool:
+        return self.hidden_at is not None
+
+
+class Feedback(models.Model):
+    """An instructor's comment and score for one student on one assignment."""
+
+    assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="feedback")
+    student = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="feedback")
+    score = models.DecimalField(max_digits=6, decimal_places=2, null=True, blank=True)
+    comment = models.TextField(blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["assignment", "student"], name="one_feedback_per_student")]
+
+
+class ModerationEvent(models.Model):
+    """Audit log: who did what to which response (or thread), when and why."""
+
+    assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="moderation_events")
+    response = models.ForeignKey(Response, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    action = models.CharField(max_length=30)
+    reason = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
