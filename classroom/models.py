@@ -48,6 +48,10 @@ class GroupQuerySet(models.QuerySet):
     def active(self) -> "GroupQuerySet":
         return self.filter(archived_at__isnull=True)
 
+    def with_member_count(self) -> "GroupQuerySet":
+        members = Membership.objects.filter(group=OuterRef("pk")).order_by().values("group")
+        return self.annotate(member_count=Coalesce(Subquery(members.annotate(n=Count("pk")).values("n")), 0))
+
 
 class Group(models.Model):
     name = models.CharField(max_length=120)
@@ -71,6 +75,10 @@ class Group(models.Model):
     def join_code_display(self) -> str:
         return f"{self.join_code[:4]}-{self.join_code[4:]}"
 
+    def set_archived(self, archived: bool) -> None:
+        self.archived_at = timezone.now() if archived else None
+        self.save(update_fields=["archived_at"])
+
     def regenerate_join_code(self) -> None:
         self.join_code = new_join_code()
         self.save(update_fields=["join_code"])
@@ -78,11 +86,15 @@ class Group(models.Model):
 
 class Membership(models.Model):
     group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="memberships")
-    student = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
+    student = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
     joined_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["group", "student"], name="one_membership_per_student")]
+        constraints = [
+            models.UniqueConstraint(fields=["group", "student"], name="one_membership_per_student")
+        ]
         ordering = ["student__last_name", "student__first_name", "student__username"]
 
     def __str__(self) -> str:
@@ -141,9 +153,7 @@ class Assignment(models.Model):
     group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="assignments")
     opens_at = models.DateTimeField(default=timezone.now)
     due_at = models.DateTimeField(null=True, blank=True)
-    post_first = models.BooleanField(
-        "students post before seeing classmates", default=True
-    )
+    post_first = models.BooleanField("students post before seeing classmates", default=True)
     anonymous_to_peers = models.BooleanField("anonymous to classmates", default=False)
     min_words = models.PositiveIntegerField("minimum words", default=0)
     replies_required = models.PositiveSmallIntegerField("replies required", default=0)
@@ -210,9 +220,8 @@ class Participation(models.Model):
             models.UniqueConstraint(fields=["assignment", "alias"], name="one_alias_per_thread"),
         ]
 
-    @property
-    def pseudonym(self) -> str:
-        return f"Classmate {self.alias}"
+    def __str__(self) -> str:
+        return f"Classmate {self.alias} in {self.assignment_id}"
 
 
 class ResponseQuerySet(models.QuerySet):
@@ -228,7 +237,9 @@ class Response(models.Model):
 
     assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="responses")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="responses")
-    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.CASCADE, related_name="replies")
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="replies"
+    )
     # The response this one answers when it is not the top-level answer itself.
     reply_to = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     alias = models.PositiveSmallIntegerField(null=True, blank=True)  # author's seat alias; None for staff
@@ -298,7 +309,12 @@ class Feedback(models.Model):
     )
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["assignment", "student"], name="one_feedback_per_student")]
+        constraints = [
+            models.UniqueConstraint(fields=["assignment", "student"], name="one_feedback_per_student")
+        ]
+
+    def __str__(self) -> str:
+        return f"Feedback for {self.student_id} on {self.assignment_id}"
 
 
 class ModerationEvent(models.Model):
@@ -306,10 +322,15 @@ class ModerationEvent(models.Model):
 
     assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="moderation_events")
     response = models.ForeignKey(Response, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     action = models.CharField(max_length=30)
     reason = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.action} by {self.actor_id} in {self.assignment_id}"

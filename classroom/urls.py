@@ -4,11 +4,32 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from classroom.views import health, home
+from classroom.views import assignments, groups, health, home, join, thread
 
 classroom_patterns = (
     [
         path("", home.home, name="home"),
+        path("join/", join.join_start, name="join_start"),
+        path("join/<str:code>/", join.join_group, name="join_group"),
+        path("groups/new/", groups.group_create, name="group_create"),
+        path("groups/<int:group_id>/", groups.group_detail, name="group_detail"),
+        path("groups/<int:group_id>/join-code/", groups.join_code_regenerate, name="join_code_regenerate"),
+        path("groups/<int:group_id>/archive/", groups.group_archive, name="group_archive"),
+        path(
+            "groups/<int:group_id>/students/<int:student_id>/remove/",
+            groups.member_remove,
+            name="member_remove",
+        ),
+        path("assign/", assignments.assignment_create, name="assignment_create"),
+        path("a/<int:assignment_id>/", thread.thread_detail, name="thread_detail"),
+        path("a/<int:assignment_id>/settings/", assignments.assignment_edit, name="assignment_edit"),
+        path("a/<int:assignment_id>/lock/", assignments.thread_lock, name="thread_lock"),
+        path("a/<int:assignment_id>/responses/", thread.response_create, name="response_create"),
+        path("a/<int:assignment_id>/poll/", thread.thread_poll, name="thread_poll"),
+        path("r/<int:response_id>/", thread.response_detail, name="response_detail"),
+        path("r/<int:response_id>/reply/", thread.response_reply, name="response_reply"),
+        path("r/<int:response_id>/edit/", thread.response_edit, name="response_edit"),
+        path("r/<int:response_id>/delete/", thread.response_delete, name="response_delete"),
     ],
     "classroom",
 )

@@ -1,1 +1,121 @@
 // Agora's small progressive enhancements. Every page works without this file.
+(function () {
+  "use strict";
+
+  // Same rule as classroom/text.py: letters and digits, joined by ' ’ or -.
+  const WORD = /[\p{L}\p{N}]+(?:['’\-][\p{L}\p{N}]+)*/gu;
+
+  function countWords(text) {
+    return (text.match(WORD) || []).length;
+  }
+
+  function updateWordCount(textarea) {
+    const counter = document.querySelector(`[data-word-count-for="${textarea.id}"]`);
+    if (!counter) return;
+    const words = countWords(textarea.value);
+    const min = parseInt(counter.dataset.minWords || "0", 10);
+    let text = `${words} word${words === 1 ? "" : "s"}`;
+    if (min) text += words >= min ? ` · minimum of ${min} reached` : ` · at least ${min} needed`;
+    counter.textContent = text;
+    counter.classList.toggle("is-short", min > 0 && words < min);
+  }
+
+  // Drafts: what a student types survives a failed post, a lost connection or a reload.
+  function draftKey(form) {
+    return form && form.dataset.draftKey ? `agora-draft:${form.dataset.draftKey}` : null;
+  }
+
+  function saveDraft(textarea) {
+    const key = draftKey(textarea.form);
+    if (!key) return;
+    try {
+      if (textarea.value.trim()) localStorage.setItem(key, textarea.value);
+      else localStorage.removeItem(key);
+    } catch (e) { /* storage full or disabled: the text is still in the box */ }
+  }
+
+  function restoreDrafts(root) {
+    root.querySelectorAll("form[data-draft-key] textarea").forEach((textarea) => {
+      const key = draftKey(textarea.form);
+      let draft = null;
+      try { draft = localStorage.getItem(key); } catch (e) { /* ignore */ }
+      if (draft && !textarea.value.trim()) {
+        textarea.value = draft;
+        const note = document.createElement("p");
+        note.className = "draft-note muted";
+        note.textContent = "Your unsent draft was restored.";
+        textarea.insertAdjacentElement("afterend", note);
+      }
+      updateWordCount(textarea);
+    });
+    root.querySelectorAll("textarea[data-min-words]").forEach(updateWordCount);
+  }
+
+  document.addEventListener("input", (event) => {
+    if (event.target.matches("textarea")) {
+      updateWordCount(event.target);
+      saveDraft(event.target);
+    }
+  });
+
+  // A form that posted successfully clears its draft.
+  document.addEventListener("htmx:afterRequest", (event) => {
+    const form = event.detail.elt;
+    if (event.detail.successful && form.matches && form.matches("form[data-draft-key]")) {
+      const key = draftKey(form);
+      const stillErrors = document.querySelector(`form[data-draft-key="${form.dataset.draftKey}"] .errorlist`);
+      if (key && !stillErrors) {
+        try { localStorage.removeItem(key); } catch (e) { /* ignore */ }
+      }
+    }
+  });
+
+  // A response that is already on the page (the student's own post, then the poll)
+  // is not inserted twice.
+  document.addEventListener("htmx:oobBeforeSwap", (event) => {
+    const { fragment, target } = event.detail;
+    const card = fragment && fragment.querySelector && fragment.querySelector("article[id^='response-']");
+    if (card && target.id !== card.id && document.getElementById(card.id)) {
+      event.detail.shouldSwap = false;
+    }
+  });
+
+  // When a post fails (server error or no connection), say so; the text stays in the box.
+  function showFailure(event) {
+    const form = event.detail.elt.closest ? event.detail.elt.closest("form") : null;
+    if (!form) return;
+    let box = form.querySelector(".send-error");
+    if (!box) {
+      box = document.createElement("p");
+      box.className = "send-error form-errors";
+      box.setAttribute("role", "alert");
+      form.querySelector(".form-actions")?.insertAdjacentElement("beforebegin", box);
+    }
+    box.textContent = "Not sent: the connection or the server failed. Your text is still here; try again.";
+  }
+  document.addEventListener("htmx:responseError", showFailure);
+  document.addEventListener("htmx:sendError", showFailure);
+
+  // "Cancel" in an inline reply form closes it instead of leaving the page.
+  document.addEventListener("click", (event) => {
+    const link = event.target.closest("[data-close-slot]");
+    const slot = link && link.closest(".reply-slot");
+    if (slot && slot.closest("#thread-responses")) {
+      event.preventDefault();
+      const opener = document.querySelector(`#${slot.id.replace("reply-slot-", "thread-item-")} .response-actions a`);
+      slot.replaceChildren();
+      if (opener) opener.focus();
+    }
+  });
+
+  // A reply form that htmx opens takes the focus, so keyboard users can type at once.
+  document.addEventListener("htmx:afterSwap", (event) => {
+    const target = event.detail.target;
+    if (target && target.classList && target.classList.contains("reply-slot")) {
+      const textarea = document.querySelector(`#${target.id} textarea`);
+      if (textarea) textarea.focus();
+    }
+  });
+  document.addEventListener("htmx:load", (event) => restoreDrafts(event.detail.elt));
+  document.addEventListener("DOMContentLoaded", () => restoreDrafts(document));
+})();

@@ -1,33 +1,72 @@
-"""Prepare the demo: the seed briefs, an instructor, a class with students and an
-open assignment. Idempotent: running it again creates nothing new.
+"""Prepare the demo: the seed briefs, an instructor, a class with students, two open
+assignments and a discussion under way. Idempotent: running it again creates nothing.
 
     python manage.py seed_demo
 """
 
+from datetime import timedelta
+
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.utils import timezone
+
+from briefs.models import Brief
+from classroom.actions import AssignmentRules, assign_brief, create_group, join_group, post_response
+from classroom.models import Assignment, Group, Response, User
 
 SEED_FILE = settings.BASE_DIR / "briefs" / "fixtures" / "briefs-russia-us-2025.txt"
 DEMO_PASSWORD = "agora-demo"
-INSTRUCTOR = ("teacher", "Tess", "Okafor")
+GROUP_NAME = "Period 3 · World Affairs"
+STUDENTS = [
+    ("ana", "Ana", "Lima"),
+    ("ben", "Ben", "Okoro"),
+    ("chloe", "Chloe", "Martin"),
+    ("dev", "Dev", "Patel"),
+]
+ANSWERS = {
+    "ana": (
+        "I think it is mostly a **Trojan horse**. Arctic cooperation sounds technical, but it gives "
+        "Moscow a seat at the table on shipping routes and resources without conceding anything on "
+        "Ukraine. The summary itself says nobody expects quick solutions, so the Arctic talk looks "
+        "like a way to keep the dialogue alive while the hard questions wait."
+    ),
+    "ben": (
+        "I disagree a little. Small, practical deals are how thaws usually start: embassies, flights, "
+        "then bigger things. Both sides gain from predictable rules in the Arctic, and a deal there "
+        "could build the trust the commentary says is missing. It is not a new era yet, but it is not "
+        "a trick either."
+    ),
+}
 
 
 class Command(BaseCommand):
-    help = "Load the seed briefs and a demo instructor and class; print the demo logins."
+    help = "Load the seed briefs and a demo class with a discussion; print the demo logins."
 
     def handle(self, *args, **options) -> None:
         call_command("import_briefs", str(SEED_FILE), tag=["Russia–US 2025"], verbosity=options["verbosity"])
         with transaction.atomic():
-            teacher = self.user(*INSTRUCTOR, is_instructor=True)
+            teacher = self.user("teacher", "Tess", "Okafor", is_instructor=True)
+            students = [self.user(*names) for names in STUDENTS]
+            group = Group.objects.filter(name=GROUP_NAME, instructors=teacher).first()
+            if group is None:
+                group = create_group(name=GROUP_NAME, instructor=teacher)
+            for student in students:
+                join_group(group=group, student=student)
+            briefs = list(Brief.objects.order_by("id")[:2])
+            first = self.assignment(briefs[0], group, teacher, min_words=30, replies_required=1)
+            self.assignment(briefs[1], group, teacher, anonymous_to_peers=True, post_first=False)
+        self.discussion(first, {s.username: s for s in students})
+
         self.stdout.write("")
         self.stdout.write(self.style.SUCCESS(f"Demo logins (password for all: {DEMO_PASSWORD})"))
         self.stdout.write(f"  instructor: {teacher.username}")
+        self.stdout.write(
+            f"  students:   {', '.join(s.username for s in students)}  (join code {group.join_code_display})"
+        )
 
-    def user(self, username: str, first_name: str, last_name: str, *, is_instructor: bool = False):
-        User = get_user_model()
+    def user(self, username: str, first_name: str, last_name: str, *, is_instructor: bool = False) -> User:
         user, created = User.objects.get_or_create(
             username=username,
             defaults={"first_name": first_name, "last_name": last_name, "is_instructor": is_instructor},
@@ -36,3 +75,25 @@ class Command(BaseCommand):
             user.set_password(DEMO_PASSWORD)
             user.save(update_fields=["password"])
         return user
+
+    def assignment(self, brief: Brief, group: Group, teacher: User, **rules) -> Assignment:
+        existing = Assignment.objects.filter(brief=brief, group=group).first()
+        if existing:
+            return existing
+        now = timezone.now().replace(second=0, microsecond=0)
+        rules = AssignmentRules(opens_at=now - timedelta(hours=1), due_at=now + timedelta(days=5), **rules)
+        return assign_brief(brief=brief, groups=[group], rules=rules, by=teacher)[0]
+
+    def discussion(self, assignment: Assignment, students: dict[str, User]) -> None:
+        if Response.objects.filter(assignment=assignment).exists():
+            return
+        answers = {
+            name: post_response(assignment=assignment, author=students[name], body=body)
+            for name, body in ANSWERS.items()
+        }
+        post_response(
+            assignment=assignment,
+            author=students["ben"],
+            parent=answers["ana"],
+            body="Good point about the seat at the table, but doesn't Russia need Western partners for Arctic investment?",
+        )

@@ -1,0 +1,276 @@
+"""Writes that span models: groups, joining, assigning briefs, posting to threads.
+
+Each action is keyword-only, runs in one transaction, and checks the rules that
+must hold whatever the caller (views, commands, tests) already checked.
+"""
+
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from briefs.models import Brief
+from classroom.models import Assignment, Group, Membership, Participation, Response, User
+from classroom.text import BODY_MAX_CHARS, count_words, render_markdown
+
+
+class ActionRefused(Exception):
+    """The rules do not allow this write; the message says why, in words for the user."""
+
+
+@dataclass(frozen=True)
+class AssignmentRules:
+    opens_at: datetime
+    due_at: datetime | None
+    post_first: bool = True
+    anonymous_to_peers: bool = False
+    min_words: int = 0
+    replies_required: int = 0
+    allow_late: bool = False
+    points: int = 10
+
+
+@transaction.atomic
+def create_group(*, name: str, instructor: User) -> Group:
+    group = Group.objects.create(name=name.strip())
+    group.instructors.add(instructor)
+    return group
+
+
+@transaction.atomic
+def join_group(*, group: Group, student: User) -> tuple[Membership, bool]:
+    """Add a student to a group; joining twice is harmless. Returns (membership, created)."""
+    if group.archived_at is not None:
+        raise ActionRefused("This group is archived and no longer takes new members.")
+    if group.instructors.filter(pk=student.pk).exists():
+        raise ActionRefused("You teach this group, so you cannot join it as a student.")
+    return Membership.objects.get_or_create(group=group, student=student)
+
+
+@transaction.atomic
+def register_student(*, username: str, first_name: str, last_name: str, password: str, group: Group) -> User:
+    """A new student account, already in the group whose code they used."""
+    student = User(username=username, first_name=first_name, last_name=last_name)
+    student.set_password(password)
+    student.save()
+    join_group(group=group, student=student)
+    return student
+
+
+@transaction.atomic
+def remove_student(*, group: Group, student: User) -> None:
+    """Take a student out of a group. Their responses stay in the threads."""
+    Membership.objects.filter(group=group, student=student).delete()
+
+
+@transaction.atomic
+def assign_brief(
+    *, brief: Brief, groups: Iterable[Group], rules: AssignmentRules, by: User
+) -> list[Assignment]:
+    """Assign one brief to several groups at once: one thread per group."""
+    groups = list(groups)
+    already = set(
+        Assignment.objects.filter(brief=brief, group__in=groups).values_list("group__name", flat=True)
+    )
+    if already:
+        raise ActionRefused(f"This brief is already assigned to {', '.join(sorted(already))}.")
+    return [
+        Assignment.objects.create(brief=brief, group=group, created_by=by, **rules.__dict__)
+        for group in groups
+    ]
+
+
+@transaction.atomic
+def update_assignment(*, assignment: Assignment, rules: AssignmentRules) -> Assignment:
+    locked = Assignment.objects.select_for_update().get(pk=assignment.pk)
+    for name, value in rules.__dict__.items():
+        setattr(locked, name, value)
+    locked.version += 1
+    locked.save()
+    return locked
+
+
+@transaction.atomic
+def set_thread_lock(*, assignment: Assignment, locked: bool) -> Assignment:
+    thread = Assignment.objects.select_for_update().get(pk=assignment.pk)
+    thread.locked_at = timezone.now() if locked else None
+    thread.version += 1
+    thread.save(update_fields=["locked_at", "version"])
+    return thread
+
+
+def _bump_version(assignment: Assignment) -> Assignment:
+    """Lock the thread row and take the next version: writers to one thread queue here."""
+    thread = Assignment.objects.select_for_update().select_related("group").get(pk=assignment.pk)
+    thread.version += 1
+    Assignment.objects.filter(pk=thread.pk).update(version=thread.version)
+    return thread
+
+
+def _seat(thread: Assignment, student: User) -> Participation:
+    seat = Participation.objects.filter(assignment=thread, student=student).first()
+    if seat is None:
+        next_alias = (Participation.objects.filter(assignment=thread).aggregate(n=Max("alias"))["n"] or 0) + 1
+        seat = Participation.objects.create(assignment=thread, student=student, alias=next_alias)
+    return seat
+
+
+def check_body(body: str, *, min_words: int) -> str:
+    body = body.strip()
+    if not body:
+        raise ActionRefused("Write something before you post.")
+    if len(body) > BODY_MAX_CHARS:
+        raise ActionRefused(f"Keep it under {BODY_MAX_CHARS:,} characters (this is {len(body):,}).")
+    words = count_words(body)
+    if words < min_words:
+        raise ActionRefused(f"Write at least {min_words} words; this has {words}.")
+    return body
+
+
+def post_response(
+    *,
+    assignment: Assignment,
+    author: User,
+    body: str,
+    parent: Response | None = None,
+    client_token: uuid.UUID | None = None,
+    now: datetime | None = None,
+) -> Response:
+    """Post an answer (parent None) or a reply. A repeated client_token returns the first post.
+
+    Students answer once per thread (they edit to change it) and reply as often as
+    they like; instructors reply. Replies to a reply attach to its top-level answer
+    and remember whom they answer.
+    """
+    if client_token is not None:
+        earlier = Response.objects.filter(author=author, client_token=client_token).first()
+        if earlier is not None:
+            return earlier
+    try:
+        with transaction.atomic():
+            return _post_response(
+                assignment=assignment,
+                author=author,
+                body=body,
+                parent=parent,
+                client_token=client_token,
+                now=now,
+            )
+    except IntegrityError:
+        # Two copies of one submit raced on PostgreSQL: the other one won.
+        earlier = Response.objects.filter(author=author, client_token=client_token).first()
+        if client_token is None or earlier is None:
+            raise
+        return earlier
+
+
+def _post_response(
+    *,
+    assignment: Assignment,
+    author: User,
+    body: str,
+    parent: Response | None,
+    client_token: uuid.UUID | None,
+    now: datetime | None,
+) -> Response:
+    now = now or timezone.now()
+    thread = _bump_version(assignment)
+    is_instructor = thread.group.instructors.filter(pk=author.pk).exists()
+    if not is_instructor and not Membership.objects.filter(group=thread.group, student=author).exists():
+        raise ActionRefused("Only members of this group can post here.")
+    if not is_instructor and not thread.accepts_posts(now):
+        raise ActionRefused(closed_reason(thread, now))
+    if is_instructor and (thread.is_locked or thread.group.archived_at):
+        raise ActionRefused("This thread is locked.")
+    reply_to = None
+    if parent is not None:
+        if parent.assignment_id != thread.pk or parent.is_deleted:
+            raise ActionRefused("That response is no longer there to reply to.")
+        reply_to, parent = parent, (parent.parent or parent)
+    elif is_instructor:
+        raise ActionRefused("Instructors reply to answers; the question is for students.")
+    body = check_body(body, min_words=thread.min_words if parent is None and not is_instructor else 0)
+
+    seat = None
+    if not is_instructor:
+        seat = _seat(thread, author)
+        if parent is None:
+            if Response.objects.filter(
+                assignment=thread, author=author, parent=None, deleted_at=None
+            ).exists():
+                raise ActionRefused("You have already answered; edit your answer to change it.")
+            if seat.first_posted_at is None:
+                seat.first_posted_at = now
+                seat.save(update_fields=["first_posted_at"])
+    return Response.objects.create(
+        assignment=thread,
+        author=author,
+        parent=parent,
+        reply_to=reply_to if reply_to is not None and reply_to != parent else None,
+        alias=seat.alias if seat else None,
+        by_instructor=is_instructor,
+        body=body,
+        body_html=render_markdown(body),
+        word_count=count_words(body),
+        created_at=now,
+        is_late=not is_instructor and thread.is_past_due(now),
+        client_token=client_token,
+        created_version=thread.version,
+        version=thread.version,
+    )
+
+
+def closed_reason(thread: Assignment, now: datetime) -> str:
+    if thread.group.archived_at:
+        return "This group is archived; its threads are read-only."
+    if thread.is_locked:
+        return "Your instructor has locked this thread."
+    if not thread.has_opened(now):
+        return "This thread is not open yet."
+    return "This thread closed at its due time, and late answers are not accepted."
+
+
+def can_change(response: Response, user: User, now: datetime | None = None) -> bool:
+    """Authors change their own responses while the thread takes posts."""
+    if response.author_id != user.pk or response.is_deleted:
+        return False
+    if response.by_instructor:
+        return not response.assignment.is_locked
+    return response.assignment.accepts_posts(now)
+
+
+@transaction.atomic
+def edit_response(*, response: Response, body: str, by: User, now: datetime | None = None) -> Response:
+    thread = _bump_version(response.assignment)
+    current = Response.objects.select_for_update().get(pk=response.pk)
+    current.assignment = thread
+    if not can_change(current, by, now):
+        raise ActionRefused("You can no longer edit this response.")
+    is_answer = current.parent_id is None and not current.by_instructor
+    body = check_body(body, min_words=thread.min_words if is_answer else 0)
+    if body != current.body:
+        current.body = body
+        current.body_html = render_markdown(body)
+        current.word_count = count_words(body)
+        current.edited_at = now or timezone.now()
+    current.version = thread.version
+    current.save()
+    return current
+
+
+@transaction.atomic
+def delete_response(*, response: Response, by: User, now: datetime | None = None) -> Response:
+    """Soft delete: replies stay, under a placeholder, and the author may answer again."""
+    thread = _bump_version(response.assignment)
+    current = Response.objects.select_for_update().get(pk=response.pk)
+    current.assignment = thread
+    if not can_change(current, by, now):
+        raise ActionRefused("You can no longer delete this response.")
+    current.deleted_at = now or timezone.now()
+    current.version = thread.version
+    current.save(update_fields=["deleted_at", "version"])
+    return current

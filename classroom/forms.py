@@ -1,0 +1,151 @@
+"""Forms of the classroom; they validate and clean, nothing else."""
+
+import uuid
+from datetime import timedelta
+
+from django import forms
+from django.utils import timezone
+
+from briefs.models import Brief
+from classroom.actions import AssignmentRules
+from classroom.models import Assignment, Group, User, normalise_join_code
+from classroom.text import BODY_MAX_CHARS
+
+
+class ResponseForm(forms.Form):
+    body = forms.CharField(
+        label="Your answer",
+        max_length=BODY_MAX_CHARS,
+        strip=True,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        error_messages={"required": "Write something before you post."},
+    )
+    # One token per rendered form: a retried or double-clicked submit posts once.
+    client_token = forms.UUIDField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, min_words: int = 0, label: str | None = None, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        kwargs.setdefault("initial", {}).setdefault("client_token", uuid.uuid4())
+        super().__init__(*args, **kwargs)
+        self.min_words = min_words
+        if label:
+            self.fields["body"].label = label
+        self.fields["body"].widget.attrs.update({"data-min-words": min_words, "maxlength": BODY_MAX_CHARS})
+
+
+class GroupForm(forms.Form):
+    name = forms.CharField(
+        label="Group name", max_length=120, help_text="For example “Period 3 · World Affairs”."
+    )
+
+
+class JoinCodeForm(forms.Form):
+    code = forms.CharField(label="Join code", max_length=20, help_text="Your teacher gives you this code.")
+
+    def clean_code(self) -> str:
+        code = normalise_join_code(self.cleaned_data["code"])
+        if not code:
+            raise forms.ValidationError("Type the code your teacher gave you.")
+        return code
+
+
+class SignupForm(forms.ModelForm):
+    password = forms.CharField(
+        label="Password", widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+    )
+
+    class Meta:
+        model = User
+        fields = ["first_name", "last_name", "username"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["first_name"].required = True
+        self.fields["last_name"].required = True
+        self.fields["username"].help_text = "Letters, digits and @ . + - _ only. You log in with it."
+
+    def clean_password(self) -> str:
+        from django.contrib.auth.password_validation import validate_password
+
+        password = self.cleaned_data["password"]
+        user = User(
+            username=self.cleaned_data.get("username", ""),
+            first_name=self.cleaned_data.get("first_name", ""),
+            last_name=self.cleaned_data.get("last_name", ""),
+        )
+        validate_password(password, user)
+        return password
+
+
+def default_due() -> timezone.datetime:
+    """A week from now at 23:59, local time."""
+    local = timezone.localtime() + timedelta(days=7)
+    return local.replace(hour=23, minute=59, second=0, microsecond=0)
+
+
+class DateTimeLocalInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
+
+
+class AssignmentRulesForm(forms.ModelForm):
+    class Meta:
+        model = Assignment
+        fields = [
+            "opens_at",
+            "due_at",
+            "post_first",
+            "anonymous_to_peers",
+            "min_words",
+            "replies_required",
+            "allow_late",
+            "points",
+        ]
+        widgets = {"opens_at": DateTimeLocalInput(), "due_at": DateTimeLocalInput()}
+        labels = {"opens_at": "Opens", "due_at": "Due"}
+        help_texts = {
+            "post_first": "Each student answers before seeing anyone else's answer.",
+            "anonymous_to_peers": "Classmates see “Classmate 4”; you see real names.",
+            "min_words": "0 for no minimum.",
+            "replies_required": "How many classmates each student should reply to.",
+            "allow_late": "After the due time, answers are still taken and marked late.",
+            "due_at": "Leave empty for no due date.",
+        }
+
+    def clean(self):
+        cleaned = super().clean()
+        opens_at, due_at = cleaned.get("opens_at"), cleaned.get("due_at")
+        if opens_at and due_at and due_at <= opens_at:
+            self.add_error("due_at", "The due time must be after the opening time.")
+        if cleaned.get("min_words", 0) > 2000:
+            self.add_error("min_words", "Keep the minimum under 2,000 words.")
+        return cleaned
+
+    def rules(self) -> AssignmentRules:
+        return AssignmentRules(**{name: self.cleaned_data[name] for name in self.Meta.fields})
+
+
+class AssignForm(AssignmentRulesForm):
+    """Assign one brief to one or more of the instructor's groups."""
+
+    brief = forms.ModelChoiceField(queryset=Brief.objects.none(), label="Brief")
+    groups = forms.ModelMultipleChoiceField(
+        queryset=Group.objects.none(), label="Groups", widget=forms.CheckboxSelectMultiple
+    )
+
+    class Meta(AssignmentRulesForm.Meta):
+        fields = ["brief", "groups", *AssignmentRulesForm.Meta.fields]
+
+    def __init__(self, *args, instructor: User, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["brief"].queryset = Brief.objects.active().order_by("title")
+        self.fields["groups"].queryset = Group.objects.taught_by(instructor).active()
+        self.fields["groups"].error_messages["required"] = "Pick at least one group."
+        if not self.is_bound:
+            self.initial.setdefault("opens_at", timezone.localtime().replace(second=0, microsecond=0))
+            self.initial.setdefault("due_at", default_due())
+
+    def rules(self) -> AssignmentRules:
+        return AssignmentRules(**{name: self.cleaned_data[name] for name in AssignmentRulesForm.Meta.fields})

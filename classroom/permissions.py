@@ -1,0 +1,59 @@
+"""Who may see and do what in the classroom, as plain functions.
+
+Objects are fetched through QuerySets that start from the user
+(`Assignment.objects.visible_to(user)`), so a forgotten check is a 404, not a leak.
+"""
+
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+
+from briefs.permissions import instructor_required, is_instructor  # noqa: F401  (re-exported)
+from classroom.models import Assignment, Group, Participation, Response, User
+
+
+def teaches(user: User, assignment: Assignment) -> bool:
+    """Prefetch-friendly: uses group.instructors when it is prefetched."""
+    return any(instructor.pk == user.pk for instructor in assignment.group.instructors.all())
+
+
+def get_taught_group(user: User, group_id: int) -> Group:
+    return get_object_or_404(Group.objects.taught_by(user), pk=group_id)
+
+
+def get_visible_assignment(user: User, assignment_id: int) -> Assignment:
+    return get_object_or_404(
+        Assignment.objects.visible_to(user)
+        .select_related("brief", "group")
+        .prefetch_related("group__instructors"),
+        pk=assignment_id,
+    )
+
+
+def get_taught_assignment(user: User, assignment_id: int) -> Assignment:
+    return get_object_or_404(
+        Assignment.objects.taught_by(user).select_related("brief", "group"),
+        pk=assignment_id,
+    )
+
+
+def get_visible_response(user: User, response_id: int) -> Response:
+    """A response the user may read: in a thread they see, and not held back by post-first."""
+    response = get_object_or_404(
+        Response.objects.select_related("assignment__brief", "assignment__group", "author").filter(
+            assignment__in=Assignment.objects.visible_to(user)
+        ),
+        pk=response_id,
+    )
+    own = response.author_id == user.pk
+    if not own and not teaches(user, response.assignment) and not can_see_peers(user, response.assignment):
+        raise Http404("No such response.")
+    return response
+
+
+def can_see_peers(user: User, assignment: Assignment, seat: Participation | None = None) -> bool:
+    """With post-first, a student sees classmates' responses only after answering."""
+    if not assignment.post_first or teaches(user, assignment):
+        return True
+    if seat is None:
+        seat = Participation.objects.filter(assignment=assignment, student=user).first()
+    return seat is not None and seat.first_posted_at is not None

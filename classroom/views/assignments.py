@@ -1,0 +1,61 @@
+"""Assigning briefs to groups, and changing an assignment's dates and rules."""
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from briefs.models import Brief
+from classroom.actions import ActionRefused, assign_brief, set_thread_lock, update_assignment
+from classroom.forms import AssignForm, AssignmentRulesForm
+from classroom.models import Group
+from classroom.permissions import get_taught_assignment, instructor_required
+
+
+@require_http_methods(["GET", "POST"])
+@instructor_required
+def assignment_create(request: HttpRequest) -> HttpResponse:
+    """Assign a brief to one or more groups; ?brief=<slug> and ?group=<id> preselect."""
+    initial = {}
+    if brief := Brief.objects.active().filter(slug=request.GET.get("brief", "")).first():
+        initial["brief"] = brief
+    if (group_id := request.GET.get("group", "")).isdigit():
+        initial["groups"] = Group.objects.taught_by(request.user).filter(pk=group_id)
+    form = AssignForm(request.POST or None, instructor=request.user, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            assignments = assign_brief(
+                brief=form.cleaned_data["brief"],
+                groups=form.cleaned_data["groups"],
+                rules=form.rules(),
+                by=request.user,
+            )
+        except ActionRefused as refusal:
+            form.add_error("groups", str(refusal))
+        else:
+            names = ", ".join(a.group.name for a in assignments)
+            messages.success(request, f"Assigned to {names}.")
+            return redirect(assignments[0] if len(assignments) == 1 else "classroom:home")
+    has_groups = form.fields["groups"].queryset.exists()
+    return render(request, "classroom/assignment_form.html", {"form": form, "has_groups": has_groups})
+
+
+@require_http_methods(["GET", "POST"])
+@instructor_required
+def assignment_edit(request: HttpRequest, assignment_id: int) -> HttpResponse:
+    assignment = get_taught_assignment(request.user, assignment_id)
+    form = AssignmentRulesForm(request.POST or None, instance=assignment)
+    if request.method == "POST" and form.is_valid():
+        update_assignment(assignment=assignment, rules=form.rules())
+        messages.success(request, "Dates and rules saved.")
+        return redirect(assignment)
+    return render(request, "classroom/assignment_edit.html", {"form": form, "assignment": assignment})
+
+
+@require_POST
+@instructor_required
+def thread_lock(request: HttpRequest, assignment_id: int) -> HttpResponse:
+    assignment = get_taught_assignment(request.user, assignment_id)
+    thread = set_thread_lock(assignment=assignment, locked=not assignment.is_locked)
+    messages.success(request, "Thread locked: nobody can post." if thread.is_locked else "Thread reopened.")
+    return redirect(thread)

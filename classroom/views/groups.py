@@ -1,0 +1,84 @@
+"""Groups for instructors: create one, see the roster and join code, manage members."""
+
+from django.contrib import messages
+from django.db.models import Count, Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST
+
+from classroom.actions import create_group, remove_student
+from classroom.forms import GroupForm
+from classroom.models import User
+from classroom.permissions import get_taught_group, instructor_required
+
+
+@require_http_methods(["GET", "POST"])
+@instructor_required
+def group_create(request: HttpRequest) -> HttpResponse:
+    form = GroupForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        group = create_group(name=form.cleaned_data["name"], instructor=request.user)
+        messages.success(request, f"Group “{group.name}” created. Share the join code with your students.")
+        return redirect(group)
+    return render(request, "classroom/group_form.html", {"form": form})
+
+
+@require_http_methods(["GET"])
+@instructor_required
+def group_detail(request: HttpRequest, group_id: int) -> HttpResponse:
+    group = get_taught_group(request.user, group_id)
+    members = group.memberships.select_related("student").annotate(
+        answers=Count(
+            "student__responses",
+            filter=Q(
+                student__responses__assignment__group=group,
+                student__responses__parent=None,
+                student__responses__deleted_at=None,
+            ),
+        )
+    )
+    assignments = group.assignments.select_related("brief").with_participation().order_by("-opens_at")
+    context = {
+        "group": group,
+        "members": members,
+        "assignments": assignments,
+        "co_instructors": group.instructors.exclude(pk=request.user.pk),
+        "join_url": request.build_absolute_uri(reverse("classroom:join_group", args=[group.join_code])),
+        "now": timezone.now(),
+    }
+    return render(request, "classroom/group_detail.html", context)
+
+
+@require_POST
+@instructor_required
+def join_code_regenerate(request: HttpRequest, group_id: int) -> HttpResponse:
+    group = get_taught_group(request.user, group_id)
+    group.regenerate_join_code()
+    messages.success(request, f"New join code: {group.join_code_display}. The old code no longer works.")
+    return redirect(group)
+
+
+@require_POST
+@instructor_required
+def group_archive(request: HttpRequest, group_id: int) -> HttpResponse:
+    group = get_taught_group(request.user, group_id)
+    group.set_archived(group.archived_at is None)
+    if group.archived_at:
+        messages.success(
+            request, f"“{group.name}” is archived: its threads are read-only and its code is off."
+        )
+    else:
+        messages.success(request, f"“{group.name}” is active again.")
+    return redirect(group)
+
+
+@require_POST
+@instructor_required
+def member_remove(request: HttpRequest, group_id: int, student_id: int) -> HttpResponse:
+    group = get_taught_group(request.user, group_id)
+    student = get_object_or_404(User, pk=student_id, memberships__group=group)
+    remove_student(group=group, student=student)
+    messages.success(request, f"{student.display_name} was removed from {group.name}. Their posts stay.")
+    return redirect(group)

@@ -1,0 +1,355 @@
+"""The thread: a brief's question, the answers, and the replies, live through htmx.
+
+Every action works as a plain form post with a redirect; with htmx, the view
+answers with the fragment that changed (and out-of-band updates of the counts).
+"""
+
+from dataclasses import dataclass
+
+from django.db.models import Count, Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.vary import vary_on_headers
+
+from classroom.actions import (
+    ActionRefused,
+    can_change,
+    closed_reason,
+    delete_response,
+    edit_response,
+    post_response,
+)
+from classroom.forms import ResponseForm
+from classroom.models import Assignment, Membership, Participation, Response, User
+from classroom.permissions import can_see_peers, get_visible_assignment, get_visible_response, teaches
+
+THREAD = "classroom/thread_detail.html"
+
+
+@dataclass
+class Viewer:
+    """What one person may see and do in one thread."""
+
+    user: User
+    assignment: Assignment
+    teaches: bool
+    seat: Participation | None
+    sees_peers: bool
+    can_post: bool
+    answer_id: int | None  # the viewer's own answer, if any
+    replies_given: int
+
+    @property
+    def has_answered(self) -> bool:
+        return self.answer_id is not None
+
+    @classmethod
+    def of(cls, user: User, assignment: Assignment) -> "Viewer":
+        is_teacher = teaches(user, assignment)
+        seat = (
+            None if is_teacher else Participation.objects.filter(assignment=assignment, student=user).first()
+        )
+        own = (
+            []
+            if is_teacher
+            else list(
+                Response.objects.filter(assignment=assignment, author=user, deleted_at=None).values_list(
+                    "pk", "parent_id"
+                )
+            )
+        )
+        return cls(
+            user=user,
+            assignment=assignment,
+            teaches=is_teacher,
+            seat=seat,
+            sees_peers=can_see_peers(user, assignment, seat),
+            can_post=assignment.accepts_posts() or (is_teacher and not assignment.is_locked),
+            answer_id=next((pk for pk, parent_id in own if parent_id is None), None),
+            replies_given=sum(1 for _, parent_id in own if parent_id is not None),
+        )
+
+    def label(self, response: Response) -> str:
+        """The author's name as this viewer may see it: a pseudonym to anonymous peers."""
+        if response.by_instructor:
+            return response.author.display_name
+        own = response.author_id == self.user.pk
+        anonymous = self.assignment.anonymous_to_peers and response.alias
+        if own:
+            return f"You (Classmate {response.alias})" if anonymous else "You"
+        if anonymous and not self.teaches:
+            return f"Classmate {response.alias}"
+        if anonymous:
+            return f"{response.author.display_name} (Classmate {response.alias})"
+        return response.author.display_name
+
+    def present(self, response: Response) -> Response:
+        """Attach what the response card shows to this viewer."""
+        response.author_label = self.label(response)
+        response.is_own = response.author_id == self.user.pk
+        response.can_change = can_change(response, self.user)
+        response.shows_body = not response.is_hidden or self.teaches or response.is_own
+        quoted = response.reply_to if response.reply_to_id else None
+        if quoted is not None:
+            response.reply_to_label = self.label(quoted)
+            visible = not quoted.is_deleted and (not quoted.is_hidden or self.teaches)
+            response.reply_to_quote = quoted.body if visible else ""
+        return response
+
+
+def thread_responses(viewer: Viewer, **filters) -> list[Response]:
+    """Responses of the thread the viewer may see, top-level answers with their replies attached."""
+    if not viewer.sees_peers:
+        return []
+    responses = [
+        viewer.present(response)
+        for response in Response.objects.filter(assignment=viewer.assignment, **filters).select_related(
+            "author", "reply_to__author"
+        )
+    ]
+    return responses
+
+
+def nest(responses: list[Response]) -> list[Response]:
+    """Top-level answers in order, each with .reply_list; deleted ones only if replies remain."""
+    by_id = {response.pk: response for response in responses}
+    answers = []
+    for response in responses:
+        response.reply_list = []
+    for response in responses:
+        if response.parent_id is None:
+            answers.append(response)
+        elif response.parent_id in by_id and not response.is_deleted:
+            by_id[response.parent_id].reply_list.append(response)
+    return [answer for answer in answers if not answer.is_deleted or answer.reply_list]
+
+
+def thread_stats(assignment: Assignment) -> dict[str, int]:
+    members = Membership.objects.filter(group=assignment.group_id).values("student")
+    counts = Response.objects.filter(assignment=assignment, deleted_at=None).aggregate(
+        posted=Count("author", filter=Q(parent=None, author__in=members), distinct=True),
+        replies=Count("pk", filter=Q(parent__isnull=False)),
+    )
+    counts["members"] = Membership.objects.filter(group=assignment.group_id).count()
+    return counts
+
+
+def thread_context(request: HttpRequest, viewer: Viewer, form: ResponseForm | None = None) -> dict:
+    assignment = viewer.assignment
+    return {
+        "assignment": assignment,
+        "brief": assignment.brief,
+        "viewer": viewer,
+        "answers": nest(thread_responses(viewer)),
+        "stats": thread_stats(assignment),
+        "form": form or answer_form(assignment),
+        "closed_reason": "" if viewer.can_post else closed_reason(assignment, timezone.now()),
+    }
+
+
+def answer_form(assignment: Assignment, data=None) -> ResponseForm:
+    return ResponseForm(data, min_words=assignment.min_words, label="Your answer")
+
+
+@require_GET
+@vary_on_headers("HX-Request")
+def thread_detail(request: HttpRequest, assignment_id: int) -> HttpResponse:
+    assignment = get_visible_assignment(request.user, assignment_id)
+    viewer = Viewer.of(request.user, assignment)
+    return render(request, THREAD, thread_context(request, viewer))
+
+
+@require_POST
+@vary_on_headers("HX-Request")
+def response_create(request: HttpRequest, assignment_id: int) -> HttpResponse:
+    """Post an answer to the thread's question."""
+    assignment = get_visible_assignment(request.user, assignment_id)
+    viewer = Viewer.of(request.user, assignment)
+    form = answer_form(assignment, request.POST)
+    if form.is_valid():
+        try:
+            response = post_response(
+                assignment=assignment,
+                author=request.user,
+                body=form.cleaned_data["body"],
+                client_token=form.cleaned_data["client_token"],
+            )
+        except ActionRefused as refusal:
+            form.add_error("body", str(refusal))
+        else:
+            if not request.htmx:
+                return redirect(response.get_absolute_url())
+            saw_peers = viewer.sees_peers
+            viewer = Viewer.of(request.user, response.assignment)
+            context = thread_context(request, viewer)
+            context.update(posted=viewer.present(response), reveal=not saw_peers)
+            return render(request, "classroom/_thread_posted.html", context)
+    context = thread_context(request, viewer, form)
+    return render(request, f"{THREAD}#composer" if request.htmx else THREAD, context)
+
+
+@require_http_methods(["GET", "POST"])
+@vary_on_headers("HX-Request")
+def response_reply(request: HttpRequest, response_id: int) -> HttpResponse:
+    """The reply form under a response (GET), and posting the reply (POST)."""
+    parent = get_visible_response(request.user, response_id)
+    viewer = Viewer.of(request.user, parent.assignment)
+    viewer.present(parent)
+    top_id = parent.parent_id or parent.pk
+    form = ResponseForm(
+        request.POST or None, label=f"Reply to {parent.author_label}", auto_id=f"id_reply{parent.pk}_%s"
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            reply = post_response(
+                assignment=parent.assignment,
+                author=request.user,
+                body=form.cleaned_data["body"],
+                parent=parent,
+                client_token=form.cleaned_data["client_token"],
+            )
+        except ActionRefused as refusal:
+            form.add_error("body", str(refusal))
+        else:
+            if not request.htmx:
+                return redirect(reply.get_absolute_url())
+            reply = Response.objects.select_related("author", "reply_to__author").get(pk=reply.pk)
+            context = {
+                "viewer": viewer,
+                "assignment": parent.assignment,
+                "reply": viewer.present(reply),
+                "top_id": top_id,
+                "stats": thread_stats(parent.assignment),
+            }
+            return render(request, "classroom/_reply_posted.html", context)
+    if not viewer.can_post and request.method == "GET":
+        form = None
+    context = {
+        "viewer": viewer,
+        "assignment": parent.assignment,
+        "parent": parent,
+        "form": form,
+        "top_id": top_id,
+    }
+    template = "classroom/response_reply.html"
+    return render(request, f"{template}#reply-slot" if request.htmx else template, context)
+
+
+@require_GET
+def response_detail(request: HttpRequest, response_id: int) -> HttpResponse:
+    """One response card (htmx: to cancel an edit); a plain visit goes to the thread."""
+    response = get_visible_response(request.user, response_id)
+    if not request.htmx:
+        return redirect(response.get_absolute_url())
+    viewer = Viewer.of(request.user, response.assignment)
+    return render(
+        request, "includes/_response.html", {"response": viewer.present(response), "viewer": viewer}
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@vary_on_headers("HX-Request")
+def response_edit(request: HttpRequest, response_id: int) -> HttpResponse:
+    response = get_visible_response(request.user, response_id)
+    viewer = Viewer.of(request.user, response.assignment)
+    viewer.present(response)
+    if not response.can_change:
+        return render_refusal(request, response, viewer, "You can no longer edit this response.")
+    form = ResponseForm(
+        request.POST or None,
+        initial={"body": response.body},
+        label="Edit your answer" if response.parent_id is None else "Edit your reply",
+        auto_id=f"id_edit{response.pk}_%s",
+        min_words=response.assignment.min_words
+        if response.parent_id is None and not response.by_instructor
+        else 0,
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            response = edit_response(response=response, body=form.cleaned_data["body"], by=request.user)
+        except ActionRefused as refusal:
+            form.add_error("body", str(refusal))
+        else:
+            if not request.htmx:
+                return redirect(response.get_absolute_url())
+            response = Response.objects.select_related("author", "reply_to__author").get(pk=response.pk)
+            context = {
+                "response": viewer.present(response),
+                "viewer": viewer,
+                "announce": "Your changes are saved.",
+            }
+            return render(request, "includes/_response.html", context)
+    template = "classroom/response_edit.html"
+    context = {"response": response, "viewer": viewer, "form": form, "assignment": response.assignment}
+    return render(request, f"{template}#edit-form" if request.htmx else template, context)
+
+
+@require_POST
+@vary_on_headers("HX-Request")
+def response_delete(request: HttpRequest, response_id: int) -> HttpResponse:
+    response = get_visible_response(request.user, response_id)
+    viewer = Viewer.of(request.user, response.assignment)
+    try:
+        response = delete_response(response=response, by=request.user)
+    except ActionRefused as refusal:
+        return render_refusal(request, viewer.present(response), viewer, str(refusal))
+    if not request.htmx:
+        return redirect(response.assignment.get_absolute_url())
+    viewer = Viewer.of(request.user, response.assignment)
+    response = Response.objects.select_related("author", "reply_to__author").get(pk=response.pk)
+    context = {
+        "response": viewer.present(response),
+        "viewer": viewer,
+        "assignment": response.assignment,
+        "stats": thread_stats(response.assignment),
+        "form": answer_form(response.assignment),
+        "announce": "Your response is deleted.",
+        "refresh_composer": response.parent_id is None,
+    }
+    return render(request, "classroom/_response_deleted.html", context)
+
+
+def render_refusal(request: HttpRequest, response: Response, viewer: Viewer, message: str) -> HttpResponse:
+    if not request.htmx:
+        from django.contrib import messages
+
+        messages.error(request, message)
+        return redirect(response.get_absolute_url())
+    context = {"response": response, "viewer": viewer, "announce": message, "error": message}
+    return render(request, "includes/_response.html", context)
+
+
+@require_GET
+def thread_poll(request: HttpRequest, assignment_id: int) -> HttpResponse:
+    """What changed since version v: 204 when nothing did, else the changed pieces, out of band."""
+    try:
+        since = int(request.GET.get("v", ""))
+    except ValueError:
+        since = -1
+    assignment = get_visible_assignment(request.user, assignment_id)
+    if assignment.version == since:
+        return HttpResponse(status=204)
+    viewer = Viewer.of(request.user, assignment)
+    changed = [] if since < 0 or not viewer.sees_peers else thread_responses(viewer, version__gt=since)
+    new = [response for response in changed if response.created_version > since]
+    for response in new:
+        response.reply_list = []
+    context = {
+        "assignment": assignment,
+        "viewer": viewer,
+        "new_answers": [r for r in new if r.parent_id is None],
+        "new_replies": [r for r in new if r.parent_id is not None],
+        "updated": [r for r in changed if r.created_version <= since],
+        "stats": thread_stats(assignment),
+        "announce": new_responses_message(viewer, new),
+    }
+    return render(request, "classroom/_thread_poll.html", context)
+
+
+def new_responses_message(viewer: Viewer, new: list[Response]) -> str:
+    count = sum(1 for response in new if response.author_id != viewer.user.pk)
+    if not count:
+        return ""
+    return "1 new response." if count == 1 else f"{count} new responses."
