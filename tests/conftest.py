@@ -128,3 +128,25 @@ def empty_cache():
 
     cache.clear()
     yield
+
+
+@pytest.fixture
+def group(instructor, student):
+    """The owning instructor's group, with `student` as a member."""
+    from tests.factories import GroupFactory
+
+    return GroupFactory(name="Period 3", instructors=[instructor], students=[student])
+
+
+@pytest.fixture
+def outsider(db):
+    """A student in no group of the instructor's."""
+    return UserFactory(username="olly", first_name="Olly", last_name="Outsider")
+
+
+@pytest.fixture
+def thread(group, brief):
+    """An open assignment of `brief` to `group`, no special rules."""
+    from tests.factories import AssignmentFactory
+
+    return AssignmentFactory(group=group, brief=brief)

@@ -1,7 +1,10 @@
 """factory_boy factories for Agora's models."""
 
+from datetime import timedelta
+
 import factory
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 
 from briefs.importer import content_hash
 from briefs.models import Brief, Tag
@@ -51,3 +54,45 @@ class BriefFactory(factory.django.DjangoModelFactory):
     commentary = "The meeting matters more for what it signals than for what it settles."
     question = factory.Sequence(lambda n: f"Question {n}: will the talks change anything?")
     content_hash = factory.LazyAttribute(lambda b: content_hash(b.summary, b.question))
+
+
+class GroupFactory(factory.django.DjangoModelFactory):
+    """A group; pass instructors=[...] and students=[...] to fill it."""
+
+    class Meta:
+        model = "classroom.Group"
+        skip_postgeneration_save = True
+
+    name = factory.Sequence(lambda n: f"Period {n}")
+
+    @factory.post_generation
+    def instructors(obj, create, extracted, **kwargs):
+        if create and extracted:
+            obj.instructors.add(*extracted)
+
+    @factory.post_generation
+    def students(obj, create, extracted, **kwargs):
+        from classroom.models import Membership
+
+        for student in extracted or []:
+            Membership.objects.create(group=obj, student=student)
+
+
+class AssignmentFactory(factory.django.DjangoModelFactory):
+    """An open thread (opened an hour ago, due in a week) with default rules."""
+
+    class Meta:
+        model = "classroom.Assignment"
+
+    brief = factory.SubFactory(BriefFactory)
+    group = factory.SubFactory(GroupFactory)
+    opens_at = factory.LazyFunction(lambda: timezone.now() - timedelta(hours=1))
+    due_at = factory.LazyFunction(lambda: timezone.now() + timedelta(days=7))
+    post_first = False
+
+
+def make_response(assignment, author, body="A thoughtful answer about the brief.", parent=None):
+    """Post through the real action, so versions, seats and HTML are as in production."""
+    from classroom.actions import post_response
+
+    return post_response(assignment=assignment, author=author, body=body, parent=parent)
