@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django.forms",
     "django_htmx",
 ]
 
@@ -89,6 +90,9 @@ TEMPLATES = [
         },
     },
 ]
+
+# Form fields render through templates/django/forms/field.html.
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 # Database: SQLite beside manage.py unless DATABASE_URL says otherwise.
 DATABASES = {
