@@ -7,7 +7,7 @@ from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import transaction
 from django.utils.text import slugify
 
-from briefs.importer import ParsedBrief
+from briefs.importer import ParsedBrief, derive_title
 from briefs.models import Brief, Tag
 
 
@@ -17,10 +17,13 @@ class ImportResult:
     unchanged: int
 
 
+RESERVED_SLUGS = frozenset({"import", "new", "preview"})  # library URLs
+
+
 def unique_slug(title: str, taken: set[str]) -> str:
     base = slugify(title)[:200].strip("-") or "brief"
     slug, n = base, 2
-    while slug in taken:
+    while slug in taken or slug in RESERVED_SLUGS:
         slug, n = f"{base}-{n}", n + 1
     taken.add(slug)
     return slug
@@ -77,3 +80,21 @@ def import_briefs(
         if progress:
             progress(done, len(new))
     return ImportResult(created=created, unchanged=len(parsed) - len(new))
+
+
+@transaction.atomic
+def save_brief(
+    *,
+    brief: Brief,
+    tags: Sequence[str],
+    by: AbstractBaseUser | None = None,
+) -> Brief:
+    """Create or update a brief from a validated form instance; an empty title is derived."""
+    brief.title = brief.title.strip() or derive_title(brief.summary)
+    if not brief.slug:
+        brief.slug = unique_slug(brief.title, set(Brief.objects.values_list("slug", flat=True)))
+    if brief.pk is None:
+        brief.created_by = by
+    brief.save()
+    brief.tags.set(get_or_create_tags(tags))
+    return brief

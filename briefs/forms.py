@@ -4,6 +4,9 @@ from urllib.parse import urlencode
 
 from django import forms
 
+from briefs.importer import content_hash
+from briefs.models import Brief
+
 
 class BriefSearchForm(forms.Form):
     q = forms.CharField(label="Search briefs", required=False, max_length=200)
@@ -14,3 +17,83 @@ class BriefSearchForm(forms.Form):
         if not self.is_valid():
             return ""
         return urlencode({key: value for key, value in self.cleaned_data.items() if value})
+
+
+MAX_UPLOAD_BYTES = 2 * 1024 * 1024
+
+
+def split_tags(text: str) -> list[str]:
+    return [name.strip()[:50] for name in text.split(",") if name.strip()][:10]
+
+
+class BriefImportForm(forms.Form):
+    """Brief text pasted or uploaded; the importer reads it, nothing is written here."""
+
+    file = forms.FileField(label="Upload a text file", required=False, help_text="UTF-8 text, up to 2 MB.")
+    text = forms.CharField(
+        label="Or paste the briefs",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 12, "spellcheck": "false"}),
+        help_text="Each brief: optional headline, summary, optional commentary, then the question ending in “?”.",
+    )
+    tags = forms.CharField(label="Tags for the new briefs", required=False, max_length=300, help_text="Comma-separated.")
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        upload = cleaned.get("file")
+        if upload:
+            if upload.size > MAX_UPLOAD_BYTES:
+                raise forms.ValidationError("The file is larger than 2 MB; split it into smaller files.")
+            raw = upload.read()
+            try:
+                cleaned["text"] = raw.decode("utf-8")
+            except UnicodeDecodeError as error:
+                line = raw[: error.start].count(b"\n") + 1
+                raise forms.ValidationError(
+                    f"Line {line} of the file is not UTF-8 text. Save the file as UTF-8 and upload it again."
+                ) from None
+        if not cleaned.get("text", "").strip():
+            raise forms.ValidationError("Upload a file or paste some briefs.")
+        cleaned["tag_names"] = split_tags(cleaned.get("tags", ""))
+        return cleaned
+
+
+class BriefForm(forms.ModelForm):
+    tags_text = forms.CharField(label="Tags", required=False, max_length=300, help_text="Comma-separated.")
+
+    class Meta:
+        model = Brief
+        fields = ["title", "summary", "commentary", "question", "source_url"]
+        widgets = {
+            "summary": forms.Textarea(attrs={"rows": 5}),
+            "commentary": forms.Textarea(attrs={"rows": 2}),
+            "question": forms.Textarea(attrs={"rows": 2}),
+        }
+        labels = {"source_url": "Source URL"}
+        help_texts = {
+            "title": "Leave empty to use the summary's first sentence.",
+            "commentary": "One line of analysis that students can agree or disagree with (optional).",
+            "question": "The open question students answer. End it with “?”.",
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["title"].required = False
+        if self.instance.pk and not self.is_bound:
+            self.initial["tags_text"] = ", ".join(tag.name for tag in self.instance.tags.all())
+
+    def clean_question(self) -> str:
+        question = " ".join(self.cleaned_data["question"].split())
+        if not question.endswith("?"):
+            raise forms.ValidationError("End the question with a question mark.")
+        return question
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        if cleaned.get("summary") and cleaned.get("question"):
+            digest = content_hash(cleaned["summary"], cleaned["question"])
+            twin = Brief.objects.filter(content_hash=digest).exclude(pk=self.instance.pk).first()
+            if twin:
+                raise forms.ValidationError(f"The library already has this brief: “{twin.title}”.")
+        cleaned["tag_names"] = split_tags(cleaned.get("tags_text", ""))
+        return cleaned

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 
 from briefs.importer import content_hash
 
@@ -70,3 +71,8 @@ class Brief(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("briefs:brief_detail", args=[self.slug])
+
+    def set_archived(self, archived: bool) -> None:
+        """Archived briefs leave the library; threads made from them stay."""
+        self.archived_at = timezone.now() if archived else None
+        self.save(update_fields=["archived_at", "updated_at"])

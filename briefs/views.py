@@ -1,12 +1,16 @@
-"""Brief library pages for instructors: the searchable list and one brief."""
+"""Brief library pages for instructors: list, brief, import, create and edit."""
 
+from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
-from django.views.decorators.http import require_GET
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.defaultfilters import pluralize
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
-from briefs.forms import BriefSearchForm
+from briefs.actions import import_briefs, save_brief
+from briefs.forms import BriefForm, BriefImportForm, BriefSearchForm
+from briefs.importer import derive_title, parse_briefs
 from briefs.models import Brief, Tag
 from briefs.permissions import instructor_required
 
@@ -40,3 +44,88 @@ def brief_list(request: HttpRequest) -> HttpResponse:
 def brief_detail(request: HttpRequest, slug: str) -> HttpResponse:
     brief = get_object_or_404(Brief.objects.prefetch_related("tags"), slug=slug)
     return render(request, "briefs/brief_detail.html", {"brief": brief})
+
+
+@require_http_methods(["GET", "POST"])
+@instructor_required
+def brief_import(request: HttpRequest) -> HttpResponse:
+    """Upload or paste briefs, see every parsed brief and every error, then confirm.
+
+    Nothing is written until the confirm step, which parses the same text again.
+    """
+    form = BriefImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        result = parse_briefs(form.cleaned_data["text"])
+        if request.POST.get("step") == "confirm" and result.ok:
+            outcome = import_briefs(parsed=result.briefs, created_by=request.user, tags=form.cleaned_data["tag_names"])
+            messages.success(
+                request,
+                f"{len(outcome.created)} brief{pluralize(len(outcome.created))} added"
+                + (f", {outcome.unchanged} already in the library." if outcome.unchanged else "."),
+            )
+            return redirect("briefs:brief_list")
+        known = set(
+            Brief.objects.filter(content_hash__in=[b.content_hash for b in result.briefs]).values_list(
+                "content_hash", flat=True
+            )
+        )
+        context = {
+            # The text comes back in the box, even from an uploaded file, to be fixed in place.
+            "form": BriefImportForm(initial={"text": form.cleaned_data["text"], "tags": form.cleaned_data["tags"]}),
+            "tags": form.cleaned_data["tags"],
+            "result": result,
+            "known": known,
+            "new_count": sum(1 for b in result.briefs if b.content_hash not in known),
+            "text": form.cleaned_data["text"],
+        }
+        return render(request, "briefs/brief_import.html", context)
+    return render(request, "briefs/brief_import.html", {"form": form})
+
+
+@require_http_methods(["GET", "POST"])
+@instructor_required
+def brief_create(request: HttpRequest) -> HttpResponse:
+    form = BriefForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        brief = save_brief(brief=form.instance, tags=form.cleaned_data["tag_names"], by=request.user)
+        messages.success(request, "Brief added to the library.")
+        return redirect(brief)
+    return render(request, "briefs/brief_form.html", {"form": form, "preview": form.instance})
+
+
+@require_http_methods(["GET", "POST"])
+@instructor_required
+def brief_edit(request: HttpRequest, slug: str) -> HttpResponse:
+    brief = get_object_or_404(Brief, slug=slug)
+    form = BriefForm(request.POST or None, instance=brief)
+    if request.method == "POST" and form.is_valid():
+        brief = save_brief(brief=form.instance, tags=form.cleaned_data["tag_names"])
+        messages.success(request, "Brief saved.")
+        return redirect(brief)
+    return render(request, "briefs/brief_form.html", {"form": form, "brief": brief, "preview": brief})
+
+
+@require_POST
+@instructor_required
+def brief_preview(request: HttpRequest) -> HttpResponse:
+    """How students will see the brief being edited (htmx, as the instructor types)."""
+    preview = Brief(
+        title=request.POST.get("title", "")[:200],
+        summary=request.POST.get("summary", "")[:5000],
+        commentary=request.POST.get("commentary", "")[:5000],
+        question=request.POST.get("question", "")[:5000],
+    )
+    preview.title = preview.title.strip() or derive_title(preview.summary)
+    return render(request, "briefs/brief_form.html#brief-preview", {"preview": preview})
+
+
+@require_POST
+@instructor_required
+def brief_archive(request: HttpRequest, slug: str) -> HttpResponse:
+    brief = get_object_or_404(Brief, slug=slug)
+    brief.set_archived(brief.archived_at is None)
+    if brief.archived_at:
+        messages.success(request, f"“{brief.title}” is archived. Its threads stay open; it is gone from the library.")
+        return redirect("briefs:brief_list")
+    messages.success(request, f"“{brief.title}” is back in the library.")
+    return redirect(brief)
