@@ -8,13 +8,14 @@ import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
 
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 
 from briefs.models import Brief
-from classroom.models import Assignment, Group, Membership, Participation, Response, User
+from classroom.models import Assignment, Feedback, Group, Membership, Participation, Response, User
 from classroom.text import BODY_MAX_CHARS, count_words, render_markdown
 
 
@@ -274,3 +275,18 @@ def delete_response(*, response: Response, by: User, now: datetime | None = None
     current.version = thread.version
     current.save(update_fields=["deleted_at", "version"])
     return current
+
+
+@transaction.atomic
+def save_feedback(
+    *, assignment: Assignment, student: User, score: Decimal | None, comment: str, by: User
+) -> Feedback:
+    """One feedback per student and thread; saving again replaces it."""
+    if not Membership.objects.filter(group=assignment.group_id, student=student).exists():
+        raise ActionRefused("This student is not in the group.")
+    feedback, _ = Feedback.objects.update_or_create(
+        assignment=assignment,
+        student=student,
+        defaults={"score": score, "comment": comment.strip(), "updated_by": by},
+    )
+    return feedback

@@ -64,6 +64,13 @@ class SignupForm(forms.ModelForm):
         self.fields["last_name"].required = True
         self.fields["username"].help_text = "Letters, digits and @ . + - _ only. You log in with it."
 
+    def clean_username(self) -> str:
+        # "Sam" and "sam" would be two accounts that look like one (as Django's own UserCreationForm).
+        username = self.cleaned_data["username"]
+        if User.objects.filter(username__iexact=username).exists():
+            raise forms.ValidationError(self.instance.unique_error_message(User, ["username"]), code="unique")
+        return username
+
     def clean_password(self) -> str:
         from django.contrib.auth.password_validation import validate_password
 
@@ -149,3 +156,22 @@ class AssignForm(AssignmentRulesForm):
 
     def rules(self) -> AssignmentRules:
         return AssignmentRules(**{name: self.cleaned_data[name] for name in AssignmentRulesForm.Meta.fields})
+
+
+class FeedbackForm(forms.Form):
+    score = forms.DecimalField(label="Score", required=False, min_value=0, max_digits=6, decimal_places=2)
+    comment = forms.CharField(
+        label="Feedback", required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args, points: int, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+        self.points = points
+        self.fields["score"].widget.attrs.update({"max": points, "step": "0.5", "inputmode": "decimal"})
+
+    def clean_score(self):
+        score = self.cleaned_data["score"]
+        if score is not None and score > self.points:
+            raise forms.ValidationError(f"The most is {self.points} points.")
+        return score

@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from classroom.views import assignments, groups, health, home, join, thread
+from classroom.views import assignments, groups, health, home, join, report, thread
 
 classroom_patterns = (
     [
@@ -24,6 +24,13 @@ classroom_patterns = (
         path("a/<int:assignment_id>/", thread.thread_detail, name="thread_detail"),
         path("a/<int:assignment_id>/settings/", assignments.assignment_edit, name="assignment_edit"),
         path("a/<int:assignment_id>/lock/", assignments.thread_lock, name="thread_lock"),
+        path("a/<int:assignment_id>/report/", report.assignment_report, name="assignment_report"),
+        path(
+            "a/<int:assignment_id>/feedback/<int:student_id>/", report.feedback_save, name="feedback_save"
+        ),
+        path("a/<int:assignment_id>/grades.csv", report.grades_export, name="grades_export"),
+        path("a/<int:assignment_id>/responses.csv", report.responses_export, name="responses_export"),
+        path("groups/<int:group_id>/responses.csv", report.group_responses_export, name="group_responses_export"),
         path("a/<int:assignment_id>/responses/", thread.response_create, name="response_create"),
         path("a/<int:assignment_id>/poll/", thread.thread_poll, name="thread_poll"),
         path("r/<int:response_id>/", thread.response_detail, name="response_detail"),

@@ -119,3 +119,24 @@
   document.addEventListener("htmx:load", (event) => restoreDrafts(event.detail.elt));
   document.addEventListener("DOMContentLoaded", () => restoreDrafts(document));
 })();
+
+// Grading from the keyboard: Ctrl+Enter saves the feedback; after a save the
+// cursor moves to the next ungraded student's score.
+(function () {
+  "use strict";
+  document.addEventListener("keydown", (event) => {
+    const field = event.target;
+    if (event.key === "Enter" && (event.ctrlKey || event.metaKey) && field.matches(".feedback-form textarea")) {
+      event.preventDefault();
+      field.form.requestSubmit();
+    }
+  });
+  document.addEventListener("htmx:afterSwap", (event) => {
+    const row = event.detail.target && document.getElementById(event.detail.target.id);
+    if (!row || row.dataset.saved !== "true") return;
+    let next = row.nextElementSibling;
+    while (next && !next.classList.contains("is-ungraded")) next = next.nextElementSibling;
+    const score = next ? next.querySelector("input[name='score']") : null;
+    if (score) score.focus();
+  });
+})();

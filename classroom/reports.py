@@ -1,0 +1,158 @@
+"""What an instructor reads about one thread: one row per student, and the CSV exports.
+
+A constant number of queries whatever the class size: members, responses, feedback.
+"""
+
+import csv
+import io
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+
+from django.utils import timezone
+
+from classroom.models import Assignment, Feedback, Membership, Response, User
+
+FILTERS = {
+    "missing": "Not yet posted",
+    "late": "Late",
+    "ungraded": "Ungraded",
+}
+
+
+@dataclass
+class StudentRow:
+    student: User
+    answer: Response | None = None
+    replies_given: int = 0
+    replies_received: int = 0
+    feedback: Feedback | None = None
+    reply_ids: list[int] = field(default_factory=list)
+
+    @property
+    def status(self) -> str:
+        if self.answer is None:
+            return "not yet"
+        return "late" if self.answer.is_late else "posted"
+
+    @property
+    def words(self) -> int:
+        return self.answer.word_count if self.answer else 0
+
+    @property
+    def posted_at(self) -> datetime | None:
+        return self.answer.created_at if self.answer else None
+
+    @property
+    def is_graded(self) -> bool:
+        return self.feedback is not None and self.feedback.score is not None
+
+
+def student_rows(assignment: Assignment) -> list[StudentRow]:
+    members = Membership.objects.filter(group=assignment.group_id).select_related("student")
+    rows = {membership.student_id: StudentRow(student=membership.student) for membership in members}
+    responses = list(
+        Response.objects.filter(assignment=assignment, deleted_at=None).only(
+            "id",
+            "author_id",
+            "parent_id",
+            "reply_to_id",
+            "word_count",
+            "created_at",
+            "is_late",
+            "by_instructor",
+        )
+    )
+    authors = {response.pk: response.author_id for response in responses}
+    for response in responses:
+        row = rows.get(response.author_id)
+        if response.parent_id is None:
+            if row is not None and row.answer is None:
+                row.answer = response
+            continue
+        if row is not None:
+            row.replies_given += 1
+        answered = authors.get(response.reply_to_id or response.parent_id)
+        if answered in rows and answered != response.author_id:
+            rows[answered].replies_received += 1
+    for feedback in Feedback.objects.filter(assignment=assignment, student_id__in=rows):
+        rows[feedback.student_id].feedback = feedback
+    return sorted(
+        rows.values(),
+        key=lambda r: (r.student.last_name.lower(), r.student.first_name.lower(), r.student.username),
+    )
+
+
+def filter_rows(rows: list[StudentRow], show: str) -> list[StudentRow]:
+    if show == "missing":
+        return [row for row in rows if row.answer is None]
+    if show == "late":
+        return [row for row in rows if row.answer and row.answer.is_late]
+    if show == "ungraded":
+        return [row for row in rows if not row.is_graded]
+    return rows
+
+
+def csv_bytes(header: list[str], rows: list[list[object]]) -> bytes:
+    """UTF-8 with a byte-order mark, so that Excel reads accents and dashes correctly."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow(["" if value is None else safe_cell(value) for value in row])
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def safe_cell(value: object) -> object:
+    """Text that a spreadsheet would run as a formula is prefixed with a quote."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
+def grades_csv(assignment: Assignment) -> bytes:
+    rows = [
+        [
+            row.student.username,
+            row.student.display_name,
+            row.student.email,
+            format_score(row.feedback.score) if row.feedback else "",
+            assignment.points,
+            row.feedback.comment if row.feedback else "",
+            row.status,
+        ]
+        for row in student_rows(assignment)
+    ]
+    return csv_bytes(["username", "name", "email", "score", "points", "feedback", "status"], rows)
+
+
+def format_score(score: Decimal | None) -> str:
+    if score is None:
+        return ""
+    return f"{score.normalize():f}"
+
+
+def responses_csv(assignments: list[Assignment]) -> bytes:
+    """Every live response of these threads, as plain text, oldest first."""
+    rows = []
+    for response in (
+        Response.objects.filter(assignment__in=assignments, deleted_at=None)
+        .select_related("author", "assignment__brief")
+        .order_by("assignment_id", "created_at", "id")
+    ):
+        rows.append(
+            [
+                response.assignment.brief.title,
+                response.pk,
+                response.author.username,
+                response.author.display_name,
+                f"Classmate {response.alias}" if response.alias else "",
+                timezone.localtime(response.created_at).strftime("%Y-%m-%d %H:%M"),
+                response.parent_id or "",
+                "yes" if response.is_late else "",
+                "yes" if response.is_hidden else "",
+                response.body,
+            ]
+        )
+    header = ["thread", "id", "username", "name", "pseudonym", "time", "reply to", "late", "hidden", "body"]
+    return csv_bytes(header, rows)

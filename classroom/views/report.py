@@ -1,0 +1,120 @@
+"""The instructor's report on one thread: who posted, words, replies, feedback and score; CSV."""
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.text import slugify
+from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.vary import vary_on_headers
+
+from classroom.actions import ActionRefused, save_feedback
+from classroom.forms import FeedbackForm
+from classroom.models import User
+from classroom.permissions import get_taught_assignment, get_taught_group, instructor_required
+from classroom.reports import FILTERS, StudentRow, filter_rows, grades_csv, responses_csv, student_rows
+
+
+@require_GET
+@instructor_required
+@vary_on_headers("HX-Request")
+def assignment_report(request: HttpRequest, assignment_id: int) -> HttpResponse:
+    assignment = get_taught_assignment(request.user, assignment_id)
+    show = request.GET.get("show", "")
+    show = show if show in FILTERS else ""
+    rows = student_rows(assignment)
+    for row in rows:
+        row.form = feedback_form(assignment, row)
+    return render(request, "classroom/assignment_report.html", report_context(assignment, rows, show))
+
+
+def report_context(assignment, rows: list[StudentRow], show: str) -> dict:
+    return {
+        "assignment": assignment,
+        "rows": filter_rows(rows, show),
+        "show": show,
+        "filters": FILTERS,
+        "totals": {
+            "members": len(rows),
+            "posted": sum(1 for r in rows if r.answer),
+            "late": sum(1 for r in rows if r.answer and r.answer.is_late),
+            "graded": sum(1 for r in rows if r.is_graded),
+        },
+    }
+
+
+def feedback_form(assignment, row: StudentRow, data=None) -> FeedbackForm:
+    initial = {}
+    if row.feedback:
+        initial = {"score": row.feedback.score, "comment": row.feedback.comment}
+    return FeedbackForm(data, points=assignment.points, initial=initial, auto_id=f"id_s{row.student.pk}_%s")
+
+
+@require_POST
+@instructor_required
+@vary_on_headers("HX-Request")
+def feedback_save(request: HttpRequest, assignment_id: int, student_id: int) -> HttpResponse:
+    """Save one student's score and comment; htmx gets the row back, a plain post the page."""
+    assignment = get_taught_assignment(request.user, assignment_id)
+    student = get_object_or_404(User, pk=student_id, memberships__group=assignment.group_id)
+    rows = student_rows(assignment)
+    row = next(r for r in rows if r.student.pk == student.pk)
+    form = feedback_form(assignment, row, request.POST)
+    saved = False
+    if form.is_valid():
+        try:
+            row.feedback = save_feedback(
+                assignment=assignment,
+                student=student,
+                score=form.cleaned_data["score"],
+                comment=form.cleaned_data["comment"],
+                by=request.user,
+            )
+            saved = True
+        except ActionRefused as refusal:
+            form.add_error(None, str(refusal))
+    if saved and not request.htmx:
+        return redirect(
+            reverse("classroom:assignment_report", args=[assignment.pk]) + f"#student-{student.pk}"
+        )
+    for other in rows:
+        other.form = feedback_form(assignment, other)
+    row.form = form if not saved else feedback_form(assignment, row)
+    if request.htmx:
+        return render(
+            request,
+            "classroom/assignment_report.html#student-row",
+            {"assignment": assignment, "row": row, "saved": saved},
+        )
+    context = report_context(assignment, rows, "")
+    return render(request, "classroom/assignment_report.html", context)
+
+
+def csv_response(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@require_GET
+@instructor_required
+def grades_export(request: HttpRequest, assignment_id: int) -> HttpResponse:
+    assignment = get_taught_assignment(request.user, assignment_id)
+    name = slugify(f"{assignment.group.name} {assignment.brief.title}")[:60]
+    return csv_response(grades_csv(assignment), f"grades-{name}.csv")
+
+
+@require_GET
+@instructor_required
+def responses_export(request: HttpRequest, assignment_id: int) -> HttpResponse:
+    assignment = get_taught_assignment(request.user, assignment_id)
+    name = slugify(f"{assignment.group.name} {assignment.brief.title}")[:60]
+    return csv_response(responses_csv([assignment]), f"responses-{name}.csv")
+
+
+@require_GET
+@instructor_required
+def group_responses_export(request: HttpRequest, group_id: int) -> HttpResponse:
+    group = get_taught_group(request.user, group_id)
+    return csv_response(
+        responses_csv(list(group.assignments.all())), f"responses-{slugify(group.name)[:60]}.csv"
+    )
