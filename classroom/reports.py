@@ -156,3 +156,58 @@ def responses_csv(assignments: list[Assignment]) -> bytes:
         )
     header = ["thread", "id", "username", "name", "pseudonym", "time", "reply to", "late", "hidden", "body"]
     return csv_bytes(header, rows)
+
+
+@dataclass
+class AssignmentBar:
+    assignment: Assignment
+    posted: int
+    late: int
+    missing: int
+
+    @property
+    def total(self) -> int:
+        return self.posted + self.late + self.missing
+
+    def widths(self, scale: int = 100) -> tuple[float, float, float]:
+        total = self.total or 1
+        return (scale * self.posted / total, scale * self.late / total, scale * self.missing / total)
+
+
+def group_dashboard(group_id: int) -> tuple[list[AssignmentBar], list[tuple[User, list[str]]]]:
+    """Per assignment: posted / late / not yet. Per student: one cell per assignment.
+
+    Cells: "posted", "late", "missing" (due and not answered), "open" (not answered yet,
+    not due), "upcoming" (not open yet).
+    """
+    now = timezone.now()
+    assignments = list(Assignment.objects.filter(group_id=group_id).select_related("brief").order_by("opens_at", "id"))
+    students = [m.student for m in Membership.objects.filter(group_id=group_id).select_related("student")]
+    students.sort(key=lambda s: (s.last_name.lower(), s.first_name.lower(), s.username))
+    answers = {
+        (author, assignment): late
+        for author, assignment, late in Response.objects.filter(
+            assignment__group_id=group_id, parent=None, deleted_at=None
+        ).values_list("author_id", "assignment_id", "is_late")
+    }
+
+    def cell(student: User, assignment: Assignment) -> str:
+        if (student.pk, assignment.pk) in answers:
+            return "late" if answers[(student.pk, assignment.pk)] else "posted"
+        if not assignment.has_opened(now):
+            return "upcoming"
+        return "missing" if assignment.is_past_due(now) or assignment.is_locked else "open"
+
+    grid = [(student, [cell(student, a) for a in assignments]) for student in students]
+    bars = []
+    for index, assignment in enumerate(assignments):
+        column = [cells[index] for _, cells in grid]
+        bars.append(
+            AssignmentBar(
+                assignment=assignment,
+                posted=column.count("posted"),
+                late=column.count("late"),
+                missing=len(column) - column.count("posted") - column.count("late"),
+            )
+        )
+    return bars, grid

@@ -30,6 +30,7 @@ classroom_patterns = (
         ),
         path("a/<int:assignment_id>/grades.csv", report.grades_export, name="grades_export"),
         path("a/<int:assignment_id>/responses.csv", report.responses_export, name="responses_export"),
+        path("groups/<int:group_id>/dashboard/", report.group_dashboard, name="group_dashboard"),
         path("groups/<int:group_id>/responses.csv", report.group_responses_export, name="group_responses_export"),
         path("a/<int:assignment_id>/responses/", thread.response_create, name="response_create"),
         path("a/<int:assignment_id>/poll/", thread.thread_poll, name="thread_poll"),

@@ -12,6 +12,7 @@ from classroom.forms import FeedbackForm
 from classroom.models import User
 from classroom.permissions import get_taught_assignment, get_taught_group, instructor_required
 from classroom.reports import FILTERS, StudentRow, filter_rows, grades_csv, responses_csv, student_rows
+from classroom.reports import group_dashboard as dashboard_data
 
 
 @require_GET
@@ -118,3 +119,14 @@ def group_responses_export(request: HttpRequest, group_id: int) -> HttpResponse:
     return csv_response(
         responses_csv(list(group.assignments.all())), f"responses-{slugify(group.name)[:60]}.csv"
     )
+
+
+@require_GET
+@instructor_required
+def group_dashboard(request: HttpRequest, group_id: int) -> HttpResponse:
+    """Participation at a glance: a bar per assignment, a row per student."""
+    group = get_taught_group(request.user, group_id)
+    bars, grid = dashboard_data(group.pk)
+    quiet = [student for student, cells in grid if cells and all(c in ("missing", "open") for c in cells)]
+    context = {"group": group, "bars": bars, "grid": grid, "quiet": quiet}
+    return render(request, "classroom/group_dashboard.html", context)
