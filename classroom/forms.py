@@ -175,3 +175,31 @@ class FeedbackForm(forms.Form):
         if score is not None and score > self.points:
             raise forms.ValidationError(f"The most is {self.points} points.")
         return score
+
+
+MAX_ROSTER_BYTES = 512 * 1024
+
+
+class RosterForm(forms.Form):
+    file = forms.FileField(
+        label="Roster file (CSV)", required=False, help_text="Columns: username, name, email."
+    )
+    text = forms.CharField(
+        label="Or paste it", required=False, widget=forms.Textarea(attrs={"rows": 8, "spellcheck": "false"})
+    )
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        upload = cleaned.get("file")
+        if upload:
+            if upload.size > MAX_ROSTER_BYTES:
+                raise forms.ValidationError("The file is larger than 512 KB.")
+            try:
+                cleaned["text"] = upload.read().decode("utf-8-sig")
+            except UnicodeDecodeError:
+                raise forms.ValidationError(
+                    "The file is not UTF-8 text; export it from the spreadsheet as “CSV UTF-8”."
+                ) from None
+        if not cleaned.get("text", "").strip():
+            raise forms.ValidationError("Upload a CSV file or paste the roster.")
+        return cleaned

@@ -142,6 +142,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Password-reset and set-password links from roster imports work once, for a week.
+PASSWORD_RESET_TIMEOUT = 7 * 24 * 3600
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "classroom:home"
 LOGOUT_REDIRECT_URL = "login"

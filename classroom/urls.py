@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from classroom.views import assignments, groups, health, home, join, report, thread
+from classroom.views import assignments, groups, health, home, join, report, roster, thread
 
 classroom_patterns = (
     [
@@ -25,13 +25,16 @@ classroom_patterns = (
         path("a/<int:assignment_id>/settings/", assignments.assignment_edit, name="assignment_edit"),
         path("a/<int:assignment_id>/lock/", assignments.thread_lock, name="thread_lock"),
         path("a/<int:assignment_id>/report/", report.assignment_report, name="assignment_report"),
-        path(
-            "a/<int:assignment_id>/feedback/<int:student_id>/", report.feedback_save, name="feedback_save"
-        ),
+        path("a/<int:assignment_id>/feedback/<int:student_id>/", report.feedback_save, name="feedback_save"),
         path("a/<int:assignment_id>/grades.csv", report.grades_export, name="grades_export"),
         path("a/<int:assignment_id>/responses.csv", report.responses_export, name="responses_export"),
+        path("groups/<int:group_id>/students/import/", roster.roster_import, name="roster_import"),
         path("groups/<int:group_id>/dashboard/", report.group_dashboard, name="group_dashboard"),
-        path("groups/<int:group_id>/responses.csv", report.group_responses_export, name="group_responses_export"),
+        path(
+            "groups/<int:group_id>/responses.csv",
+            report.group_responses_export,
+            name="group_responses_export",
+        ),
         path("a/<int:assignment_id>/responses/", thread.response_create, name="response_create"),
         path("a/<int:assignment_id>/poll/", thread.thread_poll, name="thread_poll"),
         path("r/<int:response_id>/", thread.response_detail, name="response_detail"),
@@ -47,6 +50,7 @@ urlpatterns = [
     path("briefs/", include("briefs.urls")),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/", include("django.contrib.auth.urls")),  # password reset and change
     path("admin/", admin.site.urls),
     path("healthz", health.healthz, name="healthz"),
 ]

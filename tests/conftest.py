@@ -150,3 +150,9 @@ def thread(group, brief):
     from tests.factories import AssignmentFactory
 
     return AssignmentFactory(group=group, brief=brief)
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hasher(settings):
+    """Hashing passwords properly is slow by design; tests do not need that strength."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -1,0 +1,91 @@
+"""Parse a roster CSV (username, name, email) into rows or per-row errors. Pure: no database."""
+
+import csv
+import io
+import re
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+
+USERNAME = re.compile(r"^[\w.@+-]{1,150}$")
+MAX_ROWS = 1000
+
+
+@dataclass(frozen=True)
+class RosterRow:
+    line: int
+    username: str
+    first_name: str
+    last_name: str
+    email: str
+
+
+@dataclass(frozen=True)
+class RosterError:
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"line {self.line}: {self.message}"
+
+
+def split_name(name: str) -> tuple[str, str]:
+    parts = name.split()
+    if not parts:
+        return "", ""
+    return " ".join(parts[:-1]) if len(parts) > 1 else parts[0], parts[-1] if len(parts) > 1 else ""
+
+
+def parse_roster(text: str) -> tuple[list[RosterRow], list[RosterError]]:
+    """Columns by header: username (required), name or first_name + last_name, email."""
+    text = text.removeprefix("\ufeff")
+    try:
+        dialect = csv.Sniffer().sniff(text[:2048], delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    reader = csv.reader(io.StringIO(text), dialect)
+    rows: list[RosterRow] = []
+    errors: list[RosterError] = []
+    header = [cell.strip().lower().replace(" ", "_") for cell in next(reader, [])]
+    if "username" not in header:
+        return [], [RosterError(1, "the first line must name the columns, with at least “username”")]
+    seen: dict[str, int] = {}
+    for values in reader:
+        line = reader.line_num
+        if not any(v.strip() for v in values):
+            continue
+        if len(rows) + len(errors) >= MAX_ROWS:
+            errors.append(RosterError(line, f"more than {MAX_ROWS} students; split the file"))
+            break
+        record = {key: (values[i].strip() if i < len(values) else "") for i, key in enumerate(header)}
+        username = record.get("username", "")
+        first, last = record.get("first_name", ""), record.get("last_name", "")
+        if not (first or last) and record.get("name"):
+            first, last = split_name(record["name"])
+        email = record.get("email", "")
+        if not username:
+            errors.append(RosterError(line, "no username"))
+            continue
+        if not USERNAME.match(username):
+            errors.append(
+                RosterError(line, f"“{username}” is not a valid username (letters, digits, @ . + - _)")
+            )
+            continue
+        if username.lower() in seen:
+            errors.append(RosterError(line, f"“{username}” is already on line {seen[username.lower()]}"))
+            continue
+        if email:
+            try:
+                validate_email(email)
+            except ValidationError:
+                errors.append(RosterError(line, f"“{email}” is not an email address"))
+                continue
+        if len(first) > 150 or len(last) > 150:
+            errors.append(RosterError(line, "the name is longer than 150 characters"))
+            continue
+        seen[username.lower()] = line
+        rows.append(RosterRow(line, username, first, last, email))
+    if not rows and not errors:
+        errors.append(RosterError(2, "no students found below the header line"))
+    return rows, errors
