@@ -181,7 +181,9 @@ def group_dashboard(group_id: int) -> tuple[list[AssignmentBar], list[tuple[User
     not due), "upcoming" (not open yet).
     """
     now = timezone.now()
-    assignments = list(Assignment.objects.filter(group_id=group_id).select_related("brief").order_by("opens_at", "id"))
+    assignments = list(
+        Assignment.objects.filter(group_id=group_id).select_related("brief").order_by("opens_at", "id")
+    )
     students = [m.student for m in Membership.objects.filter(group_id=group_id).select_related("student")]
     students.sort(key=lambda s: (s.last_name.lower(), s.first_name.lower(), s.username))
     answers = {
