@@ -1,6 +1,6 @@
 """The home page: what is due for a student; groups and participation for an instructor."""
 
-from django.db.models import Prefetch
+from django.db.models import F, Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -22,7 +22,7 @@ def instructor_home(request: HttpRequest) -> HttpResponse:
         Assignment.objects.taught_by(request.user)
         .select_related("brief")
         .with_participation()
-        .order_by("due_at")
+        .order_by(F("due_at").asc(nulls_last=True), "opens_at")
     )
     groups = (
         Group.objects.taught_by(request.user)
@@ -30,7 +30,9 @@ def instructor_home(request: HttpRequest) -> HttpResponse:
         .prefetch_related(Prefetch("assignments", queryset=assignments, to_attr="assignment_list"))
         .with_member_count()
     )
-    return render(request, "classroom/home_instructor.html", {"groups": groups, "now": timezone.now()})
+    archived = Group.objects.taught_by(request.user).filter(archived_at__isnull=False).order_by("-archived_at")
+    context = {"groups": groups, "archived": archived, "now": timezone.now()}
+    return render(request, "classroom/home_instructor.html", context)
 
 
 def student_home(request: HttpRequest) -> HttpResponse:
@@ -41,7 +43,7 @@ def student_home(request: HttpRequest) -> HttpResponse:
         .select_related("brief", "group")
         .with_participation()
         .with_student_state(request.user)
-        .order_by("due_at", "opens_at")
+        .order_by(F("due_at").asc(nulls_last=True), "opens_at")
     )
     sections = {"due": [], "late": [], "answered": [], "closed": []}
     for assignment in assignments:
