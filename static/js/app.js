@@ -116,6 +116,15 @@
       if (textarea) textarea.focus();
     }
   });
+  // A form that comes back with an error puts the cursor at the end of the kept text.
+  document.addEventListener("htmx:afterSwap", (event) => {
+    const target = event.detail.target && document.getElementById(event.detail.target.id);
+    const textarea = target && target.querySelector && target.querySelector(".has-error textarea");
+    if (textarea) {
+      textarea.focus();
+      textarea.setSelectionRange(textarea.value.length, textarea.value.length);
+    }
+  });
   document.addEventListener("htmx:load", (event) => restoreDrafts(event.detail.elt));
   document.addEventListener("DOMContentLoaded", () => restoreDrafts(document));
 })();
