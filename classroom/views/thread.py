@@ -103,12 +103,13 @@ def thread_responses(viewer: Viewer, **filters) -> list[Response]:
     """Responses of the thread the viewer may see, top-level answers with their replies attached."""
     if not viewer.sees_peers:
         return []
-    responses = [
-        viewer.present(response)
-        for response in Response.objects.filter(assignment=viewer.assignment, **filters).select_related(
-            "author", "reply_to__author"
-        )
-    ]
+    responses = []
+    for response in Response.objects.filter(assignment=viewer.assignment, **filters).select_related(
+        "author", "reply_to__author"
+    ):
+        # can_change() reads response.assignment.group: reuse the loaded thread, not a query per own response.
+        response.assignment = viewer.assignment
+        responses.append(viewer.present(response))
     return responses
 
 
