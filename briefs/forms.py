@@ -33,6 +33,7 @@ class BriefImportForm(forms.Form):
     text = forms.CharField(
         label="Or paste the briefs",
         required=False,
+        strip=False,  # leading blank lines count: error line numbers match the original
         widget=forms.Textarea(attrs={"rows": 12, "spellcheck": "false"}),
         help_text="Each brief: optional headline, summary, optional commentary, then the question ending in “?”.",
     )
