@@ -218,7 +218,7 @@ def test_import_preview_with_nothing_to_read_asks_for_text(instructor_client):
 
 def test_pasted_text_comes_back_in_the_box_after_preview(instructor_client):
     page = preview_import(instructor_client, MALFORMED, tags="Energy").content.decode()
-    assert textarea_value(page, "text") == MALFORMED.rstrip("\n")  # a pasted final line break is trimmed
+    assert textarea_value(page, "text") == MALFORMED  # exactly what was pasted, so line numbers match
     assert 'name="tags" value="Energy"' in page
 
 
