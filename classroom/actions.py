@@ -15,7 +15,16 @@ from django.db.models import Max
 from django.utils import timezone
 
 from briefs.models import Brief
-from classroom.models import Assignment, Feedback, Group, Membership, Participation, Response, User
+from classroom.models import (
+    Assignment,
+    Feedback,
+    Group,
+    Membership,
+    ModerationEvent,
+    Participation,
+    Response,
+    User,
+)
 from classroom.text import BODY_MAX_CHARS, count_words, render_markdown
 
 
@@ -96,11 +105,13 @@ def update_assignment(*, assignment: Assignment, rules: AssignmentRules) -> Assi
 
 
 @transaction.atomic
-def set_thread_lock(*, assignment: Assignment, locked: bool) -> Assignment:
+def set_thread_lock(*, assignment: Assignment, locked: bool, by: User | None = None) -> Assignment:
     thread = Assignment.objects.select_for_update().get(pk=assignment.pk)
     thread.locked_at = timezone.now() if locked else None
     thread.version += 1
     thread.save(update_fields=["locked_at", "version"])
+    action = ModerationEvent.Action.LOCK if locked else ModerationEvent.Action.UNLOCK
+    ModerationEvent.objects.create(assignment=thread, actor=by, action=action)
     return thread
 
 
@@ -189,7 +200,8 @@ def _post_response(
     is_instructor = thread.group.instructors.filter(pk=author.pk).exists()
     if not is_instructor and not Membership.objects.filter(group=thread.group, student=author).exists():
         raise ActionRefused("Only members of this group can post here.")
-    if not is_instructor and not thread.accepts_posts(now):
+    extension = None if is_instructor else student_extension(thread, author)
+    if not is_instructor and not thread.accepts_posts(now, extension):
         raise ActionRefused(closed_reason(thread, now))
     if is_instructor and (thread.is_locked or thread.group.archived_at):
         raise ActionRefused("This thread is locked.")
@@ -224,7 +236,7 @@ def _post_response(
         body_html=render_markdown(body),
         word_count=count_words(body),
         created_at=now,
-        is_late=not is_instructor and thread.is_past_due(now),
+        is_late=not is_instructor and thread.is_past_due(now, extension),
         client_token=client_token,
         created_version=thread.version,
         version=thread.version,
@@ -241,13 +253,24 @@ def closed_reason(thread: Assignment, now: datetime) -> str:
     return "This thread closed at its due time, and late answers are not accepted."
 
 
-def can_change(response: Response, user: User, now: datetime | None = None) -> bool:
-    """Authors change their own responses while the thread takes posts."""
+def student_extension(assignment: Assignment, student: User) -> datetime | None:
+    """The due time granted to this student alone, if any."""
+    return (
+        Participation.objects.filter(assignment=assignment, student=student)
+        .values_list("due_at_override", flat=True)
+        .first()
+    )
+
+
+def can_change(
+    response: Response, user: User, now: datetime | None = None, extension: datetime | None = None
+) -> bool:
+    """Authors change their own responses while the thread takes their posts."""
     if response.author_id != user.pk or response.is_deleted:
         return False
     if response.by_instructor:
         return not response.assignment.is_locked
-    return response.assignment.accepts_posts(now)
+    return response.assignment.accepts_posts(now, extension)
 
 
 @transaction.atomic
@@ -255,7 +278,7 @@ def edit_response(*, response: Response, body: str, by: User, now: datetime | No
     thread = _bump_version(response.assignment)
     current = Response.objects.select_for_update().get(pk=response.pk)
     current.assignment = thread
-    if not can_change(current, by, now):
+    if not can_change(current, by, now, student_extension(thread, by)):
         raise ActionRefused("You can no longer edit this response.")
     is_answer = current.parent_id is None and not current.by_instructor
     body = check_body(body, min_words=thread.min_words if is_answer else 0)
@@ -275,7 +298,7 @@ def delete_response(*, response: Response, by: User, now: datetime | None = None
     thread = _bump_version(response.assignment)
     current = Response.objects.select_for_update().get(pk=response.pk)
     current.assignment = thread
-    if not can_change(current, by, now):
+    if not can_change(current, by, now, student_extension(thread, by)):
         raise ActionRefused("You can no longer delete this response.")
     current.deleted_at = now or timezone.now()
     current.version = thread.version
@@ -355,3 +378,79 @@ def _carry_out_roster(group: Group, plan: RosterPlan) -> None:
         plan.links.append((user, reverse("password_reset_confirm", args=[uid, token])))
     for _, user in plan.join:
         Membership.objects.get_or_create(group=group, student=user)
+
+
+def _moderate(response: Response, by: User, action: str, reason: str = "", **changes: object) -> Response:
+    """Apply a moderation change to a response, bump the thread version, log who and why."""
+    thread = _bump_version(response.assignment)
+    if not thread.group.instructors.filter(pk=by.pk).exists():
+        raise ActionRefused("Only the group's instructors moderate this thread.")
+    current = Response.objects.select_for_update().get(pk=response.pk)
+    for name, value in changes.items():
+        setattr(current, name, value)
+    current.version = thread.version
+    current.save(update_fields=[*changes, "version"])
+    current.assignment = thread
+    ModerationEvent.objects.create(
+        assignment=thread, response=current, actor=by, action=action, student=current.author, reason=reason
+    )
+    return current
+
+
+@transaction.atomic
+def hide_response(*, response: Response, by: User, reason: str) -> Response:
+    """Peers no longer see it; its author sees that it was hidden, and why."""
+    reason = reason.strip()
+    if not reason:
+        raise ActionRefused("Say why: the student sees the reason.")
+    return _moderate(
+        response, by, ModerationEvent.Action.HIDE, reason[:300],
+        hidden_at=timezone.now(), hidden_by=by, hidden_reason=reason[:300],
+    )  # fmt: skip
+
+
+@transaction.atomic
+def unhide_response(*, response: Response, by: User) -> Response:
+    return _moderate(
+        response, by, ModerationEvent.Action.UNHIDE, hidden_at=None, hidden_by=None, hidden_reason=""
+    )
+
+
+@transaction.atomic
+def set_highlight(*, response: Response, by: User, highlighted: bool) -> Response:
+    action = ModerationEvent.Action.HIGHLIGHT if highlighted else ModerationEvent.Action.UNHIGHLIGHT
+    return _moderate(response, by, action, highlighted=highlighted)
+
+
+@transaction.atomic
+def set_pin(*, response: Response, by: User, pinned: bool) -> Response:
+    """Pinned answers come first in the thread. Only top-level answers are pinned."""
+    if response.parent_id is not None:
+        raise ActionRefused("Only answers can be pinned, not replies.")
+    action = ModerationEvent.Action.PIN if pinned else ModerationEvent.Action.UNPIN
+    return _moderate(response, by, action, pinned_at=timezone.now() if pinned else None)
+
+
+@transaction.atomic
+def extend_due(
+    *, assignment: Assignment, student: User, due_at: datetime | None, by: User, reason: str = ""
+) -> Participation:
+    """Give one student a later due time (None takes the extension back)."""
+    thread = _bump_version(assignment)
+    if not thread.group.instructors.filter(pk=by.pk).exists():
+        raise ActionRefused("Only the group's instructors give extensions.")
+    if not Membership.objects.filter(group=thread.group, student=student).exists():
+        raise ActionRefused("This student is not in the group.")
+    if due_at is not None and thread.due_at is not None and due_at <= thread.due_at:
+        raise ActionRefused("An extension must end after the thread's own due time.")
+    seat = _seat(thread, student)
+    seat.due_at_override = due_at
+    seat.save(update_fields=["due_at_override"])
+    ModerationEvent.objects.create(
+        assignment=thread,
+        actor=by,
+        action=ModerationEvent.Action.EXTEND,
+        student=student,
+        reason=reason.strip()[:300],
+    )
+    return seat

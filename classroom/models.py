@@ -139,11 +139,17 @@ class AssignmentQuerySet(models.QuerySet):
         )
 
     def with_student_state(self, student: User) -> "AssignmentQuerySet":
-        """Annotate has_answered for one student."""
+        """Annotate has_answered, score (None if ungraded) and extension for one student."""
         answered = Response.objects.filter(
             assignment=OuterRef("pk"), author=student, parent__isnull=True, deleted_at__isnull=True
         )
-        return self.annotate(has_answered=Exists(answered))
+        feedback = Feedback.objects.filter(assignment=OuterRef("pk"), student=student)
+        seat = Participation.objects.filter(assignment=OuterRef("pk"), student=student)
+        return self.annotate(
+            has_answered=Exists(answered),
+            score=Subquery(feedback.values("score")[:1]),
+            extension=Subquery(seat.values("due_at_override")[:1]),
+        )
 
 
 class Assignment(models.Model):
@@ -188,20 +194,24 @@ class Assignment(models.Model):
     def has_opened(self, now: datetime | None = None) -> bool:
         return self.opens_at <= (now or timezone.now())
 
-    def is_past_due(self, now: datetime | None = None) -> bool:
-        return self.due_at is not None and (now or timezone.now()) > self.due_at
+    def is_past_due(self, now: datetime | None = None, extension: datetime | None = None) -> bool:
+        """Past the due time; a student's extension moves it later, never earlier."""
+        if self.due_at is None:
+            return False
+        due = max(self.due_at, extension) if extension else self.due_at
+        return (now or timezone.now()) > due
 
     def is_due_soon(self, now: datetime | None = None) -> bool:
         now = now or timezone.now()
         return self.due_at is not None and now <= self.due_at <= now + DUE_SOON
 
-    def accepts_posts(self, now: datetime | None = None) -> bool:
+    def accepts_posts(self, now: datetime | None = None, extension: datetime | None = None) -> bool:
         """Open for students' writing: opened, not locked, and before the due time or late allowed."""
         now = now or timezone.now()
         return (
             self.has_opened(now)
             and not self.is_locked
-            and (self.allow_late or not self.is_past_due(now))
+            and (self.allow_late or not self.is_past_due(now, extension))
             and self.group.archived_at is None
         )
 
@@ -213,6 +223,7 @@ class Participation(models.Model):
     student = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     alias = models.PositiveSmallIntegerField()
     first_posted_at = models.DateTimeField(null=True, blank=True)
+    due_at_override = models.DateTimeField(null=True, blank=True)  # an extension for this student
 
     class Meta:
         constraints = [
@@ -256,6 +267,7 @@ class Response(models.Model):
     )
     hidden_reason = models.CharField(max_length=300, blank=True)
     highlighted = models.BooleanField(default=False)
+    pinned_at = models.DateTimeField(null=True, blank=True)
     deleted_at = models.DateTimeField(null=True, blank=True)
     client_token = models.UUIDField(null=True, blank=True)
     created_version = models.PositiveIntegerField(default=0)
@@ -295,6 +307,10 @@ class Response(models.Model):
     def is_hidden(self) -> bool:
         return self.hidden_at is not None
 
+    @property
+    def is_pinned(self) -> bool:
+        return self.pinned_at is not None
+
 
 class Feedback(models.Model):
     """An instructor's comment and score for one student on one assignment."""
@@ -320,12 +336,26 @@ class Feedback(models.Model):
 class ModerationEvent(models.Model):
     """Audit log: who did what to which response (or thread), when and why."""
 
+    class Action(models.TextChoices):
+        HIDE = "hide", "hid a response"
+        UNHIDE = "unhide", "showed a hidden response again"
+        HIGHLIGHT = "highlight", "highlighted a response"
+        UNHIGHLIGHT = "unhighlight", "removed a highlight"
+        PIN = "pin", "pinned a response"
+        UNPIN = "unpin", "unpinned a response"
+        LOCK = "lock", "locked the thread"
+        UNLOCK = "unlock", "reopened the thread"
+        EXTEND = "extend", "extended the due time"
+
     assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="moderation_events")
     response = models.ForeignKey(Response, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
-    action = models.CharField(max_length=30)
+    action = models.CharField(max_length=30, choices=Action.choices)
+    student = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )  # whose response, or whose extension
     reason = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 

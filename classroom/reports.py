@@ -5,13 +5,13 @@ A constant number of queries whatever the class size: members, responses, feedba
 
 import csv
 import io
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
 from django.utils import timezone
 
-from classroom.models import Assignment, Feedback, Membership, Response, User
+from classroom.models import Assignment, Feedback, Membership, Participation, Response, User
 
 FILTERS = {
     "missing": "Not yet posted",
@@ -27,7 +27,7 @@ class StudentRow:
     replies_given: int = 0
     replies_received: int = 0
     feedback: Feedback | None = None
-    reply_ids: list[int] = field(default_factory=list)
+    extension: datetime | None = None
 
     @property
     def status(self) -> str:
@@ -77,6 +77,11 @@ def student_rows(assignment: Assignment) -> list[StudentRow]:
             rows[answered].replies_received += 1
     for feedback in Feedback.objects.filter(assignment=assignment, student_id__in=rows):
         rows[feedback.student_id].feedback = feedback
+    for student_id, due in Participation.objects.filter(
+        assignment=assignment, due_at_override__isnull=False
+    ).values_list("student_id", "due_at_override"):
+        if student_id in rows:
+            rows[student_id].extension = due
     return sorted(
         rows.values(),
         key=lambda r: (r.student.last_name.lower(), r.student.first_name.lower(), r.student.username),

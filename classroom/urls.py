@@ -1,10 +1,12 @@
 """Top-level URLs: the classroom screens, the brief library, accounts, admin, health."""
 
+import os
+
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from classroom.views import assignments, groups, health, home, join, report, roster, thread
+from classroom.views import assignments, groups, health, home, join, moderation, report, roster, thread
 
 classroom_patterns = (
     [
@@ -41,6 +43,12 @@ classroom_patterns = (
         path("r/<int:response_id>/reply/", thread.response_reply, name="response_reply"),
         path("r/<int:response_id>/edit/", thread.response_edit, name="response_edit"),
         path("r/<int:response_id>/delete/", thread.response_delete, name="response_delete"),
+        path("r/<int:response_id>/hide/", moderation.response_hide, name="response_hide"),
+        path("r/<int:response_id>/unhide/", moderation.response_unhide, name="response_unhide"),
+        path("r/<int:response_id>/highlight/", moderation.response_highlight, name="response_highlight"),
+        path("r/<int:response_id>/pin/", moderation.response_pin, name="response_pin"),
+        path("a/<int:assignment_id>/log/", moderation.moderation_log, name="moderation_log"),
+        path("a/<int:assignment_id>/extensions/<int:student_id>/", moderation.due_extend, name="due_extend"),
     ],
     "classroom",
 )
@@ -54,3 +62,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("healthz", health.healthz, name="healthz"),
 ]
+
+if os.environ.get("AGORA_BENCH") == "1":
+    # Served only while `make bench` runs the app: the framework's floor to compare pages with.
+    urlpatterns.append(path("bench/floor", health.bench_floor, name="bench_floor"))

@@ -56,6 +56,6 @@ def assignment_edit(request: HttpRequest, assignment_id: int) -> HttpResponse:
 @instructor_required
 def thread_lock(request: HttpRequest, assignment_id: int) -> HttpResponse:
     assignment = get_taught_assignment(request.user, assignment_id)
-    thread = set_thread_lock(assignment=assignment, locked=not assignment.is_locked)
+    thread = set_thread_lock(assignment=assignment, locked=not assignment.is_locked, by=request.user)
     messages.success(request, "Thread locked: nobody can post." if thread.is_locked else "Thread reopened.")
     return redirect(thread)

@@ -1,4 +1,4 @@
-"""Health check for load balancers and uptime monitors."""
+"""Health check for load balancers and uptime monitors, and the benchmark's floor page."""
 
 import logging
 
@@ -23,3 +23,10 @@ def healthz(request: HttpRequest) -> HttpResponse:
         logger.exception("health check: database unreachable")
         return HttpResponse("database unreachable\n", status=503, content_type="text/plain")
     return HttpResponse("ok\n", content_type="text/plain")
+
+
+@require_GET
+@login_not_required
+def bench_floor(request: HttpRequest) -> HttpResponse:
+    """The cheapest page: every middleware, no database, no template (bench/README.md)."""
+    return HttpResponse("floor\n", content_type="text/plain")

@@ -30,7 +30,9 @@ def instructor_home(request: HttpRequest) -> HttpResponse:
         .prefetch_related(Prefetch("assignments", queryset=assignments, to_attr="assignment_list"))
         .with_member_count()
     )
-    archived = Group.objects.taught_by(request.user).filter(archived_at__isnull=False).order_by("-archived_at")
+    archived = (
+        Group.objects.taught_by(request.user).filter(archived_at__isnull=False).order_by("-archived_at")
+    )
     context = {"groups": groups, "archived": archived, "now": timezone.now()}
     return render(request, "classroom/home_instructor.html", context)
 
@@ -49,8 +51,10 @@ def student_home(request: HttpRequest) -> HttpResponse:
     for assignment in assignments:
         if assignment.has_answered:
             sections["answered"].append(assignment)
-        elif assignment.accepts_posts(now):
-            sections["late" if assignment.is_past_due(now) else "due"].append(assignment)
+        elif assignment.accepts_posts(now, assignment.extension):
+            sections["late" if assignment.is_past_due(now, assignment.extension) else "due"].append(
+                assignment
+            )
         else:
             sections["closed"].append(assignment)
     groups = Group.objects.filter(memberships__student=request.user).order_by("name")

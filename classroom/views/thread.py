@@ -5,6 +5,7 @@ answers with the fragment that changed (and out-of-band updates of the counts).
 """
 
 from dataclasses import dataclass
+from functools import cached_property
 
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
@@ -22,7 +23,7 @@ from classroom.actions import (
     post_response,
 )
 from classroom.forms import ResponseForm
-from classroom.models import Assignment, Membership, Participation, Response, User
+from classroom.models import Assignment, Feedback, Membership, Participation, Response, User
 from classroom.permissions import can_see_peers, get_visible_assignment, get_visible_response, teaches
 
 THREAD = "classroom/thread_detail.html"
@@ -40,6 +41,17 @@ class Viewer:
     can_post: bool
     answer_id: int | None  # the viewer's own answer, if any
     replies_given: int
+
+    @cached_property
+    def feedback(self) -> Feedback | None:
+        """The instructor's feedback to this student, read only where a page shows it."""
+        if self.teaches:
+            return None
+        return Feedback.objects.filter(assignment=self.assignment, student=self.user).first()
+
+    @property
+    def extension(self):
+        return self.seat.due_at_override if self.seat else None
 
     @property
     def has_answered(self) -> bool:
@@ -60,13 +72,15 @@ class Viewer:
                 )
             )
         )
+        extension = seat.due_at_override if seat else None
         return cls(
             user=user,
             assignment=assignment,
             teaches=is_teacher,
             seat=seat,
             sees_peers=can_see_peers(user, assignment, seat),
-            can_post=assignment.accepts_posts() or (is_teacher and not assignment.is_locked),
+            can_post=assignment.accepts_posts(extension=extension)
+            or (is_teacher and not assignment.is_locked),
             answer_id=next((pk for pk, parent_id in own if parent_id is None), None),
             replies_given=sum(1 for _, parent_id in own if parent_id is not None),
         )
@@ -89,7 +103,7 @@ class Viewer:
         """Attach what the response card shows to this viewer."""
         response.author_label = self.label(response)
         response.is_own = response.author_id == self.user.pk
-        response.can_change = can_change(response, self.user)
+        response.can_change = can_change(response, self.user, extension=self.extension)
         response.shows_body = not response.is_hidden or self.teaches or response.is_own
         quoted = response.reply_to if response.reply_to_id else None
         if quoted is not None:
@@ -114,7 +128,11 @@ def thread_responses(viewer: Viewer, **filters) -> list[Response]:
 
 
 def nest(responses: list[Response]) -> list[Response]:
-    """Top-level answers in order, each with .reply_list; deleted ones only if replies remain."""
+    """Top-level answers, pinned first, each with .reply_list.
+
+    Deleted answers, and answers hidden from this viewer, stay only as a
+    placeholder when replies hang under them.
+    """
     by_id = {response.pk: response for response in responses}
     answers = []
     for response in responses:
@@ -122,9 +140,12 @@ def nest(responses: list[Response]) -> list[Response]:
     for response in responses:
         if response.parent_id is None:
             answers.append(response)
-        elif response.parent_id in by_id and not response.is_deleted:
+        elif response.parent_id in by_id and not response.is_deleted and response.shows_body:
             by_id[response.parent_id].reply_list.append(response)
-    return [answer for answer in answers if not answer.is_deleted or answer.reply_list]
+    answers.sort(key=lambda answer: (answer.pinned_at is None, answer.pinned_at or answer.created_at))
+    return [
+        answer for answer in answers if (not answer.is_deleted and answer.shows_body) or answer.reply_list
+    ]
 
 
 def thread_stats(assignment: Assignment) -> dict[str, int]:

@@ -1,0 +1,126 @@
+"""Instructors moderate a thread: hide (with a reason), highlight, pin, extend, read the log.
+
+Each action answers htmx with the changed response card, and a plain post with a
+redirect to it. Students and other instructors get a 404.
+"""
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.vary import vary_on_headers
+
+from classroom.actions import (
+    ActionRefused,
+    extend_due,
+    hide_response,
+    set_highlight,
+    set_pin,
+    unhide_response,
+)
+from classroom.models import ModerationEvent, Response, User
+from classroom.permissions import get_taught_assignment, get_visible_response, instructor_required, teaches
+from classroom.views.thread import Viewer
+
+
+def get_moderated_response(request: HttpRequest, response_id: int) -> Response:
+    response = get_visible_response(request.user, response_id)
+    if not teaches(request.user, response.assignment):
+        raise Http404("No such response.")
+    return response
+
+
+def card(request: HttpRequest, response: Response, announce: str = "", error: str = "") -> HttpResponse:
+    """The response card after a change (htmx), or back to it in the thread."""
+    if not request.htmx:
+        if error:
+            messages.error(request, error)
+        return redirect(response.get_absolute_url())
+    viewer = Viewer.of(request.user, response.assignment)
+    response = Response.objects.select_related("author", "reply_to__author").get(pk=response.pk)
+    response.assignment = viewer.assignment
+    context = {
+        "response": viewer.present(response),
+        "viewer": viewer,
+        "announce": announce or error,
+        "error": error,
+    }
+    return render(request, "includes/_response.html", context)
+
+
+@require_POST
+@instructor_required
+@vary_on_headers("HX-Request")
+def response_hide(request: HttpRequest, response_id: int) -> HttpResponse:
+    response = get_moderated_response(request, response_id)
+    try:
+        response = hide_response(response=response, by=request.user, reason=request.POST.get("reason", ""))
+    except ActionRefused as refusal:
+        return card(request, response, error=str(refusal))
+    return card(request, response, "Hidden from the students; its author sees why.")
+
+
+@require_POST
+@instructor_required
+@vary_on_headers("HX-Request")
+def response_unhide(request: HttpRequest, response_id: int) -> HttpResponse:
+    response = unhide_response(response=get_moderated_response(request, response_id), by=request.user)
+    return card(request, response, "Shown to the class again.")
+
+
+@require_POST
+@instructor_required
+@vary_on_headers("HX-Request")
+def response_highlight(request: HttpRequest, response_id: int) -> HttpResponse:
+    response = get_moderated_response(request, response_id)
+    highlighted = request.POST.get("highlighted") == "1"
+    response = set_highlight(response=response, by=request.user, highlighted=highlighted)
+    return card(request, response, "Highlighted for the class." if highlighted else "Highlight removed.")
+
+
+@require_POST
+@instructor_required
+@vary_on_headers("HX-Request")
+def response_pin(request: HttpRequest, response_id: int) -> HttpResponse:
+    response = get_moderated_response(request, response_id)
+    pinned = request.POST.get("pinned") == "1"
+    try:
+        response = set_pin(response=response, by=request.user, pinned=pinned)
+    except ActionRefused as refusal:
+        return card(request, response, error=str(refusal))
+    return card(request, response, "Pinned to the top of the thread." if pinned else "Unpinned.")
+
+
+@require_POST
+@instructor_required
+def due_extend(request: HttpRequest, assignment_id: int, student_id: int) -> HttpResponse:
+    """One student's extension, from the report page; an empty date takes it back."""
+    assignment = get_taught_assignment(request.user, assignment_id)
+    student = get_object_or_404(User, pk=student_id, memberships__group=assignment.group_id)
+    raw = request.POST.get("due_at", "").strip()
+    due_at = parse_datetime(raw) if raw else None
+    if raw and due_at is None:
+        messages.error(request, "That date is not valid.")
+    else:
+        if due_at is not None and timezone.is_naive(due_at):
+            due_at = timezone.make_aware(due_at)
+        try:
+            extend_due(assignment=assignment, student=student, due_at=due_at, by=request.user)
+        except ActionRefused as refusal:
+            messages.error(request, str(refusal))
+        else:
+            when = f"until {timezone.localtime(due_at):%a %d %b, %H:%M}" if due_at else "removed"
+            messages.success(request, f"Extension for {student.display_name} {when}.")
+    return redirect(f"{assignment.get_absolute_url()}report/#student-{student.pk}")
+
+
+@require_GET
+@instructor_required
+def moderation_log(request: HttpRequest, assignment_id: int) -> HttpResponse:
+    assignment = get_taught_assignment(request.user, assignment_id)
+    events = ModerationEvent.objects.filter(assignment=assignment).select_related(
+        "actor", "student", "response"
+    )
+    return render(request, "classroom/moderation_log.html", {"assignment": assignment, "events": events})
