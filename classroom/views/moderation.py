@@ -39,10 +39,8 @@ def card(request: HttpRequest, response: Response, announce: str = "", error: st
             messages.error(request, error)
         return redirect(response.get_absolute_url())
     viewer = Viewer.of(request.user, response.assignment)
-    response = Response.objects.select_related("author", "reply_to__author").get(pk=response.pk)
-    response.assignment = viewer.assignment
     context = {
-        "response": viewer.present(response),
+        "response": viewer.card(response.pk),
         "viewer": viewer,
         "announce": announce or error,
         "error": error,

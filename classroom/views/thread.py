@@ -99,6 +99,12 @@ class Viewer:
             return f"{response.author.display_name} (Classmate {response.alias})"
         return response.author.display_name
 
+    def card(self, response_id: int) -> Response:
+        """A response freshly read after a write, ready for its card."""
+        response = Response.objects.select_related("author", "reply_to__author").get(pk=response_id)
+        response.assignment = self.assignment
+        return self.present(response)
+
     def present(self, response: Response) -> Response:
         """Attach what the response card shows to this viewer."""
         response.author_label = self.label(response)
@@ -237,11 +243,10 @@ def response_reply(request: HttpRequest, response_id: int) -> HttpResponse:
         else:
             if not request.htmx:
                 return redirect(reply.get_absolute_url())
-            reply = Response.objects.select_related("author", "reply_to__author").get(pk=reply.pk)
             context = {
                 "viewer": viewer,
                 "assignment": parent.assignment,
-                "reply": viewer.present(reply),
+                "reply": viewer.card(reply.pk),
                 "top_id": top_id,
                 "stats": thread_stats(parent.assignment),
             }
@@ -296,9 +301,8 @@ def response_edit(request: HttpRequest, response_id: int) -> HttpResponse:
         else:
             if not request.htmx:
                 return redirect(response.get_absolute_url())
-            response = Response.objects.select_related("author", "reply_to__author").get(pk=response.pk)
             context = {
-                "response": viewer.present(response),
+                "response": viewer.card(response.pk),
                 "viewer": viewer,
                 "announce": "Your changes are saved.",
             }
@@ -320,9 +324,8 @@ def response_delete(request: HttpRequest, response_id: int) -> HttpResponse:
     if not request.htmx:
         return redirect(response.assignment.get_absolute_url())
     viewer = Viewer.of(request.user, response.assignment)
-    response = Response.objects.select_related("author", "reply_to__author").get(pk=response.pk)
     context = {
-        "response": viewer.present(response),
+        "response": viewer.card(response.pk),
         "viewer": viewer,
         "assignment": response.assignment,
         "stats": thread_stats(response.assignment),
