@@ -11,7 +11,15 @@ from classroom.actions import ActionRefused, save_feedback
 from classroom.forms import FeedbackForm
 from classroom.models import User
 from classroom.permissions import get_taught_assignment, get_taught_group, instructor_required
-from classroom.reports import FILTERS, StudentRow, filter_rows, grades_csv, responses_csv, student_rows
+from classroom.reports import (
+    FILTERS,
+    StudentRow,
+    filter_rows,
+    format_score,
+    grades_csv,
+    responses_csv,
+    student_rows,
+)
 from classroom.reports import group_dashboard as dashboard_data
 
 
@@ -46,7 +54,7 @@ def report_context(assignment, rows: list[StudentRow], show: str) -> dict:
 def feedback_form(assignment, row: StudentRow, data=None) -> FeedbackForm:
     initial = {}
     if row.feedback:
-        initial = {"score": row.feedback.score, "comment": row.feedback.comment}
+        initial = {"score": format_score(row.feedback.score), "comment": row.feedback.comment}
     return FeedbackForm(data, points=assignment.points, initial=initial, auto_id=f"id_s{row.student.pk}_%s")
 
 
@@ -127,6 +135,11 @@ def group_dashboard(request: HttpRequest, group_id: int) -> HttpResponse:
     """Participation at a glance: a bar per assignment, a row per student."""
     group = get_taught_group(request.user, group_id)
     bars, grid = dashboard_data(group.pk)
-    quiet = [student for student, cells in grid if cells and all(c in ("missing", "open") for c in cells)]
+    # Quiet: nothing posted, though something was open to answer; a discussion not open yet does not count.
+    quiet = [
+        student
+        for student, cells in grid
+        if any(c in ("missing", "open") for c in cells) and not any(c in ("posted", "late") for c in cells)
+    ]
     context = {"group": group, "bars": bars, "grid": grid, "quiet": quiet}
     return render(request, "classroom/group_dashboard.html", context)

@@ -39,9 +39,9 @@ def test_instructor_pastes_briefs_previews_them_and_confirms(live_server, page, 
     expect(cards.nth(0).locator(".badge")).to_have_text("New")
     expect(cards.nth(1)).to_contain_text(KNOWN_QUESTION)
     expect(cards.nth(1).locator(".badge")).to_have_text("Already in the library")
-    # The pasted text is back in the box, to fix in place if need be.
+    # The pasted text is back in the box exactly, to fix in place if need be.
     expect(page.get_by_label("Or paste the briefs")).to_have_value(
-        f"{NEW_BRIEF}\n{KNOWN_SUMMARY}\n{KNOWN_QUESTION}"
+        f"{NEW_BRIEF}\n{KNOWN_SUMMARY}\n{KNOWN_QUESTION}\n"
     )
     assert Brief.objects.count() == 1  # nothing written before the confirm
 
