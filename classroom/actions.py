@@ -12,6 +12,7 @@ from decimal import Decimal
 
 from django.db import IntegrityError, transaction
 from django.db.models import Max
+from django.db.models.functions import Lower
 from django.utils import timezone
 
 from briefs.models import Brief
@@ -341,11 +342,17 @@ def import_roster(*, group: Group, rows: list, commit: bool) -> RosterPlan:
     from classroom.roster import RosterError
 
     plan = RosterPlan()
-    existing = {user.username: user for user in User.objects.filter(username__in=[r.username for r in rows])}
+    # "Sam" on the roster is the existing "sam", as sign-up treats them (not a second account).
+    existing = {
+        user.username.lower(): user
+        for user in User.objects.annotate(key=Lower("username")).filter(
+            key__in=[row.username.lower() for row in rows]
+        )
+    }
     members = set(Membership.objects.filter(group=group).values_list("student_id", flat=True))
     teachers = set(group.instructors.values_list("pk", flat=True))
     for row in rows:
-        user = existing.get(row.username)
+        user = existing.get(row.username.lower())
         if user is None:
             plan.new.append(row)
         elif user.pk in teachers or user.is_instructor:

@@ -10,6 +10,25 @@ from django.core.validators import validate_email
 
 USERNAME = re.compile(r"^[\w.@+-]{1,150}$")
 MAX_ROWS = 1000
+# What spreadsheets call the columns, after lower case and spaces or dashes to "_".
+HEADER_ALIASES = {
+    "user_name": "username",
+    "login": "username",
+    "full_name": "name",
+    "firstname": "first_name",
+    "given_name": "first_name",
+    "lastname": "last_name",
+    "surname": "last_name",
+    "family_name": "last_name",
+    "e_mail": "email",
+    "email_address": "email",
+    "e_mail_address": "email",
+}
+
+
+def column_key(cell: str) -> str:
+    key = "_".join(cell.strip().lower().replace("-", " ").split())
+    return HEADER_ALIASES.get(key, key)
 
 
 @dataclass(frozen=True)
@@ -31,6 +50,10 @@ class RosterError:
 
 
 def split_name(name: str) -> tuple[str, str]:
+    """Split a full name: "Ada Lovelace" and "Lovelace, Ada" both give ("Ada", "Lovelace")."""
+    if "," in name:
+        last, first = (part.strip() for part in name.split(",", 1))
+        return " ".join(first.split()), " ".join(last.split())
     parts = name.split()
     if not parts:
         return "", ""
@@ -47,12 +70,14 @@ def parse_roster(text: str) -> tuple[list[RosterRow], list[RosterError]]:
     reader = csv.reader(io.StringIO(text), dialect)
     rows: list[RosterRow] = []
     errors: list[RosterError] = []
-    header = [cell.strip().lower().replace(" ", "_") for cell in next(reader, [])]
+    header = [column_key(cell) for cell in next(reader, [])]
     if "username" not in header:
         return [], [RosterError(1, "the first line must name the columns, with at least “username”")]
     seen: dict[str, int] = {}
+    end = reader.line_num
     for values in reader:
-        line = reader.line_num
+        # A quoted cell may span lines: name the line the row starts on.
+        line, end = end + 1, reader.line_num
         if not any(v.strip() for v in values):
             continue
         if len(rows) + len(errors) >= MAX_ROWS:
