@@ -208,7 +208,9 @@ def _post_response(
         raise ActionRefused("This thread is locked.")
     reply_to = None
     if parent is not None:
-        if parent.assignment_id != thread.pk or parent.is_deleted:
+        parent = Response.objects.get(pk=parent.pk)  # as it is now, not as the caller read it
+        hidden_from_author = parent.is_hidden and not is_instructor and parent.author_id != author.pk
+        if parent.assignment_id != thread.pk or parent.is_deleted or hidden_from_author:
             raise ActionRefused("That response is no longer there to reply to.")
         reply_to, parent = parent, (parent.parent or parent)
     elif is_instructor:

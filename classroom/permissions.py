@@ -37,15 +37,17 @@ def get_taught_assignment(user: User, assignment_id: int) -> Assignment:
 
 
 def get_visible_response(user: User, response_id: int) -> Response:
-    """A response the user may read: in a thread they see, and not held back by post-first."""
+    """A response the user may read: in a thread they see, not held back by post-first,
+    and not hidden from them by the instructor."""
     response = get_object_or_404(
         Response.objects.select_related("assignment__brief", "assignment__group", "author").filter(
             assignment__in=Assignment.objects.visible_to(user)
         ),
         pk=response_id,
     )
-    own = response.author_id == user.pk
-    if not own and not teaches(user, response.assignment) and not can_see_peers(user, response.assignment):
+    if response.author_id == user.pk or teaches(user, response.assignment):
+        return response
+    if response.is_hidden or not can_see_peers(user, response.assignment):
         raise Http404("No such response.")
     return response
 

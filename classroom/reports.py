@@ -73,7 +73,7 @@ def student_rows(assignment: Assignment) -> list[StudentRow]:
         if row is not None:
             row.replies_given += 1
         answered = authors.get(response.reply_to_id or response.parent_id)
-        if answered in rows and answered != response.author_id:
+        if answered in rows and answered != response.author_id and not response.by_instructor:
             rows[answered].replies_received += 1
     for feedback in Feedback.objects.filter(assignment=assignment, student_id__in=rows):
         rows[feedback.student_id].feedback = feedback

@@ -6,6 +6,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from classroom.forms import PasswordResetForm
 from classroom.views import assignments, groups, health, home, join, moderation, report, roster, thread
 
 classroom_patterns = (
@@ -58,6 +59,11 @@ urlpatterns = [
     path("briefs/", include("briefs.urls")),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path(
+        "accounts/password_reset/",
+        auth_views.PasswordResetView.as_view(form_class=PasswordResetForm),
+        name="password_reset",
+    ),
     path("accounts/", include("django.contrib.auth.urls")),  # password reset and change
     path("admin/", admin.site.urls),
     path("healthz", health.healthz, name="healthz"),

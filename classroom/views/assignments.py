@@ -55,7 +55,11 @@ def assignment_edit(request: HttpRequest, assignment_id: int) -> HttpResponse:
 @require_POST
 @instructor_required
 def thread_lock(request: HttpRequest, assignment_id: int) -> HttpResponse:
+    """Lock (locked=1) or reopen (locked=0); without the field, toggle. The form sends
+    the field, so a double-submitted "Lock" cannot reopen the thread."""
     assignment = get_taught_assignment(request.user, assignment_id)
-    thread = set_thread_lock(assignment=assignment, locked=not assignment.is_locked, by=request.user)
+    wanted = request.POST.get("locked")
+    locked = wanted == "1" if wanted in ("0", "1") else not assignment.is_locked
+    thread = set_thread_lock(assignment=assignment, locked=locked, by=request.user)
     messages.success(request, "Thread locked: nobody can post." if thread.is_locked else "Thread reopened.")
     return redirect(thread)

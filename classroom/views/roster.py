@@ -1,8 +1,9 @@
 """Add students to a group from a CSV roster: preview with per-row errors, then confirm."""
 
 from django.conf import settings
+from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from classroom.actions import import_roster
@@ -15,6 +16,9 @@ from classroom.roster import parse_roster
 @instructor_required
 def roster_import(request: HttpRequest, group_id: int) -> HttpResponse:
     group = get_taught_group(request.user, group_id)
+    if group.archived_at is not None:
+        messages.error(request, "This group is archived; make it active again to add students.")
+        return redirect(group)
     form = RosterForm(request.POST or None, request.FILES or None)
     context = {"group": group, "form": form, "link_days": settings.PASSWORD_RESET_TIMEOUT // 86400}
     if request.method == "POST" and form.is_valid():

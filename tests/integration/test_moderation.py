@@ -832,3 +832,34 @@ def test_log_queries_do_not_grow_with_events(
         hide_response(response=make_response(thread, author), by=instructor, reason=f"reason {n}")
     with django_assert_max_num_queries(len(few)):
         assert instructor_client.get(log_url(thread)).status_code == 200
+
+
+# ---- hidden answers cannot be reached around the thread page -----------------------------
+
+
+def test_classmate_gets_404_for_the_reply_form_of_a_hidden_answer(thread, group, instructor, student):
+    hidden = make_response(thread, peer_in(group), body="Something hidden.")
+    hide_response(response=hidden, by=instructor, reason="Off topic")
+    make_response(thread, student, body="My own answer to see peers.")
+    response = client_for(student).get(reverse("classroom:response_reply", args=[hidden.pk]))
+    assert response.status_code == 404
+    assert "Zephyrine" not in response.content.decode()
+
+
+def test_reply_to_a_hidden_answer_is_refused_and_nothing_is_stored(thread, group, instructor, student):
+    hidden = make_response(thread, peer_in(group), body="Something hidden.")
+    hide_response(response=hidden, by=instructor, reason="Off topic")
+    before = Response.objects.count()
+    from classroom.actions import ActionRefused, post_response
+
+    with pytest.raises(ActionRefused):
+        post_response(assignment=thread, author=student, body="A reply.", parent=hidden)
+    assert Response.objects.count() == before
+
+
+def test_double_submitted_lock_keeps_the_thread_locked(thread, instructor):
+    client = client_for(instructor)
+    client.post(lock_url(thread), {"locked": "1"})
+    client.post(lock_url(thread), {"locked": "1"})
+    thread.refresh_from_db()
+    assert thread.is_locked

@@ -584,3 +584,25 @@ def test_csv_exports_of_a_big_class_keep_queries_constant(instructor_client, ins
         with CaptureQueriesContext(connection) as many:
             instructor_client.get(url)
         assert len(many) == before, url
+
+
+def test_scores_show_as_typed_on_the_students_thread_and_home(thread, group, student, instructor):
+    from decimal import Decimal
+
+    from classroom.actions import save_feedback
+
+    make_response(thread, student, body="An answer.")
+    save_feedback(assignment=thread, student=student, score=Decimal("7.5"), comment="Good.", by=instructor)
+    client = Client()
+    client.force_login(student)
+    assert "7.5 / 10" in client.get(thread.get_absolute_url()).content.decode()
+    assert "Score 7.5 / 10" in client.get(reverse("classroom:home")).content.decode()
+
+
+def test_instructor_replies_do_not_count_as_replies_received(thread, group, student, instructor):
+    from classroom.reports import student_rows
+
+    answer = make_response(thread, student, body="An answer.")
+    make_response(thread, instructor, body="Nice.", parent=answer)
+    row = next(r for r in student_rows(thread) if r.student == student)
+    assert row.replies_received == 0

@@ -316,3 +316,20 @@ def test_confirm_accepts_first_and_last_name_columns(instructor_client, group):
     confirm(instructor_client, group, "Username;First Name;Last Name\nada;Ada;Lovelace\n")
     ada = User.objects.get(username="ada")
     assert (ada.first_name, ada.last_name) == ("Ada", "Lovelace")
+
+
+def test_roster_import_into_an_archived_group_is_refused(group, instructor):
+    group.set_archived(True)
+    response = client_for(instructor).post(
+        import_url(group), {"step": "confirm", "text": "username,name\nnewkid,New Kid\n"}, follow=True
+    )
+    assert "archived" in response.content.decode()
+    assert not get_user_model().objects.filter(username="newkid").exists()
+
+
+def test_student_from_a_roster_can_reset_a_never_set_password_by_email(group, instructor, mailoutbox):
+    confirm(client_for(instructor), group, "username,name,email\nrosa,Rosa Parks,rosa@school.example\n")
+    response = Client().post(reverse("password_reset"), {"email": "rosa@school.example"})
+    assert response.status_code == 302
+    assert len(mailoutbox) == 1
+    assert "/accounts/reset/" in mailoutbox[0].body
