@@ -1022,3 +1022,17 @@ def test_thread_page_queries_do_not_grow_with_responses_for_instructor(
     with django_assert_max_num_queries(INSTRUCTOR_THREAD_PAGE_MAX_QUERIES):
         response = instructor_client.get(thread_url(thread))
     assert response.content.decode().count('<article id="response-') == responses
+
+
+def test_second_answer_from_another_tab_is_refused_and_its_text_is_kept_to_copy(student_client, thread, student):
+    make_response(thread, student, body="My first answer.")
+    response = student_client.post(
+        reverse("classroom:response_create", args=[thread.pk]),
+        {"body": "A second answer typed in another tab."},
+        headers={"HX-Request": "true"},
+    )
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "You have already answered" in html
+    assert "A second answer typed in another tab." in html
+    assert Response.objects.filter(author=student, parent=None).count() == 1
