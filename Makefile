@@ -34,6 +34,10 @@ run: demo
 test: install
 	$(PY) -m pytest $(PYTEST_ARGS)
 
+# Load test on this machine (bench/README.md); `make bench BENCH_ARGS=--quick` for a short run.
+bench: install
+	$(PY) bench/run.py $(BENCH_ARGS)
+
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .

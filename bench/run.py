@@ -1,0 +1,471 @@
+"""`make bench`: serve Agora as in production and measure it from outside, on loopback.
+
+For each database (SQLite, then PostgreSQL): a fresh database, migrations, a seeded
+class (bench/seed.py), then gunicorn with DEBUG off and whitenoise, 2 sync workers,
+on a port the OS picks. wrk drives the floor page, the thread pages and the poll
+(medians of --reps runs, interleaved); queries per page are counted in-process
+(bench/queries.py); then 300 students post at once (bench/burst.py) and the thread
+is audited (bench/audit.py). Prints a table and writes bench/results/bench-*.json.
+See bench/README.md for what each number means.
+
+    python bench/run.py [--quick] [--reps N] [--seconds S] [--db sqlite|postgres ...]
+"""
+
+import argparse
+import contextlib
+import http.client
+import json
+import math
+import os
+import platform
+import re
+import secrets
+import shutil
+import socket
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+import django
+import gunicorn
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "bench" / "results"
+PYTHON = sys.executable
+GUNICORN = str(Path(sys.executable).with_name("gunicorn"))
+HOST = "127.0.0.1"
+WORKERS = 2
+WRK_CONNECTIONS = 4  # two per sync worker: one being served, one waiting in the backlog
+MIN_REQUESTS_PER_RUN = 12
+PG_SERVER = "postgres://postgres@127.0.0.1:5432"
+PG_DATABASE = "agora_bench"
+BURST_SPREAD_SECONDS = 10
+BURST_DOUBLE_EVERY = 10
+BURST_DEADLINE_SECONDS = 90
+LOG_ALARMS = ("database is locked", "Traceback", "WORKER TIMEOUT", "Internal Server Error")
+
+
+@dataclass(frozen=True)
+class Page:
+    name: str
+    path: str
+    session: str | None
+
+
+def run(command: list[str], env: dict[str, str] | None = None, timeout: float = 300) -> str:
+    done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout)
+    if done.returncode != 0:
+        sys.exit(f"{' '.join(command[:4])} failed:\n{done.stdout}\n{done.stderr}")
+    return done.stdout
+
+
+def ensure_wrk() -> None:
+    if shutil.which("wrk"):
+        return
+    if os.geteuid() != 0:
+        sys.exit("wrk is missing: install it with `sudo apt-get install -y wrk` (Debian/Ubuntu).")
+    print("Installing wrk (apt-get)…", flush=True)
+    run(["apt-get", "update", "-qq"])
+    run(["apt-get", "install", "-y", "-qq", "wrk"], env=os.environ | {"DEBIAN_FRONTEND": "noninteractive"})
+
+
+def machine() -> dict[str, str | int | None]:
+    cpuinfo = Path("/proc/cpuinfo").read_text()
+    model = re.search(r"^model name\s*:\s*(.+)$", cpuinfo, re.M)
+    wrk = subprocess.run(["wrk", "-v"], capture_output=True, text=True).stdout.split(" [")[0]
+    return {
+        "date": datetime.now().astimezone().isoformat(timespec="seconds"),
+        "cpu": model.group(1) if model else platform.processor(),
+        "cpus": os.cpu_count(),
+        "python": platform.python_version(),
+        "django": django.__version__,
+        "gunicorn": gunicorn.__version__,
+        "wrk": wrk.strip(),
+        "sqlite": sqlite3.sqlite_version,
+        "server": f"gunicorn, {WORKERS} sync workers, DEBUG off, whitenoise, sessions in the database",
+        "load_average_at_start": Path("/proc/loadavg").read_text().split()[0],
+    }
+
+
+def postgres_ready() -> bool:
+    return subprocess.run(["pg_isready", "-h", HOST, "-p", "5432", "-q"], check=False).returncode == 0
+
+
+def psql(sql: str) -> str:
+    return run(["psql", PG_SERVER + "/postgres", "-v", "ON_ERROR_STOP=1", "-tAqc", sql]).strip()
+
+
+class Server:
+    """gunicorn as in production, on a loopback socket the OS picked and handed over as fd://."""
+
+    def __init__(self, env: dict[str, str], log_path: Path) -> None:
+        self.env = env
+        self.log_path = log_path
+
+    def __enter__(self) -> "Server":
+        listener = socket.create_server((HOST, 0))
+        self.port = listener.getsockname()[1]
+        with self.log_path.open("ab") as log:
+            self.process = subprocess.Popen(
+                [GUNICORN, "classroom.wsgi:application", "--bind", f"fd://{listener.fileno()}",
+                 "--workers", str(WORKERS), "--no-control-socket", "--graceful-timeout", "5"],
+                cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT, pass_fds=[listener.fileno()],
+            )  # fmt: skip
+        listener.close()
+        for _ in range(100):
+            if self.process.poll() is not None:
+                sys.exit(f"gunicorn exited; see {self.log_path}")
+            try:
+                if self.get("/healthz")[0] == 200 and len(self.workers()) == WORKERS:
+                    return self
+            except OSError:
+                pass
+            time.sleep(0.2)
+        self.__exit__()
+        sys.exit(f"gunicorn did not answer /healthz within 20 s; see {self.log_path}")
+
+    def __exit__(self, *exc: object) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+
+    def get(self, page: Page | str, cookie: str = "sessionid") -> tuple[int, bytes]:
+        path, session = (page, None) if isinstance(page, str) else (page.path, page.session)
+        conn = http.client.HTTPConnection(HOST, self.port, timeout=30)
+        try:
+            conn.request("GET", path, headers={"Cookie": f"{cookie}={session}"} if session else {})
+            response = conn.getresponse()
+            return response.status, response.read()
+        finally:
+            conn.close()
+
+    def workers(self) -> list[int]:
+        children = []
+        for status in Path("/proc").glob("[0-9]*/status"):
+            try:
+                if f"\nPPid:\t{self.process.pid}\n" in status.read_text():
+                    children.append(int(status.parent.name))
+            except OSError:
+                continue
+        return sorted(children)
+
+    def wait_idle(self, limit: float = 60) -> None:
+        """Until the workers use no CPU for 0.2 s: requests a finished wrk run left queued are done."""
+        ticks = None
+        quiet_since = time.monotonic()
+        stop = time.monotonic() + limit
+        while time.monotonic() < stop:
+            used = 0
+            for pid in self.workers():
+                with contextlib.suppress(OSError):
+                    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+                    used += int(fields[11]) + int(fields[12])  # utime + stime, in clock ticks
+            if used != ticks:
+                ticks, quiet_since = used, time.monotonic()
+            elif time.monotonic() - quiet_since >= 0.2:
+                return
+            time.sleep(0.05)
+
+    def peak_rss_mb(self) -> float:
+        peaks = []
+        for pid in self.workers():
+            found = re.search(r"VmHWM:\s+(\d+) kB", Path(f"/proc/{pid}/status").read_text())
+            peaks.append(int(found.group(1)) / 1024 if found else 0.0)
+        return round(max(peaks, default=0.0), 1)
+
+
+def wrk(port: int, page: Page, seconds: float, cookie: str) -> dict[str, float]:
+    command = ["wrk", "-t1", f"-c{WRK_CONNECTIONS}", f"-d{seconds}s", "--timeout", "10s", "--latency"]
+    if page.session:
+        command += ["-H", f"Cookie: {cookie}={page.session}"]
+    out = run([*command, f"http://{HOST}:{port}{page.path}"], timeout=seconds + 30)
+    p50 = re.search(r"^\s+50%\s+([\d.]+)(us|ms|s)\b", out, re.M)
+    errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
+    bad_status = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    return {
+        "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
+        "p50_ms": float(p50.group(1)) * {"us": 0.001, "ms": 1, "s": 1000}[p50.group(2)],
+        "requests": int(re.search(r"(\d+) requests in", out).group(1)),
+        "errors": sum(map(int, errors.groups())) if errors else 0,
+        "non_2xx": int(bad_status.group(1)) if bad_status else 0,
+    }
+
+
+def bench_pages(server: Server, pages: list[Page], reps: int, seconds: int, cookie: str) -> dict:
+    results: dict[str, dict] = {}
+    for page in pages:
+        for _ in range(3):  # warm up: templates, connections, caches
+            started = time.perf_counter()
+            status, body = server.get(page, cookie)
+            elapsed = time.perf_counter() - started
+        if status not in (200, 204):
+            sys.exit(f"{page.path} answered {status}; the bench expects 200 or 204.")
+        # Slow pages run longer, so that each run completes enough requests to count.
+        run_seconds = max(seconds, math.ceil(MIN_REQUESTS_PER_RUN * elapsed / WORKERS))
+        results[page.name] = {"status": status, "html_bytes": len(body), "seconds": run_seconds, "runs": []}
+    for _ in range(reps):  # interleaved, so a slow moment of the machine hits every page alike
+        for page in pages:
+            server.wait_idle()
+            results[page.name]["runs"].append(wrk(server.port, page, results[page.name]["seconds"], cookie))
+    floor_rps = statistics.median(run["rps"] for run in results["floor"]["runs"])
+    for result in results.values():
+        runs = result["runs"]
+        result["rps"] = round(statistics.median(run["rps"] for run in runs), 1)
+        result["p50_ms"] = round(statistics.median(run["p50_ms"] for run in runs), 2)
+        result["errors"] = sum(run["errors"] + run["non_2xx"] for run in runs)
+        result["x_floor"] = round(floor_rps / result["rps"], 2)
+    return results
+
+
+def percentile(values: list[float], pct: int) -> float | None:
+    if len(values) < 2:
+        return round(values[0], 1) if values else None
+    return round(statistics.quantiles(values, n=100, method="inclusive")[pct - 1], 1)
+
+
+def summarise_burst(burst: dict, stored: dict) -> dict:
+    log = burst["log"]
+    posts = [entry for entry in log if entry["kind"] in ("answer", "reply")]
+    acked = [entry for entry in posts if entry["acked"]]
+    acked_ids = {entry["id"] for entry in acked}
+    stored_ids = set(stored["answer_ids"]) | set(stored["reply_ids"])
+    doubles: dict[str, set] = {}
+    for entry in posts:
+        if entry["kind"] == "answer" and entry["student"] % BURST_DOUBLE_EVERY == 0:
+            doubles.setdefault(entry["client_token"], set()).add(entry["id"] if entry["acked"] else None)
+    errors: dict[str, int] = {}
+    for entry in log:
+        if entry.get("error"):
+            errors[entry["error"][:160]] = errors.get(entry["error"][:160], 0) + 1
+    latencies = {kind: [e["ms"] for e in acked if e["kind"] == kind] for kind in ("answer", "reply")}
+    pages_ms = [e["ms"] for e in log if e["kind"] == "page" and "ms" in e]
+    answer_bytes = [e["bytes"] for e in acked if e["kind"] == "answer"]
+    return {
+        "seconds": round(burst["seconds"], 1),
+        "unfinished_students": burst["unfinished"],
+        "pages_loaded": sum(1 for e in log if e["kind"] == "page" and e.get("status") == 200),
+        "answers_acked": len({e["client_token"] for e in acked if e["kind"] == "answer"}),
+        "answers_stored": len(stored["answer_ids"]),
+        "replies_acked": len({e["client_token"] for e in acked if e["kind"] == "reply"}),
+        "replies_stored": len(stored["reply_ids"]),
+        "acked_not_stored": len(acked_ids - stored_ids),
+        "stored_not_acked": len(stored_ids - acked_ids),
+        "duplicates": stored["students_with_two_answers"] + stored["same_text_twice"],
+        "double_submits": len(doubles),
+        "double_submits_one_response": sum(
+            1 for ids in doubles.values() if len(ids) == 1 and None not in ids
+        ),
+        "answer_ms": {"p50": percentile(latencies["answer"], 50), "p99": percentile(latencies["answer"], 99)},
+        "reply_ms": {"p50": percentile(latencies["reply"], 50), "p99": percentile(latencies["reply"], 99)},
+        "page_ms": {"p50": percentile(pages_ms, 50), "p99": percentile(pages_ms, 99)},
+        "answer_bytes": {"p50": percentile(answer_bytes, 50), "max": max(answer_bytes, default=None)},
+        "post_ms": {
+            "p50": percentile(latencies["answer"] + latencies["reply"], 50),
+            "p99": percentile(latencies["answer"] + latencies["reply"], 99),
+        },
+        "errors": errors,
+    }
+
+
+def bench_database(name: str, url: str, options: argparse.Namespace, work: Path, stamp: str) -> dict:
+    env = {k: v for k, v in os.environ.items() if k not in ("REDIS_URL", "DJANGO_SETTINGS_MODULE")} | {
+        "DJANGO_DEBUG": "0",
+        "DJANGO_HTTPS": "0",
+        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+        "DJANGO_ALLOWED_HOSTS": f"{HOST},localhost",
+        "DJANGO_LOG_LEVEL": "WARNING",
+        "AGORA_BENCH": "1",
+        "DATABASE_URL": url,
+        "PYTHONUNBUFFERED": "1",
+    }
+    print(f"[{name}] migrate, collectstatic, seed…", flush=True)
+    run([PYTHON, "manage.py", "migrate", "--noinput", "-v0"], env)
+    run([PYTHON, "manage.py", "collectstatic", "--noinput", "-v0"], env)
+    started = time.monotonic()
+    run([PYTHON, "-m", "bench.seed", str(work / "plan.json")], env, timeout=600)
+    seed_seconds = round(time.monotonic() - started, 1)
+    plan = json.loads((work / "plan.json").read_text())
+    cookie = plan["session_cookie"]
+    reader, poll = plan["reader_session"], plan["threads"]["100"]
+    pages = [Page("floor", "/bench/floor", None)]
+    pages += [Page(f"thread_{n}", f"/a/{t['assignment']}/", reader) for n, t in plan["threads"].items()]
+    pages += [
+        Page("poll_none", f"/a/{poll['assignment']}/poll/?v={poll['version']}", reader),
+        Page("poll_one", f"/a/{poll['assignment']}/poll/?v={poll['version'] - 1}", reader),
+    ]
+    (work / "pages.json").write_text(json.dumps([page.__dict__ for page in pages]))
+    run([PYTHON, "-m", "bench.queries", str(work / "pages.json"), str(work / "queries.json")], env)
+    queries = json.loads((work / "queries.json").read_text())
+    if any(count["status"] not in (200, 204) for count in queries.values()):
+        sys.exit(f"the test client was refused a bench page: {queries}")
+
+    log_path = RESULTS / f"bench-{stamp}-{name}-gunicorn.log"
+    with Server(env, log_path) as server:
+        workers_before = server.workers()
+        result: dict = {"seed_seconds": seed_seconds, "threads": plan["threads"]}
+        if not options.no_reads:
+            print(
+                f"[{name}] pages: {options.reps} × {len(pages)} wrk runs of {options.seconds} s…", flush=True
+            )
+            result["pages"] = bench_pages(server, pages, options.reps, options.seconds, cookie)
+            for page in pages:
+                result["pages"][page.name] |= queries[page.name]
+        print(f"[{name}] post burst: {len(plan['burst']['sessions'])} students…", flush=True)
+        config = plan["burst"] | {
+            "port": server.port,
+            "session_cookie": cookie,
+            "spread": options.spread,
+            "double_every": BURST_DOUBLE_EVERY,
+            "deadline": BURST_DEADLINE_SECONDS,
+        }
+        (work / "burst-config.json").write_text(json.dumps(config))
+        burst_out = work / "burst.json"
+        run(
+            [PYTHON, str(ROOT / "bench" / "burst.py"), str(work / "burst-config.json"), str(burst_out)],
+            timeout=BURST_DEADLINE_SECONDS + 30,
+        )
+        result["peak_worker_rss_mb"] = server.peak_rss_mb()
+        result["workers_restarted"] = server.workers() != workers_before
+    run([PYTHON, "-m", "bench.audit", str(plan["burst"]["assignment"]), str(work / "audit.json")], env)
+    burst = json.loads(burst_out.read_text())
+    result["burst"] = summarise_burst(burst, json.loads((work / "audit.json").read_text()))
+    log_text = log_path.read_text(errors="replace")
+    result["server_log"] = {"path": str(log_path.relative_to(ROOT))} | {
+        alarm: log_text.count(alarm) for alarm in LOG_ALARMS
+    }
+    return result
+
+
+def table(rows: list[list[str]]) -> str:
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    return "\n".join(
+        "  ".join(
+            cell.ljust(w) if i == 0 else cell.rjust(w)
+            for i, (cell, w) in enumerate(zip(row, widths, strict=True))
+        )
+        for row in rows
+    )
+
+
+def report(results: dict) -> str:
+    info = results["machine"]
+    dbs = [name for name in ("sqlite", "postgres") if "burst" in results.get(name, {})]
+    lines = [
+        f"Agora bench · {info['date']} · {info['cpu']} ({info['cpus']} CPUs)",
+        f"Python {info['python']} · Django {info['django']} · gunicorn {info['gunicorn']} · {info['wrk']}"
+        f" · SQLite {info['sqlite']}" + (f" · PostgreSQL {info['postgres']}" if "postgres" in info else ""),
+        f"Load average (1 min) at start {info['load_average_at_start']}, at end {info['load_average_at_end']}",
+        f"Server: {info['server']}; wrk -t1 -c{WRK_CONNECTIONS}, median of {results['options']['reps']} "
+        f"runs of {results['options']['seconds']} s; ×floor = floor req/s ÷ page req/s",
+        "",
+    ]
+    labels = {
+        "floor": "floor (no DB, no template)",
+        "thread_30": "thread page, 30 responses",
+        "thread_100": "thread page, 100 responses",
+        "thread_1000": "thread page, 1000 responses",
+        "poll_none": "poll, nothing new (204)",
+        "poll_one": "poll, one new response",
+    }
+    for db in dbs:
+        pages = results[db].get("pages")
+        if not pages:
+            continue
+        rows = [[f"{db}: page", "req/s", "p50 ms", "×floor", "queries", "HTML bytes", "errors"]]
+        for name, label in labels.items():
+            page = pages[name]
+            rps = f"{page['rps']:.0f}" if page["rps"] >= 100 else f"{page['rps']:.1f}"
+            rows.append(
+                [label, rps, f"{page['p50_ms']:.1f}", f"{page['x_floor']:.1f}",
+                 str(page["queries"]), f"{page['html_bytes']:,}", str(page["errors"])]
+            )  # fmt: skip
+        lines += [table(rows), ""]
+    if dbs:
+        spread = results["options"]["spread"]
+        burst_rows = [[f"post burst (300 students, arriving over {spread:g} s)", *dbs]]
+        fields = [
+            ("answers acked / stored", lambda b: f"{b['answers_acked']} / {b['answers_stored']}"),
+            ("replies acked / stored", lambda b: f"{b['replies_acked']} / {b['replies_stored']}"),
+            ("acked not stored / stored not acked", lambda b: f"{b['acked_not_stored']} / {b['stored_not_acked']}"),
+            ("duplicates", lambda b: str(b["duplicates"])),
+            ("double submits → one response", lambda b: f"{b['double_submits_one_response']} of {b['double_submits']}"),
+            ("answer p50 / p99 ms", lambda b: f"{b['answer_ms']['p50']} / {b['answer_ms']['p99']}"),
+            ("reply p50 / p99 ms", lambda b: f"{b['reply_ms']['p50']} / {b['reply_ms']['p99']}"),
+            ("all posts p50 / p99 ms", lambda b: f"{b['post_ms']['p50']} / {b['post_ms']['p99']}"),
+            ("answer response bytes p50 / max", lambda b: f"{b['answer_bytes']['p50']:,.0f} / {b['answer_bytes']['max']:,}"),
+            ("thread page before answering p50 / p99 ms", lambda b: f"{b['page_ms']['p50']} / {b['page_ms']['p99']}"),
+            ("burst took s (unfinished students)", lambda b: f"{b['seconds']} ({b['unfinished_students']})"),
+            ("failed requests", lambda b: str(sum(b["errors"].values()))),
+        ]  # fmt: skip
+        for label, show in fields:
+            burst_rows.append([label, *(show(results[db]["burst"]) for db in dbs)])
+        burst_rows.append(["peak worker RSS MB", *(str(results[db]["peak_worker_rss_mb"]) for db in dbs)])
+        for alarm in LOG_ALARMS:
+            burst_rows.append([f"log: {alarm!r}", *(str(results[db]["server_log"][alarm]) for db in dbs)])
+        lines += [table(burst_rows), ""]
+        for db in dbs:
+            for error, count in results[db]["burst"]["errors"].items():
+                lines.append(f"{db}: {count} × {error}")
+    ratios = results.get("ratios", {})
+    if ratios:
+        lines.append("ratios thread/floor and poll/floor (= floor req/s ÷ page req/s):")
+        lines += [f"  {db}: " + ", ".join(f"{k} {v}" for k, v in r.items()) for db, r in ratios.items()]
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true", help="SQLite only, 3 runs of 1 s per page")
+    parser.add_argument("--reps", type=int, default=5, help="wrk runs per page (median taken)")
+    parser.add_argument("--seconds", type=int, default=2, help="length of one wrk run")
+    parser.add_argument("--spread", type=float, default=BURST_SPREAD_SECONDS, help="burst arrivals window, s")
+    parser.add_argument("--db", action="append", choices=["sqlite", "postgres"], help="default: both")
+    parser.add_argument("--no-reads", action="store_true", help="only the post burst")
+    options = parser.parse_args()
+    if options.quick:
+        options.reps, options.seconds, options.db = 3, 1, options.db or ["sqlite"]
+    databases = options.db or ["sqlite", "postgres"]
+    ensure_wrk()
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    results: dict = {"machine": machine(), "options": vars(options), "ratios": {}}
+    for name in databases:
+        if name == "postgres" and not postgres_ready():
+            print("PostgreSQL is not accepting connections on 127.0.0.1:5432: skipped.", flush=True)
+            results[name] = {"skipped": "PostgreSQL not reachable on 127.0.0.1:5432"}
+            continue
+        with tempfile.TemporaryDirectory(prefix=f"agora-bench-{name}-") as tmp:
+            work = Path(tmp)
+            if name == "sqlite":
+                url = f"sqlite:///{work / 'bench.sqlite3'}"
+                results[name] = bench_database(name, url, options, work, stamp)
+            else:
+                psql(f"DROP DATABASE IF EXISTS {PG_DATABASE} WITH (FORCE)")
+                psql(f"CREATE DATABASE {PG_DATABASE}")
+                results["machine"]["postgres"] = psql("SHOW server_version")
+                try:
+                    results[name] = bench_database(name, f"{PG_SERVER}/{PG_DATABASE}", options, work, stamp)
+                finally:
+                    psql(f"DROP DATABASE IF EXISTS {PG_DATABASE} WITH (FORCE)")
+        pages = results[name].get("pages")
+        if pages:
+            results["ratios"][name] = {f"{k}/floor": v["x_floor"] for k, v in pages.items() if k != "floor"}
+    results["machine"]["load_average_at_end"] = Path("/proc/loadavg").read_text().split()[0]
+    out = RESULTS / f"bench-{stamp}.json"
+    out.write_text(json.dumps(results, indent=2))
+    print()
+    print(report(results))
+    print(f"\nResults: {out.relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    main()
