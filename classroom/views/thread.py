@@ -7,10 +7,13 @@ answers with the fragment that changed (and out-of-band updates of the counts).
 from dataclasses import dataclass
 from functools import cached_property
 
+from django.core.cache import cache
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
@@ -154,6 +157,100 @@ def nest(responses: list[Response]) -> list[Response]:
     ]
 
 
+ITEM_CACHE_SECONDS = 24 * 3600
+WINDOW = 40  # answers on the first screen of a long thread (plus the pinned ones)
+
+
+def thread_items(request: HttpRequest, viewer: Viewer, show_all: bool = False) -> tuple[list[str], int]:
+    """The thread as HTML items (an answer with its replies), pinned first, then oldest first.
+
+    Returns the items to show and how many earlier ones a long thread leaves out.
+    An item that holds none of the viewer's own posts looks the same to every
+    student, so it is cached under the versions of its responses. Instructors' items
+    carry moderation forms with a CSRF token and are never cached.
+    """
+    if not viewer.sees_peers:
+        return [], 0
+    rows = Response.objects.filter(assignment=viewer.assignment).values_list(
+        "pk",
+        "parent_id",
+        "author_id",
+        "version",
+        "pinned_at",
+        "created_at",
+        "deleted_at",
+        "hidden_at",
+        named=True,
+    )
+    me = viewer.user.pk
+    answers, replies = {}, {}
+    for row in rows:
+        if row.parent_id is None:
+            answers[row.pk] = row
+        else:
+            replies.setdefault(row.parent_id, []).append(row)
+
+    def shown(row) -> bool:
+        return row.deleted_at is None and (row.hidden_at is None or viewer.teaches or row.author_id == me)
+
+    items = []
+    for pk, answer in answers.items():
+        family = [answer, *replies.get(pk, [])]
+        if not shown(answer) and not any(shown(reply) for reply in family[1:]):
+            continue
+        items.append(
+            {
+                "pk": pk,
+                "order": (answer.pinned_at is None, answer.pinned_at or answer.created_at),
+                "pinned": answer.pinned_at is not None,
+                "own": any(row.author_id == me for row in family),
+                # Any change to the answer or a reply bumps a version; a new reply adds a row.
+                "key": (
+                    f"thread-item:{pk}:{max(row.version for row in family)}:{len(family)}:"
+                    f"{int(viewer.can_post)}:{int(viewer.assignment.anonymous_to_peers)}"
+                ),
+            }
+        )
+    items.sort(key=lambda item: item["order"])
+    left_out = 0
+    if not show_all:
+        unpinned = [item for item in items if not item["pinned"]]
+        if len(unpinned) > WINDOW:
+            left_out = len(unpinned) - WINDOW
+            keep = {id(item) for item in unpinned[-WINDOW:]}
+            items = [item for item in items if item["pinned"] or id(item) in keep]
+    shareable = not viewer.teaches
+    cached = (
+        cache.get_many([item["key"] for item in items if shareable and not item["own"]]) if shareable else {}
+    )
+    missing = [item for item in items if item["key"] not in cached or item["own"]]
+    if missing:
+        wanted = {item["pk"] for item in missing}
+        fresh = Response.objects.filter(
+            Q(pk__in=wanted) | Q(parent_id__in=wanted), assignment=viewer.assignment
+        ).select_related("author", "reply_to__author")
+        rendered = {}
+        for answer in nest([viewer.present(with_thread(r, viewer)) for r in fresh]):
+            rendered[answer.pk] = render_to_string(
+                "includes/_thread_item.html", {"answer": answer, "viewer": viewer}, request=request
+            )
+        for item in missing:
+            item_html = rendered.get(item["pk"], "")
+            cached[item["key"] if not item["own"] else ("own", item["pk"])] = item_html
+        if shareable:
+            cache.set_many(
+                {item["key"]: cached[item["key"]] for item in missing if not item["own"]}, ITEM_CACHE_SECONDS
+            )
+    html = [cached[("own", item["pk"]) if item["own"] else item["key"]] for item in items]
+    return [mark_safe(part) for part in html if part], left_out  # noqa: S308  (our own rendered templates)
+
+
+def with_thread(response: Response, viewer: Viewer) -> Response:
+    # can_change() reads response.assignment.group: reuse the loaded thread, not a query each.
+    response.assignment = viewer.assignment
+    return response
+
+
 def thread_stats(assignment: Assignment) -> dict[str, int]:
     members = Membership.objects.filter(group=assignment.group_id).values("student")
     counts = Response.objects.filter(assignment=assignment, deleted_at=None).aggregate(
@@ -166,11 +263,13 @@ def thread_stats(assignment: Assignment) -> dict[str, int]:
 
 def thread_context(request: HttpRequest, viewer: Viewer, form: ResponseForm | None = None) -> dict:
     assignment = viewer.assignment
+    items, left_out = thread_items(request, viewer, show_all=request.GET.get("all") == "1")
     return {
         "assignment": assignment,
         "brief": assignment.brief,
         "viewer": viewer,
-        "answers": nest(thread_responses(viewer)),
+        "items": items,
+        "left_out": left_out,
         "stats": thread_stats(assignment),
         "form": form or answer_form(assignment),
         "closed_reason": "" if viewer.can_post else closed_reason(assignment, timezone.now()),

@@ -1,0 +1,83 @@
+"""Where a thread page's time goes, in-process: ms per request and a cProfile summary.
+
+    python bench/profile_thread.py [--profile SIZE]
+
+Seeds a fresh SQLite database in a temporary folder (bench/seed.py), then requests
+the thread pages of 30, 100 and 1000 responses and the empty poll through Django's
+test client as the reader student, DEBUG off. Faster to iterate on than `make bench`;
+`make bench` gives the real-HTTP numbers.
+"""
+
+import argparse
+import cProfile
+import json
+import os
+import pstats
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+WORK = Path(tempfile.mkdtemp(prefix="agora-profile-"))
+os.environ.update(
+    DJANGO_SETTINGS_MODULE="classroom.settings",
+    DJANGO_DEBUG="0",
+    DJANGO_HTTPS="0",
+    DJANGO_SECRET_KEY="profile-" + "x" * 50,
+    DATABASE_URL=f"sqlite:///{WORK / 'profile.sqlite3'}",
+    DJANGO_ALLOWED_HOSTS="testserver",
+)
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.conf import settings  # noqa: E402
+from django.core.management import call_command  # noqa: E402
+from django.test import Client  # noqa: E402
+
+settings.STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"
+
+
+def per_request_ms(client: Client, path: str, rounds: int) -> float:
+    client.get(path)
+    start = time.perf_counter()
+    for _ in range(rounds):
+        client.get(path)
+    return (time.perf_counter() - start) * 1000 / rounds
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--profile", type=int, choices=[30, 100, 1000], help="cProfile this thread size")
+    options = parser.parse_args()
+    call_command("migrate", verbosity=0)
+    from bench import seed
+
+    plan_path = WORK / "plan.json"
+    seed.main(plan_path)
+    plan = json.loads(plan_path.read_text())
+    client = Client()
+    client.cookies[plan["session_cookie"]] = plan["reader_session"]
+    print(f"{'page':28} {'ms/request':>10}")
+    for size, thread in plan["threads"].items():
+        path = f"/a/{thread['assignment']}/"
+        rounds = 5 if size == "1000" else 30
+        print(f"{'thread, ' + size + ' responses':28} {per_request_ms(client, path, rounds):10.2f}")
+    first = plan["threads"]["100"]
+    poll = f"/a/{first['assignment']}/poll/?v={first['version']}"
+    print(f"{'poll, nothing new':28} {per_request_ms(client, poll, 200):10.2f}")
+    print(f"{'login page (no session)':28} {per_request_ms(Client(), '/accounts/login/', 100):10.2f}")
+    if options.profile:
+        path = f"/a/{plan['threads'][str(options.profile)]['assignment']}/"
+        profiler = cProfile.Profile()
+        profiler.enable()
+        for _ in range(10):
+            client.get(path)
+        profiler.disable()
+        pstats.Stats(profiler).sort_stats("cumulative").print_stats(25)
+
+
+if __name__ == "__main__":
+    main()
