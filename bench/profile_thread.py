@@ -51,6 +51,7 @@ def per_request_ms(client: Client, path: str, rounds: int) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--profile", type=int, choices=[30, 100, 1000], help="cProfile this thread size")
+    parser.add_argument("--queries", type=int, choices=[30, 100, 1000], help="print the SQL of this page")
     options = parser.parse_args()
     call_command("migrate", verbosity=0)
     from bench import seed
@@ -69,6 +70,19 @@ def main() -> None:
     poll = f"/a/{first['assignment']}/poll/?v={first['version']}"
     print(f"{'poll, nothing new':28} {per_request_ms(client, poll, 200):10.2f}")
     print(f"{'login page (no session)':28} {per_request_ms(Client(), '/accounts/login/', 100):10.2f}")
+    if options.queries:
+        from django.core.cache import cache
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        from classroom.models import Assignment
+
+        thread = Assignment.objects.get(pk=plan["threads"][str(options.queries)]["assignment"])
+        print("outline cached:", cache.get(f"thread-outline:{thread.pk}:{thread.version}") is not None)
+        with CaptureQueriesContext(connection) as captured:
+            client.get(f"/a/{plan['threads'][str(options.queries)]['assignment']}/")
+        for query in captured.captured_queries:
+            print(f"{query['time']:>6} {query['sql'][:160]}")
     if options.profile:
         path = f"/a/{plan['threads'][str(options.profile)]['assignment']}/"
         profiler = cProfile.Profile()
@@ -76,7 +90,7 @@ def main() -> None:
         for _ in range(10):
             client.get(path)
         profiler.disable()
-        pstats.Stats(profiler).sort_stats("cumulative").print_stats(25)
+        pstats.Stats(profiler).sort_stats(os.environ.get("SORT", "cumulative")).print_stats(30)
 
 
 if __name__ == "__main__":

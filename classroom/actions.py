@@ -11,7 +11,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
-from django.db.models import Max
+from django.db.models import F, Max
 from django.db.models.functions import Lower
 from django.utils import timezone
 
@@ -59,7 +59,10 @@ def join_group(*, group: Group, student: User) -> tuple[Membership, bool]:
         raise ActionRefused("This group is archived and no longer takes new members.")
     if group.instructors.filter(pk=student.pk).exists():
         raise ActionRefused("You teach this group, so you cannot join it as a student.")
-    return Membership.objects.get_or_create(group=group, student=student)
+    membership, created = Membership.objects.get_or_create(group=group, student=student)
+    if created:
+        roster_changed(group)
+    return membership, created
 
 
 @transaction.atomic
@@ -76,6 +79,7 @@ def register_student(*, username: str, first_name: str, last_name: str, password
 def remove_student(*, group: Group, student: User) -> None:
     """Take a student out of a group. Their responses stay in the threads."""
     Membership.objects.filter(group=group, student=student).delete()
+    roster_changed(group)
 
 
 @transaction.atomic
@@ -368,6 +372,11 @@ def import_roster(*, group: Group, rows: list, commit: bool) -> RosterPlan:
     return plan
 
 
+def roster_changed(group: Group) -> None:
+    """Class sizes show in every thread of the group: a new version refreshes them."""
+    Assignment.objects.filter(group=group).update(version=F("version") + 1)
+
+
 @transaction.atomic
 def _carry_out_roster(group: Group, plan: RosterPlan) -> None:
     from django.contrib.auth.tokens import default_token_generator
@@ -387,6 +396,7 @@ def _carry_out_roster(group: Group, plan: RosterPlan) -> None:
         plan.links.append((user, reverse("password_reset_confirm", args=[uid, token])))
     for _, user in plan.join:
         Membership.objects.get_or_create(group=group, student=user)
+    roster_changed(group)
 
 
 def _moderate(response: Response, by: User, action: str, reason: str = "", **changes: object) -> Response:

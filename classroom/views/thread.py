@@ -171,17 +171,7 @@ def thread_items(request: HttpRequest, viewer: Viewer, show_all: bool = False) -
     """
     if not viewer.sees_peers:
         return [], 0
-    rows = Response.objects.filter(assignment=viewer.assignment).values_list(
-        "pk",
-        "parent_id",
-        "author_id",
-        "version",
-        "pinned_at",
-        "created_at",
-        "deleted_at",
-        "hidden_at",
-        named=True,
-    )
+    rows = thread_outline(viewer.assignment)
     me = viewer.user.pk
     answers, replies = {}, {}
     for row in rows:
@@ -245,6 +235,21 @@ def thread_items(request: HttpRequest, viewer: Viewer, show_all: bool = False) -
     return [mark_safe(part) for part in html if part], left_out  # noqa: S308  (our own rendered templates)
 
 
+def thread_outline(assignment: Assignment) -> list:
+    """Every response of the thread as a light row; cached per thread version."""
+    key = f"thread-outline:{assignment.pk}:{assignment.version}"
+    rows = cache.get(key)
+    if rows is None:
+        rows = list(
+            Response.objects.filter(assignment=assignment).values_list(
+                "pk", "parent_id", "author_id", "version", "pinned_at", "created_at", "deleted_at", "hidden_at",
+                named=True,
+            )
+        )  # fmt: skip
+        cache.set(key, rows, ITEM_CACHE_SECONDS)
+    return rows
+
+
 def with_thread(response: Response, viewer: Viewer) -> Response:
     # can_change() reads response.assignment.group: reuse the loaded thread, not a query each.
     response.assignment = viewer.assignment
@@ -252,6 +257,15 @@ def with_thread(response: Response, viewer: Viewer) -> Response:
 
 
 def thread_stats(assignment: Assignment) -> dict[str, int]:
+    """Answers, replies and class size; cached per thread version (joins and leaves bump it)."""
+    key = f"thread-stats:{assignment.pk}:{assignment.version}"
+    if (counts := cache.get(key)) is None:
+        counts = count_thread(assignment)
+        cache.set(key, counts, ITEM_CACHE_SECONDS)
+    return counts
+
+
+def count_thread(assignment: Assignment) -> dict[str, int]:
     members = Membership.objects.filter(group=assignment.group_id).values("student")
     counts = Response.objects.filter(assignment=assignment, deleted_at=None).aggregate(
         posted=Count("author", filter=Q(parent=None, author__in=members), distinct=True),
