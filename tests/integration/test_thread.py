@@ -1081,3 +1081,29 @@ def test_cached_thread_items_show_each_student_their_own_controls(client, studen
     html = client.get(thread_url(thread)).content.decode()
     assert reverse("classroom:response_edit", args=[mine.pk]) in html
     assert reverse("classroom:response_edit", args=[theirs.pk]) not in html
+
+
+def test_cached_own_item_carries_a_csrf_token_valid_for_the_current_csrf_cookie(student, thread):
+    """Own items are cached per CSRF secret: after the secret changes, the form still works."""
+    from django.middleware.csrf import _get_new_csrf_string
+    from django.test import Client
+
+    mine = make_response(thread, student, body="My answer, to delete later.")
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(student)
+    client.get(thread_url(thread))  # sets the CSRF cookie
+    client.get(thread_url(thread))  # renders (and caches) the item under that secret
+    client.cookies["csrftoken"] = _get_new_csrf_string()  # as after a new login
+    html = client.get(thread_url(thread)).content.decode()
+    form = re.search(
+        r'action="%s".*?name="csrfmiddlewaretoken" value="([^"]+)"'
+        % re.escape(reverse("classroom:response_delete", args=[mine.pk])),
+        html,
+        re.S,
+    )
+    response = client.post(
+        reverse("classroom:response_delete", args=[mine.pk]), {"csrfmiddlewaretoken": form.group(1)}
+    )
+    assert response.status_code == 302
+    mine.refresh_from_db()
+    assert mine.is_deleted
