@@ -1095,12 +1095,8 @@ def test_cached_own_item_carries_a_csrf_token_valid_for_the_current_csrf_cookie(
     client.get(thread_url(thread))  # renders (and caches) the item under that secret
     client.cookies["csrftoken"] = _get_new_csrf_string()  # as after a new login
     html = client.get(thread_url(thread)).content.decode()
-    form = re.search(
-        r'action="%s".*?name="csrfmiddlewaretoken" value="([^"]+)"'
-        % re.escape(reverse("classroom:response_delete", args=[mine.pk])),
-        html,
-        re.S,
-    )
+    delete_url = re.escape(reverse("classroom:response_delete", args=[mine.pk]))
+    form = re.search(rf'action="{delete_url}".*?name="csrfmiddlewaretoken" value="([^"]+)"', html, re.S)
     response = client.post(
         reverse("classroom:response_delete", args=[mine.pk]), {"csrfmiddlewaretoken": form.group(1)}
     )
