@@ -146,9 +146,13 @@ class AssignForm(AssignmentRulesForm):
     class Meta(AssignmentRulesForm.Meta):
         fields = ["brief", "groups", *AssignmentRulesForm.Meta.fields]
 
-    def __init__(self, *args, instructor: User, **kwargs):
+    BRIEF_CHOICES_SHOWN = 12
+
+    def __init__(self, *args, instructor: User, brief_query: str = "", **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["brief"].queryset = Brief.objects.active().order_by("title")
+        self.fields["brief"].error_messages["required"] = "Pick the brief to discuss."
+        self.brief_query = brief_query.strip()[:200]
         self.fields["groups"].queryset = Group.objects.taught_by(instructor).active()
         self.fields["groups"].error_messages["required"] = "Pick at least one group."
         if not self.is_bound:
@@ -157,6 +161,18 @@ class AssignForm(AssignmentRulesForm):
 
     def rules(self) -> AssignmentRules:
         return AssignmentRules(**{name: self.cleaned_data[name] for name in AssignmentRulesForm.Meta.fields})
+
+    def brief_choices(self) -> tuple[list[Brief], int]:
+        """The briefs to pick from: the search results (newest first), the chosen one always
+        included; and how many matched in all."""
+        briefs = Brief.objects.active().order_by("-created_at", "-id")
+        if self.brief_query:
+            briefs = briefs.search(self.brief_query)
+        shown = list(briefs[: self.BRIEF_CHOICES_SHOWN])
+        chosen = self["brief"].value()
+        if chosen and str(chosen) not in {str(b.pk) for b in shown}:
+            shown = [*Brief.objects.filter(pk=chosen if str(chosen).isdigit() else None), *shown]
+        return shown, briefs.count()
 
 
 class FeedbackForm(forms.Form):

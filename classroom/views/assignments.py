@@ -21,7 +21,9 @@ def assignment_create(request: HttpRequest) -> HttpResponse:
         initial["brief"] = brief
     if (group_id := request.GET.get("group", "")).isdigit():
         initial["groups"] = Group.objects.taught_by(request.user).filter(pk=group_id)
-    form = AssignForm(request.POST or None, instructor=request.user, initial=initial)
+    form = AssignForm(
+        request.POST or None, instructor=request.user, initial=initial, brief_query=request.GET.get("q", "")
+    )
     if request.method == "POST" and form.is_valid():
         try:
             assignments = assign_brief(
@@ -37,7 +39,9 @@ def assignment_create(request: HttpRequest) -> HttpResponse:
             messages.success(request, f"Assigned to {names}.")
             return redirect(assignments[0] if len(assignments) == 1 else "classroom:home")
     has_groups = form.fields["groups"].queryset.exists()
-    return render(request, "classroom/assignment_form.html", {"form": form, "has_groups": has_groups})
+    briefs, matches = form.brief_choices()
+    context = {"form": form, "has_groups": has_groups, "briefs": briefs, "matches": matches}
+    return render(request, "classroom/assignment_form.html", context)
 
 
 @require_http_methods(["GET", "POST"])

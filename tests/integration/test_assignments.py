@@ -142,7 +142,7 @@ def test_instructor_without_groups_is_told_to_create_one(client, other_instructo
 def test_brief_and_group_in_query_string_are_preselected(instructor_client, instructor, group, brief):
     other = GroupFactory(name="Period 4", instructors=[instructor])
     html = instructor_client.get(ASSIGN_URL, {"brief": brief.slug, "group": group.pk}).content.decode()
-    assert f'<option value="{brief.pk}" selected>' in html
+    assert f'id="brief-{brief.pk}" value="{brief.pk}" checked' in html
     assert "checked" in group_checkbox(html, group)
     assert group_checkbox(html, other)
     assert "checked" not in group_checkbox(html, other)
@@ -213,7 +213,7 @@ def test_due_before_opens_is_an_inline_error_that_keeps_the_input(instructor_cli
     assert f'value="{opens}"' in html
     assert f'value="{due}"' in html
     assert 'value="40"' in html
-    assert f'<option value="{brief.pk}" selected>' in html
+    assert f'id="brief-{brief.pk}" value="{brief.pk}" checked' in html
     assert not Assignment.objects.exists()
 
 
@@ -360,3 +360,22 @@ def test_student_sees_a_thread_once_its_opening_time_is_moved_to_the_past(instru
     assert member.get(later.get_absolute_url()).status_code == 404
     instructor_client.post(edit_url(later), rules_data())
     assert member.get(later.get_absolute_url()).status_code == 200
+
+
+def test_instructor_finds_a_brief_by_searching_the_picker(instructor_client, group):
+    BriefFactory(title="Grain corridor reopens", summary="Ships carry grain again.")
+    BriefFactory(title="Embassy staff return", summary="Diplomats go back to work.")
+    html = instructor_client.get(
+        reverse("classroom:assignment_create"), {"q": "grain", "group": group.pk}
+    ).content.decode()
+    assert "Grain corridor reopens" in html
+    assert "Embassy staff return" not in html
+    assert "1 brief match" in html
+
+
+def test_brief_search_with_htmx_returns_the_whole_page_for_hx_select(instructor_client, group):
+    BriefFactory(title="Grain corridor reopens")
+    response = instructor_client.get(
+        reverse("classroom:assignment_create"), {"q": "grain"}, headers={"HX-Request": "true"}
+    )
+    assert 'id="brief-choices"' in response.content.decode()
