@@ -171,44 +171,23 @@ def thread_items(request: HttpRequest, viewer: Viewer, show_all: bool = False) -
     """
     if not viewer.sees_peers:
         return [], 0
-    rows = thread_outline(viewer.assignment)
     me = viewer.user.pk
-    answers, replies = {}, {}
-    for row in rows:
-        if row.parent_id is None:
-            answers[row.pk] = row
-        else:
-            replies.setdefault(row.parent_id, []).append(row)
-
-    def shown(row) -> bool:
-        return row.deleted_at is None and (row.hidden_at is None or viewer.teaches or row.author_id == me)
-
-    items = []
-    for pk, answer in answers.items():
-        family = [answer, *replies.get(pk, [])]
-        if not shown(answer) and not any(shown(reply) for reply in family[1:]):
-            continue
-        items.append(
-            {
-                "pk": pk,
-                "order": (answer.pinned_at is None, answer.pinned_at or answer.created_at),
-                "pinned": answer.pinned_at is not None,
-                "own": any(row.author_id == me for row in family),
-                # Any change to the answer or a reply bumps a version; a new reply adds a row.
-                "key": (
-                    f"thread-item:{pk}:{max(row.version for row in family)}:{len(family)}:"
-                    f"{int(viewer.can_post)}:{int(viewer.assignment.anonymous_to_peers)}"
-                ),
-            }
-        )
-    items.sort(key=lambda item: item["order"])
+    families = [
+        family
+        for family in thread_outline(viewer.assignment)
+        if (family.any_live if viewer.teaches else family.open_to_all or me in family.hidden_authors)
+    ]
     left_out = 0
     if not show_all:
-        unpinned = [item for item in items if not item["pinned"]]
+        unpinned = [family for family in families if not family.pinned]
         if len(unpinned) > WINDOW:
             left_out = len(unpinned) - WINDOW
-            keep = {id(item) for item in unpinned[-WINDOW:]}
-            items = [item for item in items if item["pinned"] or id(item) in keep]
+            keep = {family.pk for family in unpinned[-WINDOW:]}
+            families = [family for family in families if family.pinned or family.pk in keep]
+    suffix = f"{int(viewer.can_post)}:{int(viewer.assignment.anonymous_to_peers)}"
+    items = [
+        {"pk": family.pk, "own": me in family.authors, "key": f"{family.key}:{suffix}"} for family in families
+    ]
     # Items with a form (the viewer's own posts, an instructor's moderation) carry a CSRF
     # token: they are cached for this viewer and this CSRF secret only.
     secret = request.META.get("CSRF_COOKIE")
@@ -238,19 +217,64 @@ def thread_items(request: HttpRequest, viewer: Viewer, show_all: bool = False) -
     return [mark_safe(part) for part in html if part], left_out  # noqa: S308  (our own rendered templates)
 
 
-def thread_outline(assignment: Assignment) -> list:
-    """Every response of the thread as a light row; cached per thread version."""
+@dataclass(frozen=True)
+class Family:
+    """An answer and its replies, as the thread's outline knows them."""
+
+    pk: int
+    pinned: bool
+    key: str  # changes whenever the answer or a reply changes, or a reply comes
+    authors: frozenset[int]
+    any_live: bool  # something not deleted: an instructor sees the item
+    open_to_all: bool  # something neither deleted nor hidden: every student sees it
+    hidden_authors: frozenset[int]  # who still sees their own hidden post here
+
+
+def thread_outline(assignment: Assignment) -> list[Family]:
+    """The thread's answers with their replies, pinned first, then oldest first.
+
+    Read in one light query and cached per thread version, so a long thread costs
+    a list walk, not a query or a template, on each view.
+    """
     key = f"thread-outline:{assignment.pk}:{assignment.version}"
-    rows = cache.get(key)
-    if rows is None:
-        rows = list(
-            Response.objects.filter(assignment=assignment).values_list(
-                "pk", "parent_id", "author_id", "version", "pinned_at", "created_at", "deleted_at", "hidden_at",
-                named=True,
-            )
+    if (families := _outline_memo.get(key)) is not None:
+        return families
+    families = cache.get(key)
+    if families is None:
+        rows = Response.objects.filter(assignment=assignment).values_list(
+            "pk", "parent_id", "author_id", "version", "pinned_at", "created_at", "deleted_at", "hidden_at",
+            named=True,
         )  # fmt: skip
-        cache.set(key, rows, ITEM_CACHE_SECONDS)
-    return rows
+        answers, replies = {}, {}
+        for row in rows:
+            if row.parent_id is None:
+                answers[row.pk] = row
+            else:
+                replies.setdefault(row.parent_id, []).append(row)
+        ordered = sorted(answers.values(), key=lambda a: (a.pinned_at is None, a.pinned_at or a.created_at))
+        families = []
+        for answer in ordered:
+            family = [answer, *replies.get(answer.pk, [])]
+            live = [row for row in family if row.deleted_at is None]
+            families.append(
+                Family(
+                    pk=answer.pk,
+                    pinned=answer.pinned_at is not None,
+                    key=f"thread-item:{answer.pk}:{max(row.version for row in family)}:{len(family)}",
+                    authors=frozenset(row.author_id for row in family),
+                    any_live=bool(live),
+                    open_to_all=any(row.hidden_at is None for row in live),
+                    hidden_authors=frozenset(row.author_id for row in live if row.hidden_at is not None),
+                )
+            )
+        cache.set(key, families, ITEM_CACHE_SECONDS)
+    if len(_outline_memo) >= 256:
+        _outline_memo.clear()
+    _outline_memo[key] = families  # an outline never changes under its key: no unpickling each view
+    return families
+
+
+_outline_memo: dict[str, list[Family]] = {}
 
 
 def with_thread(response: Response, viewer: Viewer) -> Response:
