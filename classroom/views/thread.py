@@ -388,7 +388,7 @@ def response_reply(request: HttpRequest, response_id: int) -> HttpResponse:
                 "assignment": parent.assignment,
                 "reply": viewer.card(reply.pk),
                 "top_id": top_id,
-                "stats": thread_stats(parent.assignment),
+                "stats": thread_stats(reply.assignment),  # the thread as the reply left it
             }
             return render(request, "classroom/_reply_posted.html", context)
     if not viewer.can_post and request.method == "GET":

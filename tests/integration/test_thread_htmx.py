@@ -752,3 +752,13 @@ def test_htmx_response_detail_by_role(as_role, member_answer, role, status):
     check_status(response, role, status)
     if status == 200 and role != "anonymous":
         assert "The member's answer." in response.content.decode()
+
+
+def test_counts_sent_with_a_posted_reply_include_that_reply(student_client, thread, student, group):
+    answer = make_response(thread, peer_in(group), body="An answer to reply to.")
+    make_response(thread, student, body="My own answer.")
+    student_client.get(thread_url(thread))  # the counts of this version are cached now
+    response = student_client.post(
+        reverse("classroom:response_reply", args=[answer.pk]), {"body": "A reply."}, headers=HTMX
+    )
+    assert re.search(r"<strong>1</strong> reply\b", response.content.decode())
