@@ -294,13 +294,14 @@ def bench_database(name: str, url: str, options: argparse.Namespace, work: Path,
     run([PYTHON, "-m", "bench.seed", str(work / "plan.json")], env, timeout=600)
     seed_seconds = round(time.monotonic() - started, 1)
     plan = json.loads((work / "plan.json").read_text())
-    cookie = plan["session_cookie"]
+    # A browser sends its CSRF cookie with every page after the first; so does the bench.
+    cookie = f"{plan['csrf_cookie']}; {plan['session_cookie']}"
     reader, poll = plan["reader_session"], plan["threads"]["100"]
     pages = [Page("floor", "/bench/floor", None)]
     pages += [Page(f"thread_{n}", f"/a/{t['assignment']}/", reader) for n, t in plan["threads"].items()]
     pages += [
-        Page("poll_none", f"/a/{poll['assignment']}/poll/?v={poll['version']}", reader),
-        Page("poll_one", f"/a/{poll['assignment']}/poll/?v={poll['version'] - 1}", reader),
+        Page("poll_none", f"/a/{poll['assignment']}/poll/?v={poll['version']}&t={poll['ticket']}", reader),
+        Page("poll_one", f"/a/{poll['assignment']}/poll/?v={poll['version'] - 1}&t={poll['ticket']}", reader),
     ]
     (work / "pages.json").write_text(json.dumps([page.__dict__ for page in pages]))
     run([PYTHON, "-m", "bench.queries", str(work / "pages.json"), str(work / "queries.json")], env)

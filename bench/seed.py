@@ -26,14 +26,17 @@ import json  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 from django.conf import settings  # noqa: E402
+from django.core import signing  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import transaction  # noqa: E402
+from django.middleware.csrf import _get_new_csrf_string  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from briefs.models import Brief  # noqa: E402
 from classroom.actions import AssignmentRules, assign_brief, create_group, join_group, post_response  # noqa: E402
 from classroom.models import Assignment, Group, User  # noqa: E402
+from classroom.views.thread import POLL_SALT  # noqa: E402
 
 SEED_FILE = settings.BASE_DIR / "briefs" / "fixtures" / "briefs-russia-us-2025.txt"
 THREAD_SIZES = (30, 100, 1000)
@@ -120,7 +123,9 @@ def seed_thread(size: int, brief: Brief, teacher: User, reader: User, rng: rando
             post_response(assignment=thread, author=author, parent=parent, body=body(rng, 2), now=when)
         )
     thread.refresh_from_db()
-    return {"assignment": thread.pk, "version": thread.version, "responses": len(posted)}
+    # The poll URL the reader's page carries: with its signed ticket, as the app renders it.
+    ticket = signing.dumps([reader.pk, thread.pk], salt=POLL_SALT, compress=False)
+    return {"assignment": thread.pk, "version": thread.version, "responses": len(posted), "ticket": ticket}
 
 
 def main(plan_path: Path) -> None:
@@ -143,6 +148,7 @@ def main(plan_path: Path) -> None:
         burst = new_thread(briefs[len(THREAD_SIZES)], group, teacher, opens_ago=timedelta(hours=1))
     plan = {
         "session_cookie": settings.SESSION_COOKIE_NAME,
+        "csrf_cookie": f"{settings.CSRF_COOKIE_NAME}={_get_new_csrf_string()}",
         "reader_session": session_key(reader),
         "threads": threads,
         "burst": {
