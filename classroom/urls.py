@@ -7,6 +7,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from classroom.forms import PasswordResetForm
+from classroom.throttle import ThrottledLoginView
 from classroom.views import assignments, groups, health, home, join, moderation, report, roster, thread
 
 classroom_patterns = (
@@ -57,7 +58,7 @@ classroom_patterns = (
 urlpatterns = [
     path("", include(classroom_patterns)),
     path("briefs/", include("briefs.urls")),
-    path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("accounts/login/", ThrottledLoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "accounts/password_reset/",

@@ -21,6 +21,7 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
+from classroom import throttle
 from classroom.actions import (
     ActionRefused,
     can_change,
@@ -343,6 +344,8 @@ def response_create(request: HttpRequest, assignment_id: int) -> HttpResponse:
     assignment = get_visible_assignment(request.user, assignment_id)
     viewer = Viewer.of(request.user, assignment)
     form = answer_form(assignment, request.POST)
+    if form.is_valid() and not throttle.post_allowed(request.user):
+        form.add_error("body", throttle.POSTING_TOO_FAST)
     if form.is_valid():
         try:
             response = post_response(
@@ -376,6 +379,8 @@ def response_reply(request: HttpRequest, response_id: int) -> HttpResponse:
     form = ResponseForm(
         request.POST or None, label=f"Reply to {parent.author_label}", auto_id=f"id_reply{parent.pk}_%s"
     )
+    if request.method == "POST" and form.is_valid() and not throttle.post_allowed(request.user):
+        form.add_error("body", throttle.POSTING_TOO_FAST)
     if request.method == "POST" and form.is_valid():
         try:
             reply = post_response(
