@@ -1,0 +1,690 @@
+"""The access matrix: every URL of the project × every role × GET and POST, plain and htmx.
+
+The URLs come from the resolver, so a new view cannot escape the matrix: a URL name
+without an entry in EXPECTED fails `test_every_url_has_an_entry_in_the_matrix`.
+
+Each cell runs against a fresh world: the world is built once per (URL, role) test,
+and each method runs in a savepoint that is rolled back, so a POST never leaks into
+the next cell. A refused cell (login, 404, 405, 403) must also leave the world unchanged.
+"""
+
+from dataclasses import dataclass
+from datetime import timedelta
+from http.cookies import SimpleCookie
+from urllib.parse import urlparse
+
+import pytest
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.cache import cache
+from django.db import transaction
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
+
+from classroom.actions import hide_response, remove_student
+from classroom.models import Assignment, Feedback, Group, Membership, Participation, Response
+from classroom.views import thread as thread_views
+from tests.factories import (
+    AssignmentFactory,
+    BriefFactory,
+    GroupFactory,
+    InstructorFactory,
+    UserFactory,
+    make_response,
+)
+
+ANON = "anonymous"
+OUTSIDER = "student_outside_group"
+MEMBER = "student_in_group"
+REMOVED = "removed_student"
+OTHER = "instructor_of_another_group"
+CO = "co_instructor"
+OWNER = "owning_instructor"
+ADMIN = "admin"
+ROLES = (ANON, OUTSIDER, MEMBER, REMOVED, OTHER, CO, OWNER, ADMIN)
+TEACHERS = frozenset({CO, OWNER})
+INSTRUCTORS = frozenset({OTHER, CO, OWNER})
+READERS = frozenset({MEMBER, CO, OWNER})  # who may read the group's thread
+EVERYONE = frozenset(ROLES) - {ANON}
+
+METHODS = ("GET", "POST", "HX-GET", "HX-POST")
+REFUSED = {"login", "404", "405", "403"}
+
+# Outcomes: "200", "204", "404", "405", "403"; "login" (a redirect to the login page, or,
+# for htmx, a 200 with HX-Redirect to it); "redirect" (any other redirect).
+
+
+def view(
+    get=None, post=None, *, who=TEACHERS, hx_get=None, hx_post=None, anon="login", others="404", **cells
+):
+    """One URL's row: `get`/`post` is the outcome for the roles in `who` (None: the method
+    is not allowed, 405); everyone else logged in gets `others`; `anon` is a str or a
+    {method: outcome}. Keyword cells override, e.g. MEMBER__POST="200"."""
+    row = {}
+    for method, ok in (("GET", get), ("POST", post), ("HX-GET", hx_get or get), ("HX-POST", hx_post or post)):
+        for role in ROLES:
+            if role == ANON:
+                row[(role, method)] = anon if isinstance(anon, str) else anon[method]
+            elif ok is None:
+                row[(role, method)] = "405"
+            elif role in who:
+                row[(role, method)] = ok
+            else:
+                row[(role, method)] = others
+    for key, outcome in cells.items():
+        role, method = key.split("__")
+        for m in METHODS if method == "ANY" else [method.replace("_", "-")]:
+            row[(globals()[role], m)] = outcome
+    return row
+
+
+def public(get="200", post="405", hx_get=None, hx_post=None):
+    """A view marked login_not_required: the same for everyone, anonymous included."""
+    outcomes = {"GET": get, "POST": post, "HX-GET": hx_get or get, "HX-POST": hx_post or post}
+    return {(role, method): outcomes[method] for role in ROLES for method in METHODS}
+
+
+def library(get=None, post=None, **cells):
+    """The brief library: every instructor, 404 to everyone else."""
+    return view(get, post, who=INSTRUCTORS, **cells)
+
+
+# What a refused change of a response answers: back to the thread with a message, or
+# the card with the error for htmx. `test_*_cannot_change_*` check that nothing changed.
+REFUSAL = {"POST": "redirect", "HX-POST": "200"}
+
+EXPECTED: dict[str, dict[tuple[str, str], str]] = {
+    # ---- classroom ----------------------------------------------------------------
+    "classroom:home": view("200", None, who=EVERYONE),
+    "classroom:join_start": public("200", "redirect"),
+    "classroom:join_group": public("200", "redirect"),
+    "classroom:group_create": view("200", "redirect", who=INSTRUCTORS, hx_post="redirect"),
+    "classroom:group_detail": view("200"),
+    "classroom:join_code_regenerate": view(None, "redirect"),
+    "classroom:group_archive": view(None, "redirect"),
+    "classroom:member_remove": view(None, "redirect"),
+    "classroom:assignment_create": view("200", "200", who=INSTRUCTORS),
+    "classroom:thread_detail": view("200", who=READERS),
+    "classroom:assignment_edit": view("200", "200"),
+    "classroom:thread_lock": view(None, "redirect"),
+    "classroom:assignment_report": view("200"),
+    "classroom:feedback_save": view(None, "redirect", hx_post="200"),
+    "classroom:grades_export": view("200"),
+    "classroom:responses_export": view("200"),
+    "classroom:roster_import": view("200", "200"),
+    "classroom:group_dashboard": view("200"),
+    "classroom:group_responses_export": view("200"),
+    # The member has answered already: a second answer is refused in the form (200).
+    # Instructors reply but do not answer (refused in the form, 200).
+    "classroom:response_create": view(None, "200", who=READERS),
+    # The poll is login_not_required (a signed ticket stands in for the session); without
+    # a ticket it sends anonymous visitors to the login page like the middleware does.
+    "classroom:thread_poll": view(
+        "200", None, who=READERS, anon={"GET": "login", "HX-GET": "login", "POST": "405", "HX-POST": "405"}
+    ),
+    "classroom:response_detail": view("redirect", None, who=READERS, hx_get="200"),
+    "classroom:response_reply": view("200", "redirect", who=READERS, hx_post="200"),
+    # The target is the member's own answer; its teachers may read it but not change it.
+    "classroom:response_edit": view(
+        "200",
+        "redirect",
+        who=READERS,
+        hx_post="200",
+        CO__GET="redirect",
+        OWNER__GET="redirect",
+        CO__HX_GET="200",
+        OWNER__HX_GET="200",
+    ),
+    "classroom:response_delete": view(None, "redirect", who=READERS, hx_post="200"),
+    "classroom:response_hide": view(None, "redirect", hx_post="200"),
+    "classroom:response_unhide": view(None, "redirect", hx_post="200"),
+    "classroom:response_highlight": view(None, "redirect", hx_post="200"),
+    "classroom:response_pin": view(None, "redirect", hx_post="200"),
+    "classroom:moderation_log": view("200"),
+    "classroom:due_extend": view(None, "redirect"),
+    # ---- brief library ------------------------------------------------------------
+    "briefs:brief_list": library("200"),
+    "briefs:brief_import": library("200", "200"),
+    "briefs:brief_create": library("200", "200"),
+    "briefs:brief_preview": library(None, "200"),
+    "briefs:brief_detail": library("200"),
+    "briefs:brief_edit": library("200", "200"),
+    "briefs:brief_archive": library(None, "redirect"),
+    # ---- accounts and health ------------------------------------------------------
+    # The login page sends a logged-in visitor home; an empty POST shows the form again.
+    "login": {
+        **public("200", "200"),
+        **{(role, m): "redirect" for role in EVERYONE for m in METHODS},
+    },
+    "logout": view(None, "login", who=EVERYONE),
+    "password_reset": public("200", "redirect"),
+    "password_reset_done": public("200", "405"),
+    "password_reset_confirm": public("200", "200"),
+    "password_reset_complete": public("200", "405"),
+    "password_change": view("200", "200", who=EVERYONE),
+    "password_change_done": view("200", None, who=EVERYONE),
+    "healthz": public("200", "405"),
+    "bench_floor": public("200", "405"),  # only while `make bench` runs (AGORA_BENCH=1)
+}
+OPTIONAL = {"bench_floor"}
+
+# Object-id tampering: the same views with another group's or another person's ids.
+# "name@label": (url name, {kwarg: world attribute}).
+TAMPERED = {
+    "classroom:group_detail@other_group": ("classroom:group_detail", {"group_id": "other_group"}),
+    "classroom:member_remove@student_of_other_group": ("classroom:member_remove", {"student_id": "outsider"}),
+    "classroom:thread_detail@other_group": ("classroom:thread_detail", {"assignment_id": "other_thread"}),
+    "classroom:response_create@other_group": ("classroom:response_create", {"assignment_id": "other_thread"}),
+    "classroom:assignment_report@other_group": (
+        "classroom:assignment_report",
+        {"assignment_id": "other_thread"},
+    ),
+    "classroom:grades_export@other_group": ("classroom:grades_export", {"assignment_id": "other_thread"}),
+    "classroom:thread_lock@other_group": ("classroom:thread_lock", {"assignment_id": "other_thread"}),
+    "classroom:feedback_save@student_of_other_group": ("classroom:feedback_save", {"student_id": "outsider"}),
+    "classroom:feedback_save@removed_student": ("classroom:feedback_save", {"student_id": "removed"}),
+    "classroom:due_extend@student_of_other_group": ("classroom:due_extend", {"student_id": "outsider"}),
+    "classroom:response_reply@other_group": ("classroom:response_reply", {"response_id": "other_response"}),
+    "classroom:response_hide@other_group": ("classroom:response_hide", {"response_id": "other_response"}),
+    "classroom:response_pin@other_group": ("classroom:response_pin", {"response_id": "other_response"}),
+    "classroom:response_edit@peer": ("classroom:response_edit", {"response_id": "peer_response"}),
+    "classroom:response_delete@peer": ("classroom:response_delete", {"response_id": "peer_response"}),
+    "classroom:response_edit@own_after_removal": (
+        "classroom:response_edit",
+        {"response_id": "removed_response"},
+    ),
+    "classroom:response_delete@own_after_removal": (
+        "classroom:response_delete",
+        {"response_id": "removed_response"},
+    ),
+    # A classmate's post the member may not read: hidden by the teacher, or held back by
+    # post-first until the member answers.
+    "classroom:response_detail@hidden": ("classroom:response_detail", {"response_id": "hidden_reply"}),
+    "classroom:response_reply@hidden": ("classroom:response_reply", {"response_id": "hidden_reply"}),
+    "classroom:response_detail@post_first": (
+        "classroom:response_detail",
+        {"response_id": "post_first_response"},
+    ),
+    "classroom:response_reply@post_first": (
+        "classroom:response_reply",
+        {"response_id": "post_first_response"},
+    ),
+}
+OTHER_READERS = frozenset({OUTSIDER, OTHER})  # who reads the other group's thread
+EXPECTED.update(
+    {
+        "classroom:group_detail@other_group": view("200", who={OTHER}),
+        "classroom:member_remove@student_of_other_group": view(None, "404"),
+        "classroom:thread_detail@other_group": view("200", who=OTHER_READERS),
+        # The outsider answered there already, and instructors do not answer: refused in the form.
+        "classroom:response_create@other_group": view(None, "200", who=OTHER_READERS),
+        "classroom:assignment_report@other_group": view("200", who={OTHER}),
+        "classroom:grades_export@other_group": view("200", who={OTHER}),
+        "classroom:thread_lock@other_group": view(None, "redirect", who={OTHER}),
+        "classroom:feedback_save@student_of_other_group": view(None, "404"),
+        "classroom:feedback_save@removed_student": view(None, "404"),
+        "classroom:due_extend@student_of_other_group": view(None, "404"),
+        "classroom:response_reply@other_group": view("200", "redirect", who=OTHER_READERS, hx_post="200"),
+        "classroom:response_hide@other_group": view(None, "redirect", who={OTHER}, hx_post="200"),
+        "classroom:response_pin@other_group": view(None, "redirect", who={OTHER}, hx_post="200"),
+        # A classmate's answer: readable, so the member gets the refusal, and nothing changes.
+        "classroom:response_edit@peer": view(
+            "redirect", "redirect", who=READERS, hx_get="200", hx_post="200"
+        ),
+        "classroom:response_delete@peer": view(None, "redirect", who=READERS, hx_post="200"),
+        # Removed from the group: their own posts stay, out of their reach.
+        "classroom:response_edit@own_after_removal": view(
+            "redirect", "redirect", who=READERS, hx_get="200", hx_post="200"
+        ),
+        "classroom:response_delete@own_after_removal": view(None, "redirect", who=READERS, hx_post="200"),
+        "classroom:response_detail@hidden": view("redirect", None, hx_get="200"),
+        "classroom:response_reply@hidden": view("200", "redirect", hx_post="200"),
+        "classroom:response_detail@post_first": view("redirect", None, hx_get="200"),
+        "classroom:response_reply@post_first": view("200", "redirect", hx_post="200"),
+    }
+)
+
+POST_DATA = {
+    "classroom:join_start": lambda w: {"code": w.group.join_code},
+    "classroom:join_group": lambda w: {
+        "first_name": "Nina",
+        "last_name": "Newcomer",
+        "username": "nina_new",
+        "password": "a-long-pass-phrase-42",
+    },
+    "classroom:group_create": lambda w: {"name": "Period 9"},
+    "classroom:thread_lock": lambda w: {"locked": "1"},
+    "classroom:feedback_save": lambda w: {"score": "", "comment": "Well argued."},
+    "classroom:response_create": lambda w: {
+        "body": "Trade talks rarely change much, but this one signals intent."
+    },
+    "classroom:response_reply": lambda w: {"body": "I agree, and the energy part matters most."},
+    "classroom:response_edit": lambda w: {"body": "An edited answer about the brief and its question."},
+    "classroom:response_hide": lambda w: {"reason": "Off topic."},
+    "classroom:response_highlight": lambda w: {"highlighted": "1"},
+    "classroom:response_pin": lambda w: {"pinned": "1"},
+    "classroom:due_extend": lambda w: {"due_at": "2031-01-01T10:00"},
+    "briefs:brief_preview": lambda w: {"summary": "Ministers met."},
+    "password_reset": lambda w: {"email": "someone@school.example"},
+}
+
+
+# ---- the world ------------------------------------------------------------------
+
+
+@dataclass
+class World:
+    users: dict
+    group: Group
+    other_group: Group
+    thread: Assignment
+    other_thread: Assignment
+    member_response: Response
+    peer_response: Response
+    removed_response: Response
+    other_response: Response
+    hidden_reply: Response
+    post_first_response: Response
+    brief: object
+
+    def __getattr__(self, name):  # world.outsider, world.member, ... for kwargs
+        aliases = {"outsider": OUTSIDER, "member": MEMBER, "removed": REMOVED}
+        if name in aliases:
+            return self.users[aliases[name]]
+        raise AttributeError(name)
+
+
+def build_world() -> World:
+    owner = InstructorFactory(username="owner")
+    co = InstructorFactory(username="coteacher")
+    other = InstructorFactory(username="elsewhere")
+    member = UserFactory(username="member")
+    peer = UserFactory(username="peer")
+    removed = UserFactory(username="removed")
+    outsider = UserFactory(username="outsider")
+    admin = UserFactory(username="admin", is_staff=True, is_superuser=True)
+    brief = BriefFactory()
+    group = GroupFactory(instructors=[owner, co], students=[member, peer, removed])
+    other_group = GroupFactory(instructors=[other], students=[outsider])
+    thread = AssignmentFactory(group=group, brief=brief)
+    other_thread = AssignmentFactory(group=other_group, brief=brief)
+    world = World(
+        users={
+            ANON: None,
+            OUTSIDER: outsider,
+            MEMBER: member,
+            REMOVED: removed,
+            OTHER: other,
+            CO: co,
+            OWNER: owner,
+            ADMIN: admin,
+        },
+        group=group,
+        other_group=other_group,
+        thread=thread,
+        other_thread=other_thread,
+        member_response=make_response(thread, member),
+        peer_response=make_response(thread, peer),
+        removed_response=make_response(thread, removed),
+        other_response=make_response(other_thread, outsider),
+        hidden_reply=None,
+        post_first_response=None,
+        brief=brief,
+    )
+    remove_student(group=group, student=removed)
+    world.hidden_reply = make_response(
+        thread, peer, body="A reply the teacher hid.", parent=world.member_response
+    )
+    hide_response(response=world.hidden_reply, by=owner, reason="Off topic.")
+    post_first = AssignmentFactory(group=group, brief=BriefFactory(), post_first=True)
+    world.post_first_response = make_response(post_first, peer)  # the member has not answered there
+    return world
+
+
+def url_kwargs(world: World, pattern_keys, overrides=None) -> dict:
+    """Every URL's arguments, by argument name, from the world."""
+    by_name = {
+        "group_id": world.group.pk,
+        "assignment_id": world.thread.pk,
+        "student_id": world.member.pk,
+        "response_id": world.member_response.pk,
+        "code": world.group.join_code,
+        "slug": world.brief.slug,
+        "uidb64": "MQ",
+        "token": "not-a-valid-token",
+    }
+    for key, attr in (overrides or {}).items():
+        by_name[key] = getattr(world, attr).pk
+    return {key: by_name[key] for key in pattern_keys}
+
+
+def snapshot() -> tuple:
+    """What a refused request must leave as it was."""
+    return (
+        list(
+            Response.objects.order_by("pk").values_list(
+                "pk", "body", "deleted_at", "hidden_at", "pinned_at", "highlighted", "version"
+            )
+        ),
+        list(Membership.objects.order_by("pk").values_list("group_id", "student_id")),
+        list(Group.objects.order_by("pk").values_list("pk", "join_code", "archived_at")),
+        list(Assignment.objects.order_by("pk").values_list("pk", "version", "locked_at", "due_at")),
+        list(Participation.objects.order_by("pk").values_list("pk", "due_at_override")),
+        list(Feedback.objects.order_by("pk").values_list("pk", "score", "comment")),
+        list(get_user_model().objects.order_by("pk").values_list("pk", "username", "password")),
+    )
+
+
+def classify(response) -> str:
+    login_path = reverse("login")
+    if response.status_code == 200 and response.headers.get("HX-Redirect"):
+        return "login" if urlparse(response["HX-Redirect"]).path == login_path else "hx-redirect"
+    if response.status_code in (301, 302, 303, 307, 308):
+        return "login" if urlparse(response["Location"]).path == login_path else "redirect"
+    return str(response.status_code)
+
+
+# ---- the URLs, from the resolver ----------------------------------------------------
+
+
+def walk(patterns, namespace="", prefix=""):
+    for entry in patterns:
+        if isinstance(entry, URLResolver):
+            if entry.namespace == "admin":
+                continue  # the admin's own pages: see test_admin_index_sends_non_staff_to_admin_login
+            ns = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            yield from walk(entry.url_patterns, ns, prefix + str(entry.pattern))
+        elif isinstance(entry, URLPattern):
+            yield f"{namespace}{entry.name}" if entry.name else f"<unnamed {prefix}{entry.pattern}>", entry
+
+
+def project_urls() -> dict[str, list[str]]:
+    """url name → the names of its arguments."""
+    found = {}
+    for name, pattern in walk(get_resolver().url_patterns):
+        found[name] = list(pattern.pattern.converters)
+    return found
+
+
+URLS = project_urls()
+
+
+def test_every_url_has_an_entry_in_the_matrix():
+    found = set(URLS)
+    listed = {name for name in EXPECTED if "@" not in name}
+    missing = sorted(found - listed)
+    assert not missing, f"URLs without an entry in tests/security/test_access_matrix.py EXPECTED: {missing}"
+    stale = sorted(listed - found - OPTIONAL)
+    assert not stale, f"EXPECTED lists URLs the project no longer has: {stale}"
+
+
+def test_every_entry_covers_every_role_and_method():
+    for name, row in EXPECTED.items():
+        assert set(row) == {(role, method) for role in ROLES for method in METHODS}, name
+
+
+CASES = [name for name in EXPECTED if name.split("@")[0] in URLS]
+
+_client: list[Client] = []
+
+
+def shared_client() -> Client:
+    """One client for all cells, with no cookies: a new Client loads the middleware again,
+    and WhiteNoise's scan of the static files makes that most of a cell's time."""
+    if not _client:
+        _client.append(Client())
+    client = _client[0]
+    client.cookies = SimpleCookie()
+    return client
+
+
+def logged_in_cookies(users: dict) -> dict:
+    """A session per role, made once per world; each cell gets a new client with it."""
+    cookies = {}
+    for role, user in users.items():
+        if user is not None:
+            client = Client()
+            client.force_login(user)
+            cookies[role] = client.cookies[settings.SESSION_COOKIE_NAME].value
+    return cookies
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", CASES)
+def test_access_matrix(name):
+    """All the cells of one URL: each role, each method, each in a rolled-back savepoint."""
+    world = build_world()
+    url_name, overrides = TAMPERED.get(name, (name, {}))
+    url = reverse(url_name, kwargs=url_kwargs(world, URLS[url_name], overrides))
+    data = POST_DATA.get(url_name, lambda w: {})(world)
+    sessions = logged_in_cookies(world.users)
+    before = snapshot()  # every cell starts from this world: each is rolled back
+    wrong = []
+    for role in ROLES:
+        for method in METHODS:
+            with transaction.atomic():
+                cache.clear()
+                thread_views._outline_memo.clear()
+                client = shared_client()
+                if role in sessions:
+                    client.cookies[settings.SESSION_COOKIE_NAME] = sessions[role]
+                headers = (
+                    {"HX-Request": "true", "HX-Current-URL": f"http://testserver{url}"}
+                    if "HX" in method
+                    else {}
+                )
+                if method.endswith("GET"):
+                    response = client.get(url, headers=headers)
+                else:
+                    response = client.post(url, data, headers=headers)
+                got = classify(response)
+                expected = EXPECTED[name][(role, method)]
+                if got != expected:
+                    wrong.append(f"{role:28} {method:7} expected {expected}, got {got}")
+                elif got in REFUSED and snapshot() != before:
+                    wrong.append(f"{role:28} {method:7} answered {got} but changed data")
+                transaction.set_rollback(True)
+    assert not wrong, f"{name} {url}:\n  " + "\n  ".join(wrong)
+
+
+def test_matrix_size():
+    """For the record: how many URL patterns and cells the matrix checks."""
+    cells = sum(len(EXPECTED[name]) for name in CASES)
+    assert len(URLS) >= 45 and cells >= len(URLS) * len(ROLES) * len(METHODS)
+
+
+# ---- refused changes change nothing -------------------------------------------------
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", [MEMBER, CO, OWNER])
+def test_nobody_but_the_author_can_change_a_students_response(role):
+    world = build_world()
+    client = Client()
+    client.force_login(world.users[role])
+    target = world.peer_response
+    client.post(reverse("classroom:response_edit", args=[target.pk]), {"body": "Rewritten by someone else."})
+    client.post(reverse("classroom:response_delete", args=[target.pk]), headers={"HX-Request": "true"})
+    target.refresh_from_db()
+    assert target.body == "A thoughtful answer about the brief."
+    assert target.deleted_at is None
+
+
+@pytest.mark.django_db
+def test_a_removed_student_cannot_change_their_old_response():
+    world = build_world()
+    client = Client()
+    client.force_login(world.removed)
+    target = world.removed_response
+    assert (
+        client.post(reverse("classroom:response_edit", args=[target.pk]), {"body": "Changed."}).status_code
+        == 404
+    )
+    assert client.post(reverse("classroom:response_delete", args=[target.pk])).status_code == 404
+    target.refresh_from_db()
+    assert target.body == "A thoughtful answer about the brief."
+    assert target.deleted_at is None
+
+
+@pytest.mark.django_db
+def test_an_instructor_cannot_assign_a_brief_to_another_instructors_group():
+    world = build_world()
+    client = Client()
+    client.force_login(world.users[OTHER])
+    fresh = BriefFactory()
+    data = {
+        "brief": fresh.pk,
+        "groups": [world.group.pk],
+        "opens_at": "2030-01-01 09:00",
+        "min_words": "0",
+        "replies_required": "0",
+        "points": "10",
+    }
+    response = client.post(reverse("classroom:assignment_create"), data)
+    assert response.status_code == 200  # the form refuses the group
+    assert not Assignment.objects.filter(brief=fresh).exists()
+    client.force_login(world.users[OWNER])  # the same form, from the group's teacher, assigns it
+    assert client.post(reverse("classroom:assignment_create"), data).status_code == 302
+    assert Assignment.objects.filter(brief=fresh, group=world.group).exists()
+
+
+@pytest.mark.django_db
+def test_a_student_gets_404_for_a_thread_that_has_not_opened_yet():
+    world = build_world()
+    later = AssignmentFactory(group=world.group, opens_at=timezone.now() + timedelta(days=2))
+    student, teacher = Client(), Client()
+    student.force_login(world.member)
+    teacher.force_login(world.users[OWNER])
+    for name in ("classroom:thread_detail", "classroom:thread_poll"):
+        assert student.get(reverse(name, args=[later.pk])).status_code == 404, name
+        assert teacher.get(reverse(name, args=[later.pk])).status_code == 200, name
+    assert (
+        student.post(reverse("classroom:response_create", args=[later.pk]), {"body": "Early!"}).status_code
+        == 404
+    )
+
+
+@pytest.mark.django_db
+def test_htmx_login_redirect_does_not_send_the_page_to_another_site(client):
+    response = client.get(
+        reverse("classroom:home"),
+        headers={"HX-Request": "true", "HX-Current-URL": "https://evil.example/phish"},
+    )
+    target = urlparse(response["HX-Redirect"])
+    assert not target.netloc
+    assert target.path == reverse("login")
+    assert "evil.example" not in response["HX-Redirect"]
+
+
+# ---- admin ----------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_admin_index_sends_non_staff_to_admin_login():
+    world = build_world()
+    admin_login = reverse("admin:login")
+    for role in ROLES:
+        client = Client()
+        if world.users[role] is not None:
+            client.force_login(world.users[role])
+        response = client.get(reverse("admin:index"))
+        if role == ADMIN:
+            assert response.status_code == 200, role
+        else:
+            assert response.status_code == 302, role
+            assert urlparse(response["Location"]).path == admin_login, role
+
+
+# ---- anonymity to classmates ------------------------------------------------------------
+
+
+PEERS = [
+    {
+        "id": 9876501,
+        "username": "zelda_peer",
+        "first_name": "Zelindra",
+        "last_name": "Quackenbush",
+        "email": "zelindra.q@mail.example",
+    },
+    {
+        "id": 9876502,
+        "username": "bartholo_peer",
+        "first_name": "Bartholomew",
+        "last_name": "Fenwickshire",
+        "email": "bart.fenwick@mail.example",
+    },
+]
+
+
+def leaks(response, peers) -> list[str]:
+    """The peers' identities found in a response's bytes or headers."""
+    headers = "\n".join(f"{key}: {value}" for key, value in response.headers.items())
+    cookies = response.cookies.output()
+    text = (response.content.decode("utf-8", "replace") + headers + cookies).lower()
+    found = []
+    for peer in peers:
+        for field in ("username", "first_name", "last_name", "email"):
+            if str(getattr(peer, field)).lower() in text:
+                found.append(f"{field} of {peer.username}")
+        if str(peer.pk) in text:
+            found.append(f"id of {peer.username}")
+    return found
+
+
+@pytest.mark.django_db
+def test_a_student_learns_no_classmates_identity_in_an_anonymous_thread():
+    owner = InstructorFactory(username="owner")
+    viewer = UserFactory(username="viewer", first_name="Vera", last_name="Viewer")
+    peers = [UserFactory(**fields) for fields in PEERS]
+    group = GroupFactory(instructors=[owner], students=[viewer, *peers])
+    thread = AssignmentFactory(group=group, anonymous_to_peers=True)
+    first, second = peers
+    peer_answer = make_response(thread, first, body="The first classmate's careful answer.")
+    own = make_response(thread, viewer, body="My own answer to the question of the brief.")
+    make_response(thread, second, body="A reply to the viewer.", parent=own)
+    make_response(thread, viewer, body="A reply to the first classmate.", parent=peer_answer)
+    thread.refresh_from_db()
+    since = thread.version
+    second_answer = make_response(thread, second, body="The second classmate answers late.")
+    make_response(thread, first, body="And a reply to the late answer.", parent=second_answer)
+
+    client = Client()
+    client.force_login(viewer)
+    htmx = {"HX-Request": "true", "HX-Current-URL": f"http://testserver{thread.get_absolute_url()}"}
+    pages = {
+        "thread": (reverse("classroom:thread_detail", args=[thread.pk]), {}),
+        "thread, all": (reverse("classroom:thread_detail", args=[thread.pk]) + "?all=1", {}),
+        "thread (htmx)": (reverse("classroom:thread_detail", args=[thread.pk]), htmx),
+        "poll with new content": (reverse("classroom:thread_poll", args=[thread.pk]) + f"?v={since}", htmx),
+        "poll, plain": (reverse("classroom:thread_poll", args=[thread.pk]) + f"?v={since}", {}),
+        "reply form": (reverse("classroom:response_reply", args=[peer_answer.pk]), {}),
+        "reply form (htmx)": (reverse("classroom:response_reply", args=[second_answer.pk]), htmx),
+        "classmate's response (htmx)": (reverse("classroom:response_detail", args=[peer_answer.pk]), htmx),
+        "own response (htmx)": (reverse("classroom:response_detail", args=[own.pk]), htmx),
+        "edit form of own": (reverse("classroom:response_edit", args=[own.pk]), {}),
+        "edit form of own (htmx)": (reverse("classroom:response_edit", args=[own.pk]), htmx),
+        "home": (reverse("classroom:home"), {}),
+    }
+    for label, (url, headers) in pages.items():
+        response = client.get(url, headers=headers)
+        assert response.status_code == 200, f"{label}: {response.status_code}"
+        assert not leaks(response, peers), f"{label} ({url}) shows {leaks(response, peers)}"
+    # The thread really shows the classmates' posts, under their aliases.
+    page = client.get(reverse("classroom:thread_detail", args=[thread.pk])).content.decode()
+    assert "careful answer" in page and "Classmate" in page
+    poll = client.get(reverse("classroom:thread_poll", args=[thread.pk]) + f"?v={since}", headers=htmx)
+    assert "answers late" in poll.content.decode()
+    # And the check would see a leak: the instructor's thread page names them.
+    teacher = Client()
+    teacher.force_login(owner)
+    assert leaks(teacher.get(reverse("classroom:thread_detail", args=[thread.pk])), peers)
+
+    for name, args in (
+        ("classroom:grades_export", [thread.pk]),
+        ("classroom:responses_export", [thread.pk]),
+        ("classroom:group_responses_export", [group.pk]),
+    ):
+        response = client.get(reverse(name, args=args))
+        assert response.status_code == 404, name
+        assert not leaks(response, peers), name
