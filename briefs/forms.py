@@ -37,7 +37,9 @@ class BriefImportForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 12, "spellcheck": "false"}),
         help_text="Each brief: optional headline, summary, optional commentary, then the question ending in “?”.",
     )
-    tags = forms.CharField(label="Tags for the new briefs", required=False, max_length=300, help_text="Comma-separated.")
+    tags = forms.CharField(
+        label="Tags for the new briefs", required=False, max_length=300, help_text="Comma-separated."
+    )
 
     def clean(self) -> dict:
         cleaned = super().clean()

@@ -57,7 +57,9 @@ def brief_import(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         result = parse_briefs(form.cleaned_data["text"])
         if request.POST.get("step") == "confirm" and result.ok:
-            outcome = import_briefs(parsed=result.briefs, created_by=request.user, tags=form.cleaned_data["tag_names"])
+            outcome = import_briefs(
+                parsed=result.briefs, created_by=request.user, tags=form.cleaned_data["tag_names"]
+            )
             messages.success(
                 request,
                 f"{len(outcome.created)} brief{pluralize(len(outcome.created))} added"
@@ -71,7 +73,9 @@ def brief_import(request: HttpRequest) -> HttpResponse:
         )
         context = {
             # The text comes back in the box, even from an uploaded file, to be fixed in place.
-            "form": BriefImportForm(initial={"text": form.cleaned_data["text"], "tags": form.cleaned_data["tags"]}),
+            "form": BriefImportForm(
+                initial={"text": form.cleaned_data["text"], "tags": form.cleaned_data["tags"]}
+            ),
             "tags": form.cleaned_data["tags"],
             "result": result,
             "known": known,
@@ -125,7 +129,9 @@ def brief_archive(request: HttpRequest, slug: str) -> HttpResponse:
     brief = get_object_or_404(Brief, slug=slug)
     brief.set_archived(brief.archived_at is None)
     if brief.archived_at:
-        messages.success(request, f"“{brief.title}” is archived. Its threads stay open; it is gone from the library.")
+        messages.success(
+            request, f"“{brief.title}” is archived. Its threads stay open; it is gone from the library."
+        )
         return redirect("briefs:brief_list")
     messages.success(request, f"“{brief.title}” is back in the library.")
     return redirect(brief)
