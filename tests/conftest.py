@@ -159,3 +159,9 @@ def thread(group, brief):
 def fast_password_hasher(settings):
     """Hashing passwords properly is slow by design; tests do not need that strength."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def no_posting_limit_unless_asked(settings):
+    """Tests post far faster than any class; the throttling tests set the limit they test."""
+    settings.AGORA_POSTS_PER_MINUTE = 10_000
