@@ -18,11 +18,6 @@ NOT_OWNERS = ["student", "outsider", "other_instructor"]
 FORMAT = "%Y-%m-%dT%H:%M"
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def minute(delta: timedelta):
     """Local time a delta from now, to the minute, as the datetime-local input sends it."""
     return (timezone.localtime() + delta).replace(second=0, microsecond=0)

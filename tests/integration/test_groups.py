@@ -14,11 +14,6 @@ CREATE_URL = reverse("classroom:group_create")
 NOT_OWNERS = ["outsider", "student", "other_instructor"]
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def detail_url(group):
     return reverse("classroom:group_detail", args=[group.pk])
 

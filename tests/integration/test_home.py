@@ -24,11 +24,6 @@ HOME_URL = reverse("classroom:home")
 NBSP = "\xa0"
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def assign(group, title, **fields):
     return AssignmentFactory(group=group, brief=BriefFactory(title=title), **fields)
 

@@ -12,11 +12,6 @@ HOME_URL = reverse("classroom:home")
 User = get_user_model()
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def coded_group(group):
     """`group` with a known join code."""

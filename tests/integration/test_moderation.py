@@ -8,45 +8,19 @@ import re
 from datetime import timedelta
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 from classroom.actions import extend_due, hide_response, set_thread_lock
-from classroom.models import Assignment, Membership, ModerationEvent, Participation, Response
-from tests.factories import InstructorFactory, UserFactory, make_response
+from classroom.models import Assignment, ModerationEvent, Participation, Response
+from tests.factories import InstructorFactory, make_response
+from tests.helpers import client_for, close_at_due_time, create_url, peer_in, poll_url, thread_url
 
 HTMX = {"HX-Request": "true"}
 REASON = "Names a classmate; please rewrite without it."
 
 
 # ---- helpers ---------------------------------------------------------------------------------
-
-
-def peer_in(group, username="zq_peer", first_name="Zephyrine", last_name="Quillfeather"):
-    """Another student of the group, with a name that appears nowhere else."""
-    peer = UserFactory(username=username, first_name=first_name, last_name=last_name, password=None)
-    Membership.objects.create(group=group, student=peer)
-    return peer
-
-
-def client_for(user) -> Client:
-    client = Client()
-    if user is not None:
-        client.force_login(user)
-    return client
-
-
-def thread_url(assignment) -> str:
-    return reverse("classroom:thread_detail", args=[assignment.pk])
-
-
-def create_url(assignment) -> str:
-    return reverse("classroom:response_create", args=[assignment.pk])
-
-
-def poll_url(assignment, version) -> str:
-    return f"{reverse('classroom:thread_poll', args=[assignment.pk])}?v={version}"
 
 
 def hide_url(response) -> str:
@@ -83,18 +57,6 @@ def report_url(assignment) -> str:
 
 def version_of(assignment) -> int:
     return Assignment.objects.get(pk=assignment.pk).version
-
-
-def set_rules(assignment, **rules):
-    for name, value in rules.items():
-        setattr(assignment, name, value)
-    assignment.save()
-    return assignment
-
-
-def close_at_due_time(assignment, **rules):
-    now = timezone.now()
-    return set_rules(assignment, opens_at=now - timedelta(days=2), due_at=now - timedelta(minutes=5), **rules)
 
 
 def local_input(moment) -> str:

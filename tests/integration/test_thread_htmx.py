@@ -2,7 +2,6 @@
 
 import re
 import uuid
-from datetime import timedelta
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -12,67 +11,21 @@ from django.utils import timezone
 
 from classroom.actions import delete_response, edit_response
 from classroom.models import Membership, Response
-from tests.factories import UserFactory, make_response
+from tests.factories import make_response
+from tests.helpers import (
+    close_at_due_time,
+    create_url,
+    delete_url,
+    detail_url,
+    edit_url,
+    peer_in,
+    poll_url,
+    reply_url,
+    set_rules,
+    thread_url,
+)
 
 HTMX = {"HX-Request": "true"}
-
-
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-def peer_in(group, username="zq_peer", first_name="Zephyrine", last_name="Quillfeather"):
-    """Another student of the group, with a name that appears nowhere else."""
-    peer = UserFactory(
-        username=username,
-        first_name=first_name,
-        last_name=last_name,
-        email=f"{first_name.lower()}.{last_name.lower()}@school.example",
-        password=None,
-    )
-    Membership.objects.create(group=group, student=peer)
-    return peer
-
-
-def thread_url(assignment) -> str:
-    return reverse("classroom:thread_detail", args=[assignment.pk])
-
-
-def create_url(assignment) -> str:
-    return reverse("classroom:response_create", args=[assignment.pk])
-
-
-def poll_url(assignment, version) -> str:
-    return f"{reverse('classroom:thread_poll', args=[assignment.pk])}?v={version}"
-
-
-def reply_url(response) -> str:
-    return reverse("classroom:response_reply", args=[response.pk])
-
-
-def edit_url(response) -> str:
-    return reverse("classroom:response_edit", args=[response.pk])
-
-
-def delete_url(response) -> str:
-    return reverse("classroom:response_delete", args=[response.pk])
-
-
-def detail_url(response) -> str:
-    return reverse("classroom:response_detail", args=[response.pk])
-
-
-def set_rules(assignment, **rules):
-    for name, value in rules.items():
-        setattr(assignment, name, value)
-    assignment.save()
-    return assignment
-
-
-def close_at_due_time(assignment, **rules):
-    now = timezone.now()
-    return set_rules(assignment, opens_at=now - timedelta(days=2), due_at=now - timedelta(minutes=5), **rules)
 
 
 def version_of(assignment) -> int:

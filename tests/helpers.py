@@ -1,0 +1,72 @@
+"""Small helpers shared by the thread, htmx and moderation tests."""
+
+from datetime import timedelta
+
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from classroom.models import Membership
+from tests.factories import UserFactory
+
+
+def peer_in(group, username="zq_peer", first_name="Zephyrine", last_name="Quillfeather"):
+    """Another student of the group, with a name that appears nowhere else."""
+    peer = UserFactory(
+        username=username,
+        first_name=first_name,
+        last_name=last_name,
+        email=f"{first_name.lower()}.{last_name.lower()}@school.example",
+        password=None,
+    )
+    Membership.objects.create(group=group, student=peer)
+    return peer
+
+
+def client_for(user) -> Client:
+    client = Client()
+    if user is not None:
+        client.force_login(user)
+    return client
+
+
+def thread_url(assignment) -> str:
+    return reverse("classroom:thread_detail", args=[assignment.pk])
+
+
+def create_url(assignment) -> str:
+    return reverse("classroom:response_create", args=[assignment.pk])
+
+
+def poll_url(assignment, version=None) -> str:
+    url = reverse("classroom:thread_poll", args=[assignment.pk])
+    return url if version is None else f"{url}?v={version}"
+
+
+def reply_url(response) -> str:
+    return reverse("classroom:response_reply", args=[response.pk])
+
+
+def edit_url(response) -> str:
+    return reverse("classroom:response_edit", args=[response.pk])
+
+
+def delete_url(response) -> str:
+    return reverse("classroom:response_delete", args=[response.pk])
+
+
+def detail_url(response) -> str:
+    return reverse("classroom:response_detail", args=[response.pk])
+
+
+def set_rules(assignment, **rules):
+    for name, value in rules.items():
+        setattr(assignment, name, value)
+    assignment.save()
+    return assignment
+
+
+def close_at_due_time(assignment, **rules):
+    """Move the due time into the past (the thread opened earlier still)."""
+    now = timezone.now()
+    return set_rules(assignment, opens_at=now - timedelta(days=2), due_at=now - timedelta(minutes=5), **rules)
