@@ -90,7 +90,9 @@ def main() -> None:
         for _ in range(10):
             client.get(path)
         profiler.disable()
-        pstats.Stats(profiler).sort_stats(os.environ.get("SORT", "cumulative")).print_stats(30)
+        pstats.Stats(profiler).sort_stats(os.environ.get("SORT", "cumulative")).print_stats(
+            os.environ.get("FILTER", ""), 40
+        )
 
 
 if __name__ == "__main__":

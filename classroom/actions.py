@@ -325,6 +325,7 @@ def save_feedback(
         student=student,
         defaults={"score": score, "comment": comment.strip(), "updated_by": by},
     )
+    Assignment.objects.filter(pk=assignment.pk).update(feedback_version=F("feedback_version") + 1)
     return feedback
 
 

@@ -5,7 +5,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
-from django.db import models
+from django.db import connection, models
 from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import reverse
@@ -82,6 +82,30 @@ class Group(models.Model):
     def regenerate_join_code(self) -> None:
         self.join_code = new_join_code()
         self.save(update_fields=["join_code"])
+
+    TEACHER, STUDENT = "teacher", "student"
+
+    def role_of(self, user: User) -> str | None:
+        """TEACHER, STUDENT or None; asked once per user on this instance (one request).
+
+        Hand-written SQL because every thread view and poll asks it: the ORM spends
+        about 3 ms compiling the same two EXISTS subqueries, which take 0.03 ms to run.
+        """
+        if not user.is_authenticated:
+            return None
+        roles = self.__dict__.setdefault("_roles", {})
+        if user.pk not in roles:
+            teachers = Group.instructors.through._meta.db_table
+            members = Membership._meta.db_table
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    f"SELECT EXISTS (SELECT 1 FROM {teachers} WHERE group_id = %s AND user_id = %s),"  # noqa: S608  (table names from our models)
+                    f" EXISTS (SELECT 1 FROM {members} WHERE group_id = %s AND student_id = %s)",
+                    [self.pk, user.pk, self.pk, user.pk],
+                )
+                teaches, belongs = cursor.fetchone()
+            roles[user.pk] = self.TEACHER if teaches else self.STUDENT if belongs else None
+        return roles[user.pk]
 
 
 class Membership(models.Model):
@@ -172,6 +196,8 @@ class Assignment(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     # Bumped by every write to the thread; the poll and caches key on it.
     version = models.PositiveIntegerField(default=0)
+    # Bumped by every grade or feedback saved in the thread; a student's cached feedback keys on it.
+    feedback_version = models.PositiveIntegerField(default=0)
 
     objects = AssignmentQuerySet.as_manager()
 

@@ -55,7 +55,12 @@ class Viewer:
         """The instructor's feedback to this student, read only where a page shows it."""
         if self.teaches:
             return None
-        return Feedback.objects.filter(assignment=self.assignment, student=self.user).first()
+        thread = self.assignment
+        key = f"thread-feedback:{thread.pk}:{thread.feedback_version}:{self.user.pk}"
+        if (found := cache.get(key, MISSING)) is MISSING:
+            found = Feedback.objects.filter(assignment=thread, student=self.user).first()
+            cache.set(key, found, ITEM_CACHE_SECONDS)
+        return found
 
     @property
     def poll_url(self) -> str:
@@ -72,18 +77,7 @@ class Viewer:
     @classmethod
     def of(cls, user: User, assignment: Assignment) -> "Viewer":
         is_teacher = teaches(user, assignment)
-        seat = (
-            None if is_teacher else Participation.objects.filter(assignment=assignment, student=user).first()
-        )
-        own = (
-            []
-            if is_teacher
-            else list(
-                Response.objects.filter(assignment=assignment, author=user, deleted_at=None).values_list(
-                    "pk", "parent_id"
-                )
-            )
-        )
+        seat, own = (None, []) if is_teacher else student_state(user, assignment)
         extension = seat.due_at_override if seat else None
         return cls(
             user=user,
@@ -129,6 +123,26 @@ class Viewer:
             visible = not quoted.is_deleted and (not quoted.is_hidden or self.teaches)
             response.reply_to_quote = quoted.body if visible else ""
         return response
+
+
+MISSING = object()
+
+
+def student_state(
+    user: User, assignment: Assignment
+) -> tuple[Participation | None, list[tuple[int, int | None]]]:
+    """The student's seat in the thread and their live posts as (pk, parent_id).
+
+    Cached per thread version: every write that changes either (a post, an edit, a
+    deletion, an extension, a roster change) takes a new version.
+    """
+    key = f"thread-student:{assignment.pk}:{assignment.version}:{user.pk}"
+    if (state := cache.get(key)) is None:
+        seat = Participation.objects.filter(assignment=assignment, student=user).first()
+        own = Response.objects.filter(assignment=assignment, author=user, deleted_at=None)
+        state = (seat, list(own.values_list("pk", "parent_id")))
+        cache.set(key, state, ITEM_CACHE_SECONDS)
+    return state
 
 
 def thread_responses(viewer: Viewer, **filters) -> list[Response]:

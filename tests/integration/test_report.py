@@ -432,6 +432,18 @@ def test_student_sees_feedback_and_score_on_the_thread(instructor_client, studen
     assert "Clear &amp; &lt;b&gt;sharp&lt;/b&gt;." in note
 
 
+def test_feedback_saved_after_the_student_looked_shows_on_their_next_visit(
+    instructor_client, student_client, thread, student
+):
+    make_response(thread, student)
+    assert "feedback-note" not in student_client.get(thread_url(thread)).content.decode()
+    instructor_client.post(feedback_url(thread, student), {"score": "6", "comment": "First."})
+    assert "6 / 10" in student_client.get(thread_url(thread)).content.decode()
+    instructor_client.post(feedback_url(thread, student), {"score": "9", "comment": "Second."})
+    html = student_client.get(thread_url(thread)).content.decode()
+    assert "9 / 10" in html and "Second." in html and "First." not in html
+
+
 def test_student_sees_score_on_home_page(instructor_client, student_client, thread, student):
     make_response(thread, student)
     instructor_client.post(feedback_url(thread, student), {"score": "8", "comment": ""})
