@@ -58,9 +58,10 @@
     }
   });
 
-  // A form that posted successfully clears its draft.
+  // A form that posted successfully clears its draft. The form is usually swapped out
+  // by then, so htmx re-fires this event on an ancestor: requestConfig.elt is the form.
   document.addEventListener("htmx:afterRequest", (event) => {
-    const form = event.detail.elt;
+    const form = event.detail.requestConfig ? event.detail.requestConfig.elt : event.detail.elt;
     if (event.detail.successful && form.matches && form.matches("form[data-draft-key]")) {
       const key = draftKey(form);
       const stillErrors = document.querySelector(`form[data-draft-key="${form.dataset.draftKey}"] .errorlist`);
@@ -80,7 +81,7 @@
     }
   });
 
-  // When a post fails (server error or no connection), say so; the text stays in the box.
+  // When a post fails (server error, no connection, timed out), say so; the text stays in the box.
   function showFailure(event) {
     const form = event.detail.elt.closest ? event.detail.elt.closest("form") : null;
     if (!form) return;
@@ -95,6 +96,7 @@
   }
   document.addEventListener("htmx:responseError", showFailure);
   document.addEventListener("htmx:sendError", showFailure);
+  document.addEventListener("htmx:timeout", showFailure);
 
   // "Cancel" in an inline reply form closes it instead of leaving the page.
   document.addEventListener("click", (event) => {
