@@ -6,7 +6,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from briefs.importer import content_hash
+from briefs.importer import content_hash, split_sentences
 
 
 class Tag(models.Model):
@@ -35,6 +35,9 @@ class BriefQuerySet(models.QuerySet):
                 | Q(question__icontains=word)
             )
         return query
+
+
+QUOTABLE_PARTS = ("summary", "commentary")
 
 
 class Brief(models.Model):
@@ -71,6 +74,14 @@ class Brief(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("briefs:brief_detail", args=[self.slug])
+
+    def sentences(self) -> list[tuple[str, int, str]]:
+        """The sentences a response can quote, as (part, index, text): summary, then commentary."""
+        return [
+            (part, index, sentence)
+            for part in QUOTABLE_PARTS
+            for index, sentence in enumerate(split_sentences(getattr(self, part)))
+        ]
 
     def set_archived(self, archived: bool) -> None:
         """Archived briefs leave the library; threads made from them stay."""

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from briefs.models import Brief
 from classroom.models import (
+    DISPUTES,
     Assignment,
     Feedback,
     Group,
@@ -43,6 +44,11 @@ class AssignmentRules:
     replies_required: int = 0
     allow_late: bool = False
     points: int = 10
+    stance: bool = False
+    stance_labels: str = ""
+    evidence: bool = True
+    reveal_quorum: int | None = None
+    steelman: bool = False
 
 
 @transaction.atomic
@@ -156,12 +162,17 @@ def post_response(
     parent: Response | None = None,
     client_token: uuid.UUID | None = None,
     now: datetime | None = None,
+    quote: tuple[str, int] | None = None,
+    disputes: str = "",
+    steelman: str = "",
 ) -> Response:
     """Post an answer (parent None) or a reply. A repeated client_token returns the first post.
 
     Students answer once per thread (they edit to change it) and reply as often as
     they like; instructors reply. Replies to a reply attach to its top-level answer
-    and remember whom they answer.
+    and remember whom they answer. An answer may quote a sentence of the brief
+    (`quote` = (part, index)) and say it disputes a fact or the interpretation;
+    with the steelman rule, a reply to a classmate first restates their view.
     """
     if client_token is not None:
         earlier = Response.objects.filter(author=author, client_token=client_token).first()
@@ -176,6 +187,7 @@ def post_response(
                 parent=parent,
                 client_token=client_token,
                 now=now,
+                extras={"quote": quote, "disputes": disputes, "steelman": steelman},
             )
     except IntegrityError:
         # Two copies of one submit raced on PostgreSQL: the other one won.
@@ -193,6 +205,7 @@ def _post_response(
     parent: Response | None,
     client_token: uuid.UUID | None,
     now: datetime | None,
+    extras: dict,
 ) -> Response:
     now = now or timezone.now()
     thread = _bump_version(assignment)
@@ -220,19 +233,27 @@ def _post_response(
     elif is_instructor:
         raise ActionRefused("Instructors reply to answers; the question is for students.")
     body = check_body(body, min_words=thread.min_words if parent is None and not is_instructor else 0)
+    evidence = check_evidence(thread, extras, is_answer=parent is None)
+    if reply_to is not None and needs_steelman(thread, reply_to, author, is_instructor):
+        evidence["steelman"] = check_steelman(extras["steelman"])
 
     seat = None
     if not is_instructor:
         seat = _seat(thread, author)
         if parent is None:
-            if Response.objects.filter(
-                assignment=thread, author=author, parent=None, deleted_at=None
-            ).exists():
+            answers = Response.objects.filter(assignment=thread, author=author, parent=None)
+            if answers.filter(deleted_at=None).exists():
                 raise ActionRefused("You have already answered; edit your answer to change it.")
+            if thread.stance and seat.stance_before is None:
+                raise ActionRefused("Say where you stand on the question before you answer.")
+            if answers.exists() and thread.gates_peers and thread.shows_peers_to(seat, now):
+                # A new answer after deleting one that opened the thread: keep what it replaced.
+                evidence["edited_after_reveal_at"] = now
+                evidence["original_body"] = answers.order_by("-created_at").values_list("body", flat=True)[0]
             if seat.first_posted_at is None:
                 seat.first_posted_at = now
                 seat.save(update_fields=["first_posted_at"])
-    return Response.objects.create(
+    response = Response.objects.create(
         assignment=thread,
         author=author,
         parent=parent,
@@ -247,7 +268,65 @@ def _post_response(
         client_token=client_token,
         created_version=thread.version,
         version=thread.version,
+        **evidence,
     )
+    if parent is None and not is_instructor:
+        _reveal_at_quorum(thread, now)
+    return response
+
+
+def check_evidence(thread: Assignment, extras: dict, *, is_answer: bool) -> dict:
+    """The quoted sentence and the dispute tag of an answer, checked against the brief."""
+    if not is_answer or not thread.evidence:
+        return {}
+    disputes = extras.get("disputes") or ""
+    if disputes not in {value for value, _ in DISPUTES}:
+        raise ActionRefused("Pick what your answer does with the brief from the list.")
+    fields = {"disputes": disputes}
+    if extras.get("quote"):
+        part, index = extras["quote"]
+        found = [text for p, i, text in thread.brief.sentences() if (p, i) == (part, index)]
+        if not found:
+            raise ActionRefused("That sentence is not in the brief any more; pick another.")
+        fields |= {"quote_part": part, "quote_index": index, "quote_text": found[0]}
+    return fields
+
+
+STEELMAN_MIN_WORDS = 8
+
+
+def needs_steelman(thread: Assignment, replied: Response, author: User, is_instructor: bool) -> bool:
+    """With the steelman rule, a student's reply to a classmate restates the classmate's view."""
+    return (
+        thread.steelman and not is_instructor and not replied.by_instructor and replied.author_id != author.pk
+    )
+
+
+def check_steelman(text: str) -> str:
+    text = (text or "").strip()
+    if count_words(text) < STEELMAN_MIN_WORDS:
+        raise ActionRefused(
+            f"First restate their view in your own words (at least {STEELMAN_MIN_WORDS} words), then reply."
+        )
+    if len(text) > BODY_MAX_CHARS:
+        raise ActionRefused(f"Keep the restatement under {BODY_MAX_CHARS:,} characters.")
+    return text
+
+
+def _reveal_at_quorum(thread: Assignment, now: datetime) -> None:
+    """A fair reveal opens every answer at once when enough of the class has answered."""
+    if thread.reveal_quorum is None or thread.revealed_at is not None:
+        return
+    members = Membership.objects.filter(group=thread.group_id).values("student")
+    answered = (
+        Response.objects.filter(assignment=thread, parent=None, deleted_at=None, author__in=members)
+        .values("author")
+        .distinct()
+        .count()
+    )
+    if answered * 100 >= thread.reveal_quorum * max(members.count(), 1):
+        thread.revealed_at = now
+        Assignment.objects.filter(pk=thread.pk).update(revealed_at=now)
 
 
 def closed_reason(thread: Assignment, now: datetime) -> str:
@@ -289,6 +368,10 @@ def edit_response(*, response: Response, body: str, by: User, now: datetime | No
         raise ActionRefused("You can no longer edit this response.")
     is_answer = current.parent_id is None and not current.by_instructor
     body = check_body(body, min_words=thread.min_words if is_answer else 0)
+    if body != current.body and is_answer and not current.original_body and _saw_peers(thread, by):
+        # Changed after seeing classmates' answers: say so, and keep the first version for the instructor.
+        current.original_body = current.body
+        current.edited_after_reveal_at = now or timezone.now()
     if body != current.body:
         current.body = body
         current.body_html = render_markdown(body)
@@ -296,6 +379,66 @@ def edit_response(*, response: Response, body: str, by: User, now: datetime | No
         current.edited_at = now or timezone.now()
     current.version = thread.version
     current.save()
+    return current
+
+
+def _saw_peers(thread: Assignment, student: User) -> bool:
+    if not thread.gates_peers:
+        return False
+    return thread.shows_peers_to(Participation.objects.filter(assignment=thread, student=student).first())
+
+
+@transaction.atomic
+def set_stance(
+    *, assignment: Assignment, student: User, value: int, moment: str, now: datetime | None = None
+) -> Participation:
+    """Place a student on the thread's stance scale: "before" answering, or "after" the discussion.
+
+    The first stance is fixed once the student answers; the second may change until
+    the group is archived. The answer's card shows the stance, so it is drawn again.
+    """
+    now = now or timezone.now()
+    thread = _bump_version(assignment)
+    if not thread.stance:
+        raise ActionRefused("This discussion does not ask where you stand.")
+    if value not in dict(thread.stance_scale()):
+        raise ActionRefused("Pick one of the five points of the scale.")
+    if not Membership.objects.filter(group=thread.group_id, student=student).exists():
+        raise ActionRefused("Only members of this group can take a stance here.")
+    if thread.group.archived_at:
+        raise ActionRefused("This group is archived; its threads are read-only.")
+    seat = _seat(thread, student)
+    if moment == "before":
+        if seat.first_posted_at is not None:
+            raise ActionRefused("Your first stance is kept as it was when you answered.")
+        if not thread.accepts_posts(now, seat.due_at_override):
+            raise ActionRefused(closed_reason(thread, now))
+        seat.stance_before = value
+    elif moment == "after":
+        if seat.first_posted_at is None:
+            raise ActionRefused("Answer first; then say where you stand after the discussion.")
+        seat.stance_after, seat.stance_after_at = value, now
+    else:
+        raise ActionRefused("Say whether this is your stance before or after the discussion.")
+    seat.save(update_fields=["stance_before", "stance_after", "stance_after_at"])
+    Response.objects.filter(assignment=thread, author=student, parent=None, deleted_at=None).update(
+        version=thread.version
+    )
+    return seat
+
+
+@transaction.atomic
+def mark_steelman_fair(*, response: Response, by: User, fair: bool, now: datetime | None = None) -> Response:
+    """The author of a view says whether a reply restated it fairly."""
+    thread = _bump_version(response.assignment)
+    current = Response.objects.select_for_update().select_related("parent", "reply_to").get(pk=response.pk)
+    restated = current.reply_to or current.parent
+    if not current.steelman or current.is_deleted or restated is None or restated.author_id != by.pk:
+        raise ActionRefused("Only the author of the view it restates can call a restatement fair.")
+    current.steelman_fair_at = (now or timezone.now()) if fair else None
+    current.version = thread.version
+    current.save(update_fields=["steelman_fair_at", "version"])
+    current.assignment = thread
     return current
 
 

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from briefs.models import Brief
 from classroom.actions import AssignmentRules
-from classroom.models import Assignment, Group, User, normalise_join_code
+from classroom.models import DISPUTES, STANCE_LABELS, Assignment, Group, User, normalise_join_code
 from classroom.text import BODY_MAX_CHARS
 
 
@@ -24,7 +24,15 @@ class ResponseForm(forms.Form):
     # One token per rendered form: a retried or double-clicked submit posts once.
     client_token = forms.UUIDField(widget=forms.HiddenInput, required=False)
 
-    def __init__(self, *args, min_words: int = 0, label: str | None = None, **kwargs):
+    def __init__(
+        self,
+        *args,
+        min_words: int = 0,
+        label: str | None = None,
+        sentences: list[tuple[str, int, str]] | None = None,
+        steelman_label: str = "",
+        **kwargs,
+    ):
         kwargs.setdefault("label_suffix", "")
         kwargs.setdefault("initial", {}).setdefault("client_token", uuid.uuid4())
         super().__init__(*args, **kwargs)
@@ -32,6 +40,46 @@ class ResponseForm(forms.Form):
         if label:
             self.fields["body"].label = label
         self.fields["body"].widget.attrs.update({"data-min-words": min_words, "maxlength": BODY_MAX_CHARS})
+        if sentences is not None:  # the thread lets answers quote the brief
+            choices = [("", "No quote")]
+            for part, index, text in sentences:
+                short = text if len(text) <= 110 else text[:107] + "…"
+                choices.append((f"{part}:{index}", f"{part.capitalize()} {index + 1}: {short}"))
+            self.fields["quote"] = forms.ChoiceField(
+                label="Quote a sentence of the brief (optional)",
+                choices=choices,
+                required=False,
+                help_text="Or select a sentence in the brief above.",
+            )
+            self.fields["disputes"] = forms.ChoiceField(
+                label="Your answer…", choices=DISPUTES, required=False, widget=forms.RadioSelect
+            )
+        if steelman_label:
+            self.fields["steelman"] = forms.CharField(
+                label=steelman_label,
+                max_length=BODY_MAX_CHARS,
+                widget=forms.Textarea(attrs={"rows": 3}),
+                help_text="Say it so that they would agree it is their view. Then give your reply below.",
+                error_messages={"required": "First restate their view in your own words."},
+            )
+
+    def clean_quote(self) -> tuple[str, int] | None:
+        part, _, index = self.cleaned_data["quote"].partition(":")
+        return (part, int(index)) if part else None
+
+
+class StanceForm(forms.Form):
+    stance = forms.TypedChoiceField(
+        coerce=int,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Pick one of the five points of the scale."},
+    )
+    moment = forms.ChoiceField(choices=[("before", "before"), ("after", "after")], widget=forms.HiddenInput)
+
+    def __init__(self, *args, scale: list[tuple[int, str]], **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+        self.fields["stance"].choices = scale
 
 
 class GroupForm(forms.Form):
@@ -110,8 +158,17 @@ class AssignmentRulesForm(forms.ModelForm):
             "replies_required",
             "allow_late",
             "points",
+            "stance",
+            "stance_labels",
+            "evidence",
+            "reveal_quorum",
+            "steelman",
         ]
-        widgets = {"opens_at": DateTimeLocalInput(), "due_at": DateTimeLocalInput()}
+        widgets = {
+            "opens_at": DateTimeLocalInput(),
+            "due_at": DateTimeLocalInput(),
+            "stance_labels": forms.Textarea(attrs={"rows": 5, "placeholder": "\n".join(STANCE_LABELS)}),
+        }
         labels = {"opens_at": "Opens", "due_at": "Due"}
         help_texts = {
             "post_first": "Each student answers before seeing anyone else's answer.",
@@ -120,6 +177,14 @@ class AssignmentRulesForm(forms.ModelForm):
             "replies_required": "How many classmates each student should reply to.",
             "allow_late": "After the due time, answers are still taken and marked late.",
             "due_at": "Leave empty for no due date.",
+            "stance": "Students place themselves on a five-point scale before answering, and again after.",
+            "stance_labels": "Optional: five labels, one per line, to replace “Strongly disagree … Strongly agree”.",
+            "evidence": "Answers can quote a sentence of the brief and say whether they dispute a fact or the commentary.",
+            "reveal_quorum": (
+                "Empty for off. Otherwise no one sees classmates' answers until this share of the class"
+                " has answered or the due time comes, whichever is first (60 is a good start)."
+            ),
+            "steelman": "A reply to a classmate first restates their view; they can mark it as fair.",
         }
 
     def clean(self):
@@ -129,6 +194,16 @@ class AssignmentRulesForm(forms.ModelForm):
             self.add_error("due_at", "The due time must be after the opening time.")
         if cleaned.get("min_words", 0) > 2000:
             self.add_error("min_words", "Keep the minimum under 2,000 words.")
+        quorum = cleaned.get("reveal_quorum")
+        if quorum is not None and not 1 <= quorum <= 100:
+            self.add_error("reveal_quorum", "Give a share between 1 and 100 per cent, or leave it empty.")
+        labels = [line for line in (cleaned.get("stance_labels") or "").splitlines() if line.strip()]
+        if labels and len(labels) != len(STANCE_LABELS):
+            self.add_error(
+                "stance_labels", f"Give exactly five labels, one per line (this has {len(labels)})."
+            )
+        if any(len(label) > 40 for label in labels):
+            self.add_error("stance_labels", "Keep each label under 40 characters.")
         return cleaned
 
     def rules(self) -> AssignmentRules:

@@ -176,6 +176,9 @@ class AssignmentQuerySet(models.QuerySet):
         )
 
 
+STANCE_LABELS = ["Strongly disagree", "Disagree", "Undecided", "Agree", "Strongly agree"]
+
+
 class Assignment(models.Model):
     """A brief assigned to one group: one assignment is one discussion thread."""
 
@@ -198,6 +201,19 @@ class Assignment(models.Model):
     version = models.PositiveIntegerField(default=0)
     # Bumped by every grade or feedback saved in the thread; a student's cached feedback keys on it.
     feedback_version = models.PositiveIntegerField(default=0)
+    # Rules that teach arguing from evidence (issue: stance, evidence, fair reveal, steelman).
+    stance = models.BooleanField("ask for a stance before and after", default=False)
+    stance_labels = models.TextField(
+        "stance labels",
+        blank=True,
+        help_text="Five labels, one per line, from one end of the scale to the other.",
+    )
+    evidence = models.BooleanField("answers can quote the brief", default=True)
+    reveal_quorum = models.PositiveSmallIntegerField(
+        "reveal answers at once", null=True, blank=True, help_text="Per cent of the class who have answered."
+    )
+    revealed_at = models.DateTimeField(null=True, blank=True)  # when the quorum was reached
+    steelman = models.BooleanField("replies restate the other view first", default=False)
 
     objects = AssignmentQuerySet.as_manager()
 
@@ -231,6 +247,35 @@ class Assignment(models.Model):
         now = now or timezone.now()
         return self.due_at is not None and now <= self.due_at <= now + DUE_SOON
 
+    def stance_scale(self) -> list[tuple[int, str]]:
+        """The five points of the stance scale as (value, label), 1 to 5."""
+        labels = [line.strip() for line in self.stance_labels.splitlines() if line.strip()]
+        if len(labels) != len(STANCE_LABELS):
+            labels = STANCE_LABELS
+        return list(enumerate(labels, start=1))
+
+    def stance_label(self, value: int | None) -> str:
+        return dict(self.stance_scale()).get(value, "") if value else ""
+
+    def is_revealed(self, now: datetime | None = None) -> bool:
+        """With a fair reveal, answers stay unseen until the quorum answers or the due time comes."""
+        if self.reveal_quorum is None or self.revealed_at is not None:
+            return True
+        return self.due_at is not None and (now or timezone.now()) >= self.due_at
+
+    def shows_peers_to(self, seat: "Participation | None", now: datetime | None = None) -> bool:
+        """Whether a student with this seat sees classmates' answers (instructors always do)."""
+        if not self.is_revealed(now):
+            return False
+        if self.post_first and (seat is None or seat.first_posted_at is None):
+            return False
+        return not (self.stance and (seat is None or seat.stance_before is None))
+
+    @property
+    def gates_peers(self) -> bool:
+        """Students may not see classmates' answers before some step of their own."""
+        return self.post_first or self.stance or self.reveal_quorum is not None
+
     def accepts_posts(self, now: datetime | None = None, extension: datetime | None = None) -> bool:
         """Open for students' writing: opened, not locked, and before the due time or late allowed."""
         now = now or timezone.now()
@@ -250,6 +295,9 @@ class Participation(models.Model):
     alias = models.PositiveSmallIntegerField()
     first_posted_at = models.DateTimeField(null=True, blank=True)
     due_at_override = models.DateTimeField(null=True, blank=True)  # an extension for this student
+    stance_before = models.PositiveSmallIntegerField(null=True, blank=True)  # 1..5, before answering
+    stance_after = models.PositiveSmallIntegerField(null=True, blank=True)  # 1..5, after the discussion
+    stance_after_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [
@@ -259,6 +307,13 @@ class Participation(models.Model):
 
     def __str__(self) -> str:
         return f"Classmate {self.alias} in {self.assignment_id}"
+
+
+DISPUTES = [
+    ("", "Builds on the brief"),
+    ("fact", "Disputes a fact in the summary"),
+    ("interpretation", "Disputes the commentary's interpretation"),
+]
 
 
 class ResponseQuerySet(models.QuerySet):
@@ -298,6 +353,19 @@ class Response(models.Model):
     client_token = models.UUIDField(null=True, blank=True)
     created_version = models.PositiveIntegerField(default=0)
     version = models.PositiveIntegerField(default=0)  # the thread version of its last change
+    # Evidence: the sentence of the brief an answer quotes, kept as written then.
+    quote_part = models.CharField(
+        max_length=12, blank=True, choices=[("summary", "summary"), ("commentary", "commentary")]
+    )
+    quote_index = models.PositiveSmallIntegerField(null=True, blank=True)
+    quote_text = models.TextField(blank=True)
+    disputes = models.CharField(max_length=16, blank=True, choices=DISPUTES)
+    # Fair reveal: the answer as it was before its author first changed it after seeing classmates'.
+    original_body = models.TextField(blank=True)
+    edited_after_reveal_at = models.DateTimeField(null=True, blank=True)
+    # Steelman: a reply first restates the view it answers; that view's author may call it fair.
+    steelman = models.TextField(blank=True)
+    steelman_fair_at = models.DateTimeField(null=True, blank=True)
 
     objects = ResponseQuerySet.as_manager()
 

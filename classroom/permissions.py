@@ -58,9 +58,9 @@ def get_visible_response(user: User, response_id: int) -> Response:
 
 
 def can_see_peers(user: User, assignment: Assignment, seat: Participation | None = None) -> bool:
-    """With post-first, a student sees classmates' responses only after answering."""
-    if not assignment.post_first or teaches(user, assignment):
+    """Post-first, a stance first, or a fair reveal hold classmates' responses back from a student."""
+    if not assignment.gates_peers or teaches(user, assignment):
         return True
     if seat is None:
         seat = Participation.objects.filter(assignment=assignment, student=user).first()
-    return seat is not None and seat.first_posted_at is not None
+    return assignment.shows_peers_to(seat)

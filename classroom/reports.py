@@ -11,7 +11,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from classroom.models import Assignment, Feedback, Membership, Participation, Response, User
+from classroom.models import DISPUTES, Assignment, Feedback, Membership, Participation, Response, User
 
 FILTERS = {
     "missing": "Not yet posted",
@@ -28,6 +28,9 @@ class StudentRow:
     replies_received: int = 0
     feedback: Feedback | None = None
     extension: datetime | None = None
+    stance_before: int | None = None
+    stance_after: int | None = None
+    fair_steelmen: int = 0
 
     @property
     def status(self) -> str:
@@ -61,6 +64,11 @@ def student_rows(assignment: Assignment) -> list[StudentRow]:
             "created_at",
             "is_late",
             "by_instructor",
+            "disputes",
+            "quote_part",
+            "quote_index",
+            "edited_after_reveal_at",
+            "steelman_fair_at",
         )
     )
     authors = {response.pk: response.author_id for response in responses}
@@ -72,20 +80,77 @@ def student_rows(assignment: Assignment) -> list[StudentRow]:
             continue
         if row is not None:
             row.replies_given += 1
+            row.fair_steelmen += response.steelman_fair_at is not None
         answered = authors.get(response.reply_to_id or response.parent_id)
         if answered in rows and answered != response.author_id and not response.by_instructor:
             rows[answered].replies_received += 1
     for feedback in Feedback.objects.filter(assignment=assignment, student_id__in=rows):
         rows[feedback.student_id].feedback = feedback
-    for student_id, due in Participation.objects.filter(
-        assignment=assignment, due_at_override__isnull=False
-    ).values_list("student_id", "due_at_override"):
+    for student_id, due, before, after in Participation.objects.filter(assignment=assignment).values_list(
+        "student_id", "due_at_override", "stance_before", "stance_after"
+    ):
         if student_id in rows:
             rows[student_id].extension = due
+            rows[student_id].stance_before, rows[student_id].stance_after = before, after
     return sorted(
         rows.values(),
         key=lambda r: (r.student.last_name.lower(), r.student.first_name.lower(), r.student.username),
     )
+
+
+@dataclass
+class StanceSummary:
+    """Where the class stood before answering and after the discussion, and who moved."""
+
+    scale: list[tuple[int, str]]
+    before: list[int]  # students per point of the scale
+    after: list[int]
+    placed_again: int
+    moved_up: int  # toward the last label of the scale
+    moved_down: int  # toward the first
+
+    @property
+    def placed(self) -> int:
+        return sum(self.before)
+
+    @property
+    def stayed(self) -> int:
+        return self.placed_again - self.moved_up - self.moved_down
+
+    def rows(self) -> list[tuple[str, int, int, float, float]]:
+        """(label, before, after, bar widths in % of the largest count) for the chart."""
+        largest = max([*self.before, *self.after, 1])
+        return [
+            (label, before, after, 100 * before / largest, 100 * after / largest)
+            for (_, label), before, after in zip(self.scale, self.before, self.after, strict=True)
+        ]
+
+
+def stance_summary(
+    assignment: Assignment, stances: dict[int, tuple[int | None, int | None]]
+) -> StanceSummary:
+    scale = assignment.stance_scale()
+    before, after = [0] * len(scale), [0] * len(scale)
+    placed_again = moved_up = moved_down = 0
+    for first, second in stances.values():
+        if first is None:
+            continue
+        before[first - 1] += 1
+        if second is not None:
+            after[second - 1] += 1
+            placed_again += 1
+            moved_up += second > first
+            moved_down += second < first
+    return StanceSummary(scale, before, after, placed_again, moved_up, moved_down)
+
+
+def dispute_counts(rows: list[StudentRow]) -> dict[str, int]:
+    """Answers by what they do with the brief: build on it, dispute a fact, dispute the interpretation."""
+    counts = {value: 0 for value, _ in DISPUTES}
+    for row in rows:
+        if row.answer is not None:
+            counts[row.answer.disputes] += 1
+    return counts
 
 
 def filter_rows(rows: list[StudentRow], show: str) -> list[StudentRow]:

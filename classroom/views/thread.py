@@ -5,9 +5,11 @@ answers with the fragment that changed (and out-of-band updates of the counts).
 """
 
 import hashlib
+from collections import Counter
 from dataclasses import dataclass
 from functools import cached_property
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core import signing
 from django.core.cache import cache
@@ -20,6 +22,7 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
+from django_htmx.http import reswap, retarget
 
 from classroom import throttle
 from classroom.actions import (
@@ -28,11 +31,15 @@ from classroom.actions import (
     closed_reason,
     delete_response,
     edit_response,
+    mark_steelman_fair,
+    needs_steelman,
     post_response,
+    set_stance,
 )
-from classroom.forms import ResponseForm
+from classroom.forms import ResponseForm, StanceForm
 from classroom.models import Assignment, Feedback, Membership, Participation, Response, User
 from classroom.permissions import can_see_peers, get_visible_assignment, get_visible_response, teaches
+from classroom.reports import stance_summary
 
 THREAD = "classroom/thread_detail.html"
 
@@ -107,7 +114,7 @@ class Viewer:
 
     def card(self, response_id: int) -> Response:
         """A response freshly read after a write, ready for its card."""
-        response = Response.objects.select_related("author", "reply_to__author").get(pk=response_id)
+        response = Response.objects.select_related("author", "reply_to__author", "parent").get(pk=response_id)
         response.assignment = self.assignment
         return self.present(response)
 
@@ -122,7 +129,19 @@ class Viewer:
             response.reply_to_label = self.label(quoted)
             visible = not quoted.is_deleted and (not quoted.is_hidden or self.teaches)
             response.reply_to_quote = quoted.body if visible else ""
+        if self.assignment.stance and response.parent_id is None and not response.by_instructor:
+            before, after = self.stances.get(response.author_id, (None, None))
+            response.stance_label = self.assignment.stance_label(before)
+            response.stance_after_label = self.assignment.stance_label(after)
+        if response.steelman:
+            restated = quoted or response.parent
+            response.can_mark_fair = restated.author_id == self.user.pk and not response.is_deleted
         return response
+
+    @cached_property
+    def stances(self) -> dict[int, tuple[int | None, int | None]]:
+        """Each student's stance before and after, shown on their answer's card."""
+        return thread_stances(self.assignment)
 
 
 MISSING = object()
@@ -151,7 +170,7 @@ def thread_responses(viewer: Viewer, **filters) -> list[Response]:
         return []
     responses = []
     for response in Response.objects.filter(assignment=viewer.assignment, **filters).select_related(
-        "author", "reply_to__author"
+        "author", "reply_to__author", "parent"
     ):
         # can_change() reads response.assignment.group: reuse the loaded thread, not a query per own response.
         response.assignment = viewer.assignment
@@ -223,7 +242,7 @@ def thread_items(request: HttpRequest, viewer: Viewer, show_all: bool = False) -
         wanted = {item["pk"] for item in missing}
         fresh = Response.objects.filter(
             Q(pk__in=wanted) | Q(parent_id__in=wanted), assignment=viewer.assignment
-        ).select_related("author", "reply_to__author")
+        ).select_related("author", "reply_to__author", "parent")
         rendered = {
             answer.pk: render_to_string(
                 "includes/_thread_item.html", {"answer": answer, "viewer": viewer}, request=request
@@ -250,6 +269,7 @@ class Family:
     any_live: bool  # something not deleted: an instructor sees the item
     open_to_all: bool  # something neither deleted nor hidden: every student sees it
     hidden_authors: frozenset[int]  # who still sees their own hidden post here
+    quote: tuple[str, int] | None = None  # the sentence of the brief the answer quotes, if classmates see it
 
 
 def thread_outline(assignment: Assignment) -> list[Family]:
@@ -265,7 +285,7 @@ def thread_outline(assignment: Assignment) -> list[Family]:
     if families is None:
         rows = Response.objects.filter(assignment=assignment).values_list(
             "pk", "parent_id", "author_id", "version", "pinned_at", "created_at", "deleted_at", "hidden_at",
-            named=True,
+            "quote_part", "quote_index", named=True,
         )  # fmt: skip
         answers, replies = {}, {}
         for row in rows:
@@ -287,6 +307,9 @@ def thread_outline(assignment: Assignment) -> list[Family]:
                     any_live=bool(live),
                     open_to_all=any(row.hidden_at is None for row in live),
                     hidden_authors=frozenset(row.author_id for row in live if row.hidden_at is not None),
+                    quote=(answer.quote_part, answer.quote_index)
+                    if answer.quote_part and answer.deleted_at is None and answer.hidden_at is None
+                    else None,
                 )
             )
         cache.set(key, families, ITEM_CACHE_SECONDS)
@@ -314,6 +337,34 @@ def thread_stats(assignment: Assignment) -> dict[str, int]:
     return counts
 
 
+def thread_stances(assignment: Assignment) -> dict[int, tuple[int | None, int | None]]:
+    """{student id: (stance before, stance after)}; cached per thread version."""
+    key = f"thread-stances:{assignment.pk}:{assignment.version}"
+    if (stances := cache.get(key)) is None:
+        seats = Participation.objects.filter(assignment=assignment).exclude(stance_before=None)
+        stances = {
+            student: (before, after)
+            for student, before, after in seats.values_list("student", "stance_before", "stance_after")
+        }
+        cache.set(key, stances, ITEM_CACHE_SECONDS)
+    return stances
+
+
+def quote_heat(assignment: Assignment) -> Counter:
+    """How many answers classmates can read quote each sentence of the brief (from the outline)."""
+    return Counter(family.quote for family in thread_outline(assignment) if family.quote)
+
+
+def brief_sentences(viewer: Viewer) -> dict[str, list[tuple[int, str, int]]]:
+    """The brief's summary and commentary by sentence, each with how many answers quote it
+    (counts only for those who may see classmates' answers)."""
+    heat = quote_heat(viewer.assignment) if viewer.sees_peers else {}
+    parts: dict[str, list[tuple[int, str, int]]] = {"summary": [], "commentary": []}
+    for part, index, text in viewer.assignment.brief.sentences():
+        parts[part].append((index, text, heat.get((part, index), 0)))
+    return parts
+
+
 def count_thread(assignment: Assignment) -> dict[str, int]:
     members = Membership.objects.filter(group=assignment.group_id).values("student")
     counts = Response.objects.filter(assignment=assignment, deleted_at=None).aggregate(
@@ -336,11 +387,38 @@ def thread_context(request: HttpRequest, viewer: Viewer, form: ResponseForm | No
         "stats": thread_stats(assignment),
         "form": form or answer_form(assignment),
         "closed_reason": "" if viewer.can_post else closed_reason(assignment, timezone.now()),
+        "sentences": brief_sentences(viewer) if assignment.evidence else None,
+        "stance_form": stance_form(viewer),
+        "stance_chart": stance_chart(viewer),
     }
 
 
 def answer_form(assignment: Assignment, data=None) -> ResponseForm:
-    return ResponseForm(data, min_words=assignment.min_words, label="Your answer")
+    sentences = assignment.brief.sentences() if assignment.evidence else None
+    return ResponseForm(data, min_words=assignment.min_words, label="Your answer", sentences=sentences)
+
+
+def stance_form(viewer: Viewer) -> StanceForm | None:
+    """The stance scale to fill in: before answering, then after (with the last choice marked)."""
+    if not viewer.assignment.stance or viewer.teaches:
+        return None
+    seat = viewer.seat
+    moment = "after" if seat and seat.first_posted_at else "before"
+    if moment == "before" and not viewer.can_post:
+        return None
+    value = (seat.stance_after or None) if moment == "after" else (seat.stance_before if seat else None)
+    form = StanceForm(initial={"stance": value, "moment": moment}, scale=viewer.assignment.stance_scale())
+    form.before_label = viewer.assignment.stance_label(seat.stance_before if seat else None)
+    return form
+
+
+def stance_chart(viewer: Viewer):
+    """The class's stances before and after: instructors always, students once they have answered."""
+    if not viewer.assignment.stance:
+        return None
+    if not viewer.teaches and not (viewer.seat and viewer.seat.first_posted_at):
+        return None
+    return stance_summary(viewer.assignment, thread_stances(viewer.assignment))
 
 
 @require_GET
@@ -367,6 +445,8 @@ def response_create(request: HttpRequest, assignment_id: int) -> HttpResponse:
                 author=request.user,
                 body=form.cleaned_data["body"],
                 client_token=form.cleaned_data["client_token"],
+                quote=form.cleaned_data.get("quote"),
+                disputes=form.cleaned_data.get("disputes", ""),
             )
         except ActionRefused as refusal:
             form.add_error("body", str(refusal))
@@ -390,8 +470,14 @@ def response_reply(request: HttpRequest, response_id: int) -> HttpResponse:
     viewer = Viewer.of(request.user, parent.assignment)
     viewer.present(parent)
     top_id = parent.parent_id or parent.pk
+    restate = needs_steelman(parent.assignment, parent, request.user, viewer.teaches)
     form = ResponseForm(
-        request.POST or None, label=f"Reply to {parent.author_label}", auto_id=f"id_reply{parent.pk}_%s"
+        request.POST or None,
+        label=f"Reply to {parent.author_label}",
+        auto_id=f"id_reply{parent.pk}_%s",
+        steelman_label=f"First, restate the view of {parent.author_label} in your own words"
+        if restate
+        else "",
     )
     if request.method == "POST" and form.is_valid() and not throttle.post_allowed(request.user):
         form.add_error("body", throttle.POSTING_TOO_FAST)
@@ -403,6 +489,7 @@ def response_reply(request: HttpRequest, response_id: int) -> HttpResponse:
                 body=form.cleaned_data["body"],
                 parent=parent,
                 client_token=form.cleaned_data["client_token"],
+                steelman=form.cleaned_data.get("steelman", ""),
             )
         except ActionRefused as refusal:
             form.add_error("body", str(refusal))
@@ -502,10 +589,56 @@ def response_delete(request: HttpRequest, response_id: int) -> HttpResponse:
     return render(request, "classroom/_response_deleted.html", context)
 
 
+@require_POST
+@vary_on_headers("HX-Request")
+def stance_save(request: HttpRequest, assignment_id: int) -> HttpResponse:
+    """Place yourself on the stance scale: before answering, or after the discussion."""
+    assignment = get_visible_assignment(request.user, assignment_id)
+    form = StanceForm(request.POST, scale=assignment.stance_scale())
+    error = ""
+    if not form.is_valid():
+        error = "Pick one of the five points of the scale."
+    else:
+        try:
+            set_stance(
+                assignment=assignment,
+                student=request.user,
+                value=form.cleaned_data["stance"],
+                moment=form.cleaned_data["moment"],
+            )
+        except ActionRefused as refusal:
+            error = str(refusal)
+    if not request.htmx:
+        if error:
+            messages.error(request, error)
+        return redirect(f"{assignment.get_absolute_url()}#composer")
+    viewer = Viewer.of(request.user, get_visible_assignment(request.user, assignment_id))
+    context = thread_context(request, viewer) | {"stance_error": error}
+    return render(request, "classroom/_stance_saved.html", context)
+
+
+@require_POST
+@vary_on_headers("HX-Request")
+def steelman_fair(request: HttpRequest, response_id: int) -> HttpResponse:
+    """The author of a view marks a classmate's restatement of it as fair (or takes that back)."""
+    response = get_visible_response(request.user, response_id)
+    viewer = Viewer.of(request.user, response.assignment)
+    try:
+        response = mark_steelman_fair(
+            response=response, by=request.user, fair=request.POST.get("fair") != "0"
+        )
+    except ActionRefused as refusal:
+        return render_refusal(request, viewer.present(response), viewer, str(refusal))
+    if not request.htmx:
+        return redirect(response.get_absolute_url())
+    viewer = Viewer.of(request.user, response.assignment)
+    announce = "Marked as a fair restatement." if response.steelman_fair_at else "No longer marked as fair."
+    context = {"response": viewer.card(response.pk), "viewer": viewer, "announce": announce}
+    return render(request, "includes/_response.html", context)
+
+
 def render_refusal(request: HttpRequest, response: Response, viewer: Viewer, message: str) -> HttpResponse:
     if not request.htmx:
-        from django.contrib import messages
-
         messages.error(request, message)
         return redirect(response.get_absolute_url())
     context = {"response": response, "viewer": viewer, "announce": message, "error": message}
@@ -521,7 +654,10 @@ def poll_url(viewer: "Viewer") -> str:
     was served. With it, "nothing new" is answered without the session or the user."""
     ticket = signing.dumps([viewer.user.pk, viewer.assignment.pk], salt=POLL_SALT, compress=False)
     path = reverse("classroom:thread_poll", args=[viewer.assignment.pk])
-    return f"{path}?v={viewer.assignment.version}&t={ticket}"
+    waiting = (
+        "" if viewer.sees_peers else "&waiting=1"
+    )  # classmates' answers held back: watch the due time too
+    return f"{path}?v={viewer.assignment.version}&t={ticket}{waiting}"
 
 
 def ticket_is_valid(ticket: str, assignment_id: int) -> bool:
@@ -544,16 +680,31 @@ def thread_poll(request: HttpRequest, assignment_id: int) -> HttpResponse:
         since = int(request.GET.get("v", ""))
     except ValueError:
         since = -1
+    waiting = request.GET.get("waiting") == "1"
     if since >= 0 and ticket_is_valid(request.GET.get("t", ""), assignment_id):
-        version = Assignment.objects.filter(pk=assignment_id).values_list("version", flat=True).first()
-        if version == since:
+        version, due_at = Assignment.objects.filter(pk=assignment_id).values_list(
+            "version", "due_at"
+        ).first() or (
+            None,
+            None,
+        )
+        # A fair reveal also opens at the due time, which changes no version.
+        reveal_due = waiting and due_at is not None and due_at <= timezone.now()
+        if version == since and not reveal_due:
             return HttpResponse(status=204)
     if not request.user.is_authenticated:
         return redirect_to_login_page(request)
     assignment = get_visible_assignment(request.user, assignment_id)
+    viewer = Viewer.of(request.user, assignment)
+    if waiting and viewer.sees_peers:
+        # Classmates' answers have just opened to this student: the whole list, at once.
+        context = thread_context(request, viewer) | {"announce": "Your classmates' answers are now shown."}
+        return reswap(
+            retarget(render(request, "classroom/_thread_revealed.html", context), "#thread-responses"),
+            "outerHTML",
+        )
     if assignment.version == since:
         return HttpResponse(status=204)
-    viewer = Viewer.of(request.user, assignment)
     changed = [] if since < 0 or not viewer.sees_peers else thread_responses(viewer, version__gt=since)
     new = [response for response in changed if response.created_version > since]
     for response in new:

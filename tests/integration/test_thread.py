@@ -179,7 +179,7 @@ def test_thread_counts_answers_and_replies(student_client, student, thread, grou
     answer = make_response(thread, peer)
     make_response(thread, student, parent=answer, body="A reply.")
     html = student_client.get(thread_url(thread)).content.decode()
-    stats = re.search(r'<p id="thread-stats".*?</p>', html, re.DOTALL).group(0)
+    stats = re.search(r'<div id="thread-stats".*?</p>', html, re.DOTALL).group(0)
     assert re.search(r"<strong>1</strong> of 2 students answered", stats)
     assert "<strong>1</strong> reply" in stats
 

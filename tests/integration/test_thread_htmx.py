@@ -63,7 +63,7 @@ def test_htmx_answer_returns_composer_new_response_out_of_band_and_counts(studen
     assert f'<li class="thread-item" id="thread-item-{answer.pk}">' in added
     assert "<strong>answer</strong>" in card(added, answer)
     assert re.search(
-        r'<p id="thread-stats" class="thread-stats" hx-swap-oob="true">\s*<strong>1</strong> of 1', html
+        r'<div id="thread-stats" class="thread-stats" hx-swap-oob="true">\s*<p><strong>1</strong> of 1', html
     )
     assert "Your answer is posted." in html
     assert "HX-Request" in response["Vary"]
@@ -278,7 +278,7 @@ def test_htmx_delete_answer_returns_placeholder_new_composer_and_counts(student_
     assert "Gone soon." not in html
     assert '<section id="composer" class="composer" aria-label="Your answer" hx-swap-oob="true">' in html
     assert f'action="{create_url(thread)}"' in html  # the student may answer again
-    assert re.search(r'id="thread-stats"[^>]*hx-swap-oob="true">\s*<strong>0</strong>', html)
+    assert re.search(r'id="thread-stats"[^>]*hx-swap-oob="true">\s*<p><strong>0</strong>', html)
     assert "HX-Request" in response["Vary"]
 
 

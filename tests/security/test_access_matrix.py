@@ -137,6 +137,9 @@ EXPECTED: dict[str, dict[tuple[str, str], str]] = {
     ),
     "classroom:response_delete": view(None, "redirect", who=READERS, hx_post="200"),
     "classroom:response_hide": view(None, "redirect", hx_post="200"),
+    # The thread asks for no stance and the response restates no view: refused in the page.
+    "classroom:stance_save": view(None, "redirect", who=READERS, hx_post="200"),
+    "classroom:steelman_fair": view(None, "redirect", who=READERS, hx_post="200"),
     "classroom:response_unhide": view(None, "redirect", hx_post="200"),
     "classroom:response_highlight": view(None, "redirect", hx_post="200"),
     "classroom:response_pin": view(None, "redirect", hx_post="200"),
@@ -263,6 +266,8 @@ POST_DATA = {
     "classroom:response_hide": lambda w: {"reason": "Off topic."},
     "classroom:response_highlight": lambda w: {"highlighted": "1"},
     "classroom:response_pin": lambda w: {"pinned": "1"},
+    "classroom:stance_save": lambda w: {"stance": "4", "moment": "before"},
+    "classroom:steelman_fair": lambda w: {"fair": "1"},
     "classroom:due_extend": lambda w: {"due_at": "2031-01-01T10:00"},
     "briefs:brief_preview": lambda w: {"summary": "Ministers met."},
     "password_reset": lambda w: {"email": "someone@school.example"},
