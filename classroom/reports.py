@@ -18,6 +18,10 @@ FILTERS = {
     "late": "Late",
     "ungraded": "Ungraded",
 }
+EVIDENCE_FILTERS = {
+    "fact": "Dispute a fact",
+    "interpretation": "Dispute the interpretation",
+}
 
 
 @dataclass
@@ -146,10 +150,10 @@ def stance_summary(
 
 def dispute_counts(rows: list[StudentRow]) -> dict[str, int]:
     """Answers by what they do with the brief: build on it, dispute a fact, dispute the interpretation."""
-    counts = {value: 0 for value, _ in DISPUTES}
+    counts = {value or "builds": 0 for value, _ in DISPUTES}
     for row in rows:
         if row.answer is not None:
-            counts[row.answer.disputes] += 1
+            counts[row.answer.disputes or "builds"] += 1
     return counts
 
 
@@ -160,6 +164,8 @@ def filter_rows(rows: list[StudentRow], show: str) -> list[StudentRow]:
         return [row for row in rows if row.answer and row.answer.is_late]
     if show == "ungraded":
         return [row for row in rows if not row.is_graded]
+    if show in EVIDENCE_FILTERS:
+        return [row for row in rows if row.answer and row.answer.disputes == show]
     return rows
 
 

@@ -12,12 +12,15 @@ from classroom.forms import FeedbackForm
 from classroom.models import User
 from classroom.permissions import get_taught_assignment, get_taught_group, instructor_required
 from classroom.reports import (
+    EVIDENCE_FILTERS,
     FILTERS,
     StudentRow,
+    dispute_counts,
     filter_rows,
     format_score,
     grades_csv,
     responses_csv,
+    stance_summary,
     student_rows,
 )
 from classroom.reports import group_dashboard as dashboard_data
@@ -29,19 +32,30 @@ from classroom.reports import group_dashboard as dashboard_data
 def assignment_report(request: HttpRequest, assignment_id: int) -> HttpResponse:
     assignment = get_taught_assignment(request.user, assignment_id)
     show = request.GET.get("show", "")
-    show = show if show in FILTERS else ""
+    show = show if show in report_filters(assignment) else ""
     rows = student_rows(assignment)
     for row in rows:
         row.form = feedback_form(assignment, row)
     return render(request, "classroom/assignment_report.html", report_context(assignment, rows, show))
 
 
+def report_filters(assignment) -> dict[str, str]:
+    return FILTERS | EVIDENCE_FILTERS if assignment.evidence else FILTERS
+
+
 def report_context(assignment, rows: list[StudentRow], show: str) -> dict:
+    for row in rows:
+        row.stance_text = " → ".join(
+            assignment.stance_label(value) for value in (row.stance_before, row.stance_after) if value
+        )
+    stances = {row.student.pk: (row.stance_before, row.stance_after) for row in rows}
     return {
         "assignment": assignment,
         "rows": filter_rows(rows, show),
         "show": show,
-        "filters": FILTERS,
+        "filters": report_filters(assignment),
+        "stance_chart": stance_summary(assignment, stances) if assignment.stance else None,
+        "disputes": dispute_counts(rows) if assignment.evidence else None,
         "totals": {
             "members": len(rows),
             "posted": sum(1 for r in rows if r.answer),

@@ -13,7 +13,15 @@ from django.db import transaction
 from django.utils import timezone
 
 from briefs.models import Brief
-from classroom.actions import AssignmentRules, assign_brief, create_group, join_group, post_response
+from classroom.actions import (
+    AssignmentRules,
+    assign_brief,
+    create_group,
+    join_group,
+    mark_steelman_fair,
+    post_response,
+    set_stance,
+)
 from classroom.models import Assignment, Group, Response, User
 
 SEED_FILE = settings.BASE_DIR / "briefs" / "fixtures" / "briefs-russia-us-2025.txt"
@@ -41,6 +49,14 @@ ANSWERS = {
 }
 
 
+# The first discussion asks where students stand, on the question's own terms.
+STANCE_LABELS = ["A Trojan horse", "Mostly a Trojan horse", "Can't tell yet", "Mostly a new era", "A new era"]
+EVIDENCE = {  # stance before, sentence of the brief quoted, what the answer disputes
+    "ana": (2, ("summary", 2), ""),
+    "ben": (4, ("commentary", 0), "interpretation"),
+}
+
+
 class Command(BaseCommand):
     help = "Load the seed briefs and a demo class with a discussion; print the demo logins."
 
@@ -55,7 +71,16 @@ class Command(BaseCommand):
             for student in students:
                 join_group(group=group, student=student)
             briefs = list(Brief.objects.order_by("id")[:2])
-            first = self.assignment(briefs[0], group, teacher, min_words=30, replies_required=1)
+            first = self.assignment(
+                briefs[0],
+                group,
+                teacher,
+                min_words=30,
+                replies_required=1,
+                stance=True,
+                stance_labels="\n".join(STANCE_LABELS),
+                steelman=True,
+            )
             self.assignment(briefs[1], group, teacher, anonymous_to_peers=True, post_first=False)
         self.discussion(first, {s.username: s for s in students})
 
@@ -87,13 +112,21 @@ class Command(BaseCommand):
     def discussion(self, assignment: Assignment, students: dict[str, User]) -> None:
         if Response.objects.filter(assignment=assignment).exists():
             return
-        answers = {
-            name: post_response(assignment=assignment, author=students[name], body=body)
-            for name, body in ANSWERS.items()
-        }
+        answers = {}
+        for name, body in ANSWERS.items():
+            stance, quote, disputes = EVIDENCE[name]
+            set_stance(assignment=assignment, student=students[name], value=stance, moment="before")
+            answers[name] = post_response(
+                assignment=assignment, author=students[name], body=body, quote=quote, disputes=disputes
+            )
         post_response(
             assignment=assignment,
             author=students["ben"],
             parent=answers["ana"],
+            steelman="Ana thinks the Arctic talks let Moscow gain a say over shipping and resources "
+            "without giving anything on Ukraine.",
             body="Good point about the seat at the table, but doesn't Russia need Western partners for Arctic investment?",
         )
+        reply = Response.objects.get(assignment=assignment, author=students["ben"], parent=answers["ana"])
+        mark_steelman_fair(response=reply, by=students["ana"], fair=True)
+        set_stance(assignment=assignment, student=students["ana"], value=3, moment="after")
