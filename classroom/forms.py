@@ -169,7 +169,11 @@ class AssignmentRulesForm(forms.ModelForm):
             "due_at": DateTimeLocalInput(),
             "stance_labels": forms.Textarea(attrs={"rows": 5, "placeholder": "\n".join(STANCE_LABELS)}),
         }
-        labels = {"opens_at": "Opens", "due_at": "Due"}
+        labels = {
+            "opens_at": "Opens",
+            "due_at": "Due",
+            "reveal_quorum": "Fair reveal: % of the class who answer first",
+        }
         help_texts = {
             "post_first": "Each student answers before seeing anyone else's answer.",
             "anonymous_to_peers": "Classmates see “Classmate 4”; you see real names.",
