@@ -6,7 +6,10 @@ the client_token), POST the answer with `HX-Request: true`, then POST a reply to
 classmate's answer taken from the page that came back. Student n starts at
 n * spread / N seconds, so the answers arrive within about `spread` seconds. Every
 `double_every`-th student sends its answer twice at once, as a double click or a
-retried request would, with the same client_token. Each student has its own session
+retried request would, with the same client_token. A request whose connection is
+refused or reset, or closed without an answer (a worker killed under it, see
+`run.py --kill`), is sent again once after a short pause, with the same form and so the
+same client_token, as a student clicking again would. Each student has its own session
 (created by bench/seed.py) and its own connection; nothing runs past `deadline`.
 
     python bench/burst.py CONFIG.json OUT.json
@@ -27,6 +30,7 @@ from urllib.parse import urlencode
 
 HOST = "127.0.0.1"
 SOCKET_TIMEOUT = 60.0  # htmx itself never gives up; a student might, after a minute
+RETRY_PAUSE = 0.5  # a student who sees nothing happen clicks again
 WORDS = (
     "I think the deal matters less than the signal it sends to allies and to voters at home, "
     "and the commentary is right that trust is missing. Small practical steps usually come first, "
@@ -71,14 +75,35 @@ class Student:
             self.cookies |= {name: morsel.value for name, morsel in SimpleCookie(header).items()}
         return response.status, body, elapsed_ms
 
+    def send(self, entry: dict, method: str, path: str, form: dict | None = None) -> tuple | None:
+        """The request, sent once more if its connection broke: (status, body, ms, retry).
+
+        Each failed try is logged as `entry` with its error; None when no answer came.
+        """
+        for retry in (0, 1):
+            try:
+                return (*self.request(method, path, form), retry)
+            except OSError as error:
+                again = isinstance(error, ConnectionError) and not retry
+                self.log.append(
+                    entry | {"acked": False, "retry": retry, "retried": again, "error": repr(error)}
+                )
+                if not again:
+                    return None
+                time.sleep(RETRY_PAUSE)
+        return None
+
     def post(self, kind: str, path: str, form: dict, copy: int = 0) -> str:
-        """POST and record the outcome; returns the page that came back ("" on failure)."""
+        """POST and record the outcome; returns the page that came back ("" on failure).
+
+        A broken connection is retried once with the same form: the retry either stores
+        the post or, if the first try was stored before its worker died, answers with it.
+        """
         entry = {"student": self.n, "kind": kind, "copy": copy, "client_token": form["client_token"]}
-        try:
-            status, body, elapsed_ms = self.request("POST", path, form)
-        except OSError as error:
-            self.log.append(entry | {"acked": False, "error": repr(error)})
+        answer = self.send(entry, "POST", path, form)
+        if answer is None:
             return ""
+        status, body, elapsed_ms, retry = answer
         marker = "Your answer is posted." if kind == "answer" else "Your reply is posted."
         acked = status == 200 and marker in body
         ids = [int(pk) for pk, classes in ARTICLE.findall(body) if kind == "reply" or "is-own" in classes]
@@ -89,7 +114,7 @@ class Student:
         self.log.append(
             entry
             | {"status": status, "acked": acked, "id": ids[0] if acked and ids else None, "ms": elapsed_ms}
-            | {"bytes": len(body.encode())}
+            | {"bytes": len(body.encode()), "retry": retry}
             | {"error": error}
         )
         return body if acked else ""
@@ -102,12 +127,12 @@ class Student:
 
     def run(self, deadline: float) -> None:
         assignment = self.config["assignment"]
-        try:
-            status, page, elapsed_ms = self.request("GET", f"/a/{assignment}/")
-        except OSError as error:
-            self.log.append({"student": self.n, "kind": "page", "acked": False, "error": repr(error)})
+        entry = {"student": self.n, "kind": "page"}
+        page_loaded = self.send(entry, "GET", f"/a/{assignment}/")
+        if page_loaded is None:
             return
-        self.log.append({"student": self.n, "kind": "page", "status": status, "ms": elapsed_ms})
+        status, page, elapsed_ms, retry = page_loaded
+        self.log.append(entry | {"status": status, "ms": elapsed_ms, "retry": retry})
         csrf, token = CSRF_FIELD.search(page), CLIENT_TOKEN_FIELD.search(page)
         if status != 200 or not csrf or not token:
             self.log[-1]["error"] = f"HTTP {status}: no answer form"
@@ -141,10 +166,13 @@ class Student:
         self.post("reply", f"/r/{target}/reply/", reply)
 
 
-def main(config_path: Path, out_path: Path) -> None:
-    config = json.loads(config_path.read_text())
+def run_burst(config: dict, log: list[dict] | None = None) -> dict:
+    """Run every student of `config` (see the module docstring); their log and the time taken.
+
+    Pass `log` to watch the entries arrive while the burst runs.
+    """
     sessions = config["sessions"]
-    log: list[dict] = []
+    log = [] if log is None else log
     started = time.monotonic()
     deadline = started + config["deadline"]
 
@@ -159,15 +187,15 @@ def main(config_path: Path, out_path: Path) -> None:
         thread.start()
     for thread in threads:
         thread.join(timeout=max(0.0, deadline - time.monotonic()))
-    out_path.write_text(
-        json.dumps(
-            {
-                "seconds": time.monotonic() - started,
-                "unfinished": sum(thread.is_alive() for thread in threads),
-                "log": list(log),
-            }
-        )
-    )
+    return {
+        "seconds": time.monotonic() - started,
+        "unfinished": sum(thread.is_alive() for thread in threads),
+        "log": list(log),
+    }
+
+
+def main(config_path: Path, out_path: Path) -> None:
+    out_path.write_text(json.dumps(run_burst(json.loads(config_path.read_text()))))
 
 
 if __name__ == "__main__":

@@ -5,10 +5,11 @@ class (bench/seed.py), then gunicorn with DEBUG off and whitenoise, 2 sync worke
 on a port the OS picks. wrk drives the floor page, the thread pages and the poll
 (medians of --reps runs, interleaved); queries per page are counted in-process
 (bench/queries.py); then 300 students post at once (bench/burst.py) and the thread
-is audited (bench/audit.py). Prints a table and writes bench/results/bench-*.json.
-See bench/README.md for what each number means.
+is audited (bench/audit.py) and the database checked (integrity_check). With --kill,
+gunicorn workers are SIGKILLed while they serve the burst. Prints a table and writes
+bench/results/bench-*.json. See bench/README.md for what each number means.
 
-    python bench/run.py [--quick] [--reps N] [--seconds S] [--db sqlite|postgres ...]
+    python bench/run.py [--quick] [--reps N] [--seconds S] [--db sqlite|postgres ...] [--kill [N]]
 """
 
 import argparse
@@ -21,6 +22,7 @@ import platform
 import re
 import secrets
 import shutil
+import signal
 import socket
 import sqlite3
 import statistics
@@ -48,6 +50,7 @@ PG_DATABASE = "agora_bench"
 BURST_SPREAD_SECONDS = 10
 BURST_DOUBLE_EVERY = 10
 BURST_DEADLINE_SECONDS = 90
+BURST_KILLS = 3  # --kill without a number
 LOG_ALARMS = ("database is locked", "Traceback", "WORKER TIMEOUT", "Internal Server Error")
 
 
@@ -101,12 +104,115 @@ def psql(sql: str) -> str:
     return run(["psql", PG_SERVER + "/postgres", "-v", "ON_ERROR_STOP=1", "-tAqc", sql]).strip()
 
 
+# Rules of the data that no constraint states: each query returns the rows that break one.
+INVARIANTS = {
+    "a student with two live answers in one thread": """
+        SELECT assignment_id, author_id FROM classroom_response
+        WHERE parent_id IS NULL AND deleted_at IS NULL
+        GROUP BY assignment_id, author_id HAVING COUNT(*) > 1""",
+    "one submit (author, client_token) stored twice": """
+        SELECT author_id, client_token FROM classroom_response WHERE client_token IS NOT NULL
+        GROUP BY author_id, client_token HAVING COUNT(*) > 1""",
+    "a reply under a reply, or under an answer of another thread": """
+        SELECT reply.id FROM classroom_response reply
+        JOIN classroom_response answer ON answer.id = reply.parent_id
+        WHERE answer.parent_id IS NOT NULL OR answer.assignment_id <> reply.assignment_id""",
+    "a student's response without a seat in its thread": """
+        SELECT r.id FROM classroom_response r WHERE NOT r.by_instructor AND NOT EXISTS (
+            SELECT 1 FROM classroom_participation seat
+            WHERE seat.assignment_id = r.assignment_id AND seat.student_id = r.author_id)""",
+    "a response newer than its thread's version": """
+        SELECT r.id FROM classroom_response r JOIN classroom_assignment a ON a.id = r.assignment_id
+        WHERE r.version > a.version""",
+}
+# Every single-column foreign key of the schema, with the table and column it points to.
+POSTGRES_FOREIGN_KEYS = """
+    SELECT c.conrelid::regclass::text, quote_ident(a.attname), c.confrelid::regclass::text, quote_ident(af.attname)
+    FROM pg_constraint c
+    JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = c.conkey[1]
+    JOIN pg_attribute af ON af.attrelid = c.confrelid AND af.attnum = c.confkey[1]
+    WHERE c.contype = 'f' AND c.connamespace = current_schema()::regnamespace
+    ORDER BY 1, 2"""
+
+
+def integrity_check(connection, vendor: str) -> dict[str, list[str]]:
+    """Check the database after a burst: what was checked, what was skipped, what is wrong.
+
+    `connection` is any DB-API connection to it (sqlite3, psycopg, or Django's);
+    `vendor` is "sqlite" or "postgresql". SQLite checks its file and its foreign keys
+    with PRAGMAs; on PostgreSQL every foreign key is checked for orphans by query, and
+    amcheck verifies the b-tree indexes and the tables where the extension is there
+    or may be created. Both then check INVARIANTS.
+    """
+    checks: list[str] = []
+    skipped: list[str] = []
+    problems: list[str] = []
+
+    def rows(sql: str) -> list[tuple]:
+        cursor.execute(sql)
+        return cursor.fetchall()
+
+    with contextlib.closing(connection.cursor()) as cursor:
+        if vendor == "sqlite":
+            checks.append("PRAGMA integrity_check")
+            problems += [
+                f"integrity_check: {row[0]}" for row in rows("PRAGMA integrity_check") if row[0] != "ok"
+            ]
+            checks.append("PRAGMA foreign_key_check")
+            problems += [f"foreign_key_check: {row}" for row in rows("PRAGMA foreign_key_check")]
+        else:
+            foreign_keys = rows(POSTGRES_FOREIGN_KEYS)
+            checks.append(f"orphans of {len(foreign_keys)} foreign keys")
+            for table, column, target, target_column in foreign_keys:
+                (orphans,) = rows(
+                    f"SELECT COUNT(*) FROM {table} t WHERE t.{column} IS NOT NULL AND NOT EXISTS"
+                    f" (SELECT 1 FROM {target} p WHERE p.{target_column} = t.{column})"
+                )[0]
+                if orphans:
+                    problems.append(f"{orphans} rows of {table}.{column} point to no {target}")
+            amcheck = rows(
+                "SELECT installed_version IS NOT NULL, (SELECT rolsuper FROM pg_roles WHERE rolname = current_user)"
+                " FROM pg_available_extensions WHERE name = 'amcheck'"
+            )
+            if not amcheck:
+                skipped.append("amcheck: not available on this server")
+            elif not any(amcheck[0]):
+                skipped.append("amcheck: not installed, and only a superuser may create it")
+            else:
+                cursor.execute("CREATE EXTENSION IF NOT EXISTS amcheck")
+                checks.append(
+                    "amcheck bt_index_check(heapallindexed) of every b-tree index, verify_heapam of every table"
+                )
+                try:
+                    rows(
+                        "SELECT bt_index_check(c.oid, true) FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid"
+                        " JOIN pg_am am ON am.oid = c.relam"
+                        " WHERE am.amname = 'btree' AND c.relnamespace = current_schema()::regnamespace"
+                    )
+                except Exception as error:  # amcheck raises on the first damaged index
+                    problems.append(f"amcheck: {error}")
+                problems += [
+                    f"verify_heapam: {row}"
+                    for row in rows(
+                        "SELECT c.relname, v.blkno, v.offnum, v.msg FROM pg_class c, LATERAL verify_heapam(c.oid) v"
+                        " WHERE c.relkind = 'r' AND c.relnamespace = current_schema()::regnamespace"
+                    )
+                ]
+        for rule, sql in INVARIANTS.items():
+            checks.append(rule)
+            found = rows(sql)
+            if found:
+                problems.append(f"{len(found)} × {rule}: {found[:5]}")
+    return {"checks": checks, "skipped": skipped, "problems": problems}
+
+
 class Server:
     """gunicorn as in production, on a loopback socket the OS picked and handed over as fd://."""
 
-    def __init__(self, env: dict[str, str], log_path: Path) -> None:
+    def __init__(self, env: dict[str, str], log_path: Path, workers: int = WORKERS) -> None:
         self.env = env
         self.log_path = log_path
+        self.worker_count = workers
 
     def __enter__(self) -> "Server":
         listener = socket.create_server((HOST, 0))
@@ -114,7 +220,7 @@ class Server:
         with self.log_path.open("ab") as log:
             self.process = subprocess.Popen(
                 [GUNICORN, "classroom.wsgi:application", "--bind", f"fd://{listener.fileno()}",
-                 "--workers", str(WORKERS), "--no-control-socket", "--graceful-timeout", "5"],
+                 "--workers", str(self.worker_count), "--no-control-socket", "--graceful-timeout", "5"],
                 cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT, pass_fds=[listener.fileno()],
             )  # fmt: skip
         listener.close()
@@ -122,7 +228,7 @@ class Server:
             if self.process.poll() is not None:
                 sys.exit(f"gunicorn exited; see {self.log_path}")
             try:
-                if self.get("/healthz")[0] == 200 and len(self.workers()) == WORKERS:
+                if self.get("/healthz")[0] == 200 and len(self.workers()) == self.worker_count:
                     return self
             except OSError:
                 pass
@@ -137,6 +243,10 @@ class Server:
         except subprocess.TimeoutExpired:
             self.process.kill()
             self.process.wait()
+
+    @property
+    def url(self) -> str:
+        return f"http://{HOST}:{self.port}"
 
     def get(self, page: Page | str, cookie: str = "sessionid") -> tuple[int, bytes]:
         path, session = (page, None) if isinstance(page, str) else (page.path, page.session)
@@ -157,6 +267,39 @@ class Server:
             except OSError:
                 continue
         return sorted(children)
+
+    def serving_workers(self) -> list[int]:
+        """Workers holding an accepted connection, that is, serving a request right now."""
+        accepted = set()
+        for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+            with contextlib.suppress(OSError):
+                for line in Path(table).read_text().splitlines()[1:]:
+                    fields = line.split()
+                    # local address, remote address, state (01 = ESTABLISHED), ..., inode
+                    if int(fields[1].rsplit(":", 1)[1], 16) == self.port and fields[3] == "01":
+                        accepted.add(f"socket:[{fields[9]}]")
+        serving = []
+        for pid in self.workers():
+            with contextlib.suppress(OSError):
+                if any(os.readlink(fd) in accepted for fd in Path(f"/proc/{pid}/fd").iterdir()):
+                    serving.append(pid)
+        return serving
+
+    def kill_worker(self, wait: float = 2.0) -> dict[str, int | bool]:
+        """SIGKILL a worker, one serving a request if any does within `wait` s; the master starts another."""
+        stop = time.monotonic() + wait
+        while not (serving := self.serving_workers()) and time.monotonic() < stop:
+            time.sleep(0.01)
+        victim = (serving or self.wait_workers())[0]
+        os.kill(victim, signal.SIGKILL)
+        return {"pid": victim, "serving": bool(serving)}
+
+    def wait_workers(self, limit: float = 15) -> list[int]:
+        """The workers, once the master has as many as it should (it replaces a killed one)."""
+        stop = time.monotonic() + limit
+        while len(workers := self.workers()) != self.worker_count and time.monotonic() < stop:
+            time.sleep(0.05)
+        return workers
 
     def wait_idle(self, limit: float = 60) -> None:
         """Until the workers use no CPU for 0.2 s: requests a finished wrk run left queued are done."""
@@ -240,7 +383,11 @@ def summarise_burst(burst: dict, stored: dict) -> dict:
     stored_ids = set(stored["answer_ids"]) | set(stored["reply_ids"])
     doubles: dict[str, set] = {}
     for entry in posts:
-        if entry["kind"] == "answer" and entry["student"] % BURST_DOUBLE_EVERY == 0:
+        if (
+            entry["kind"] == "answer"
+            and entry["student"] % BURST_DOUBLE_EVERY == 0
+            and not entry.get("retried")
+        ):
             doubles.setdefault(entry["client_token"], set()).add(entry["id"] if entry["acked"] else None)
     errors: dict[str, int] = {}
     for entry in log:
@@ -252,6 +399,10 @@ def summarise_burst(burst: dict, stored: dict) -> dict:
     return {
         "seconds": round(burst["seconds"], 1),
         "unfinished_students": burst["unfinished"],
+        "requests": len(log),
+        "broken_connections": sum(1 for e in log if "retried" in e),
+        "retried": sum(1 for e in log if e.get("retried")),
+        "posts_not_acked": len({e["client_token"] for e in posts} - {e["client_token"] for e in acked}),
         "pages_loaded": sum(1 for e in log if e["kind"] == "page" and e.get("status") == 200),
         "answers_acked": len({e["client_token"] for e in acked if e["kind"] == "answer"}),
         "answers_stored": len(stored["answer_ids"]),
@@ -330,15 +481,34 @@ def bench_database(name: str, url: str, options: argparse.Namespace, work: Path,
         }
         (work / "burst-config.json").write_text(json.dumps(config))
         burst_out = work / "burst.json"
-        run(
+        burst_process = subprocess.Popen(
             [PYTHON, str(ROOT / "bench" / "burst.py"), str(work / "burst-config.json"), str(burst_out)],
-            timeout=BURST_DEADLINE_SECONDS + 30,
+            cwd=ROOT,
         )
+        started = time.monotonic()
+        kills = []
+        # Spread over the arrivals window, when every worker is busy with answers and replies.
+        for n in range(1, options.kill + 1):
+            time.sleep(max(0.0, started + n * options.spread / (options.kill + 1) - time.monotonic()))
+            if burst_process.poll() is None:
+                kills.append(server.kill_worker() | {"at_s": round(time.monotonic() - started, 2)})
+        if burst_process.wait(timeout=BURST_DEADLINE_SECONDS + 30) != 0:
+            sys.exit(f"bench/burst.py failed (exit status {burst_process.returncode})")
+        result["kills"] = kills
+        result["workers_after_burst"] = len(server.wait_workers())
         result["peak_worker_rss_mb"] = server.peak_rss_mb()
         result["workers_restarted"] = server.workers() != workers_before
     run([PYTHON, "-m", "bench.audit", str(plan["burst"]["assignment"]), str(work / "audit.json")], env)
     burst = json.loads(burst_out.read_text())
     result["burst"] = summarise_burst(burst, json.loads((work / "audit.json").read_text()))
+    if name == "sqlite":
+        database = sqlite3.connect(url.removeprefix("sqlite:///"))
+    else:
+        import psycopg  # only the PostgreSQL run needs it
+
+        database = psycopg.connect(url, autocommit=True)
+    with contextlib.closing(database):
+        result["integrity"] = integrity_check(database, "sqlite" if name == "sqlite" else "postgresql")
     log_text = log_path.read_text(errors="replace")
     result["server_log"] = {"path": str(log_path.relative_to(ROOT))} | {
         alarm: log_text.count(alarm) for alarm in LOG_ALARMS
@@ -405,10 +575,26 @@ def report(results: dict) -> str:
             ("answer response bytes p50 / max", lambda b: f"{b['answer_bytes']['p50']:,.0f} / {b['answer_bytes']['max']:,}"),
             ("thread page before answering p50 / p99 ms", lambda b: f"{b['page_ms']['p50']} / {b['page_ms']['p99']}"),
             ("burst took s (unfinished students)", lambda b: f"{b['seconds']} ({b['unfinished_students']})"),
+            ("requests in the burst", lambda b: str(b["requests"])),
             ("failed requests", lambda b: str(sum(b["errors"].values()))),
+            ("  of which broken connections (retried)", lambda b: f"{b['broken_connections']} ({b['retried']})"),
+            ("posts never acked", lambda b: str(b["posts_not_acked"])),
         ]  # fmt: skip
         for label, show in fields:
             burst_rows.append([label, *(show(results[db]["burst"]) for db in dbs)])
+        if any(results[db]["kills"] for db in dbs):
+            burst_rows.append(
+                ["workers SIGKILLed (while serving a request)",
+                 *(f"{len(k)} ({sum(kill['serving'] for kill in k)})" for k in (results[db]["kills"] for db in dbs))]
+            )  # fmt: skip
+            burst_rows.append(
+                ["workers running after the burst", *(str(results[db]["workers_after_burst"]) for db in dbs)]
+            )
+        burst_rows.append(
+            ["integrity check",
+             *("ok" if not results[db]["integrity"]["problems"] else f"{len(results[db]['integrity']['problems'])} problems"
+               for db in dbs)]
+        )  # fmt: skip
         burst_rows.append(["peak worker RSS MB", *(str(results[db]["peak_worker_rss_mb"]) for db in dbs)])
         for alarm in LOG_ALARMS:
             burst_rows.append([f"log: {alarm!r}", *(str(results[db]["server_log"][alarm]) for db in dbs)])
@@ -416,6 +602,11 @@ def report(results: dict) -> str:
         for db in dbs:
             for error, count in results[db]["burst"]["errors"].items():
                 lines.append(f"{db}: {count} × {error}")
+        for db in dbs:
+            integrity = results[db]["integrity"]
+            lines.append(f"{db} integrity check: " + "; ".join(integrity["checks"]))
+            lines += [f"  skipped: {reason}" for reason in integrity["skipped"]]
+            lines += [f"  PROBLEM: {problem}" for problem in integrity["problems"]]
     ratios = results.get("ratios", {})
     if ratios:
         lines.append("ratios thread/floor and poll/floor (= floor req/s ÷ page req/s):")
@@ -431,6 +622,10 @@ def main() -> None:
     parser.add_argument("--spread", type=float, default=BURST_SPREAD_SECONDS, help="burst arrivals window, s")
     parser.add_argument("--db", action="append", choices=["sqlite", "postgres"], help="default: both")
     parser.add_argument("--no-reads", action="store_true", help="only the post burst")
+    parser.add_argument(
+        "--kill", type=int, nargs="?", const=BURST_KILLS, default=0, metavar="N",
+        help=f"SIGKILL a gunicorn worker N times (default {BURST_KILLS}) during the burst; the master replaces it",
+    )  # fmt: skip
     options = parser.parse_args()
     if options.quick:
         options.reps, options.seconds, options.db = 3, 1, options.db or ["sqlite"]

@@ -199,21 +199,3 @@ def parse_briefs(text: str) -> ParseResult:
     if not result.briefs and not result.errors:
         result.errors.append(ParseError(1, "no briefs found; a brief ends with a line ending in '?'"))
     return result
-
-
-SENTENCE_BREAK = re.compile(r"(?<=[.!?])([\"”’)]?)\s+(?=[\"“‘(]?[A-Z0-9])")
-NOT_AN_END = re.compile(
-    r"(?:\b[A-Z]|\b(?:Mr|Mrs|Ms|Dr|Prof|St|Gen|Sen|Rep|Gov|Jr|Sr|No|vs|etc|Inc|Ltd|Co)|\.\w+)\.$"
-)
-
-
-def split_sentences(text: str) -> list[str]:
-    """The sentences of a paragraph, as a reader would count them ("U.S. President" is not two)."""
-    sentences, start = [], 0
-    for match in SENTENCE_BREAK.finditer(text):
-        if NOT_AN_END.search(text[start : match.start()]):
-            continue
-        sentences.append(text[start : match.end(1)].strip())
-        start = match.end()
-    sentences.append(text[start:].strip())
-    return [sentence for sentence in sentences if sentence]

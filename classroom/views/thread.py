@@ -456,7 +456,10 @@ def response_create(request: HttpRequest, assignment_id: int) -> HttpResponse:
             saw_peers = viewer.sees_peers
             viewer = Viewer.of(request.user, response.assignment)
             context = thread_context(request, viewer)
-            context.update(posted=viewer.present(response), reveal=not saw_peers)
+            # In a gated thread the sending page may still hold classmates' answers back (a copy of
+            # this submit may have been stored first, from another tab): send the whole list.
+            reveal = not saw_peers or response.assignment.gates_peers
+            context.update(posted=viewer.present(response), reveal=reveal)
             return render(request, "classroom/_thread_posted.html", context)
     context = thread_context(request, viewer, form)
     return render(request, f"{THREAD}#composer" if request.htmx else THREAD, context)

@@ -72,11 +72,13 @@
   });
 
   // A response that is already on the page (the student's own post, then the poll)
-  // is not inserted twice.
+  // is not inserted twice. A piece that replaces a whole section (the list redrawn after
+  // a stance is saved) is not an insertion: it still swaps.
   document.addEventListener("htmx:oobBeforeSwap", (event) => {
     const { fragment, target } = event.detail;
     const card = fragment && fragment.querySelector && fragment.querySelector("article[id^='response-']");
-    if (card && target.id !== card.id && document.getElementById(card.id)) {
+    const replacesTarget = card && target.id && fragment.querySelector(`#${CSS.escape(target.id)}`);
+    if (card && !replacesTarget && document.getElementById(card.id)) {
       event.detail.shouldSwap = false;
     }
   });
@@ -150,4 +152,87 @@
     const score = next ? next.querySelector("input[name='score']") : null;
     if (score) score.focus();
   });
+})();
+
+// Quoting the brief: selecting or clicking a sentence of the brief picks it in the answer's
+// "Quote a sentence" list. The list stays the keyboard path; the brief marks the chosen sentence.
+(function () {
+  "use strict";
+  const SENTENCE = ".brief-quotable .sentence[data-quote]";
+
+  function quoteSelect() {
+    return document.querySelector("#composer select[name='quote']") || document.querySelector("select[name='quote']");
+  }
+
+  // The sentence's own words, without its "quoted by n answers" mark.
+  function sentenceText(sentence) {
+    return Array.from(sentence.childNodes)
+      .filter((node) => node.nodeType === Node.TEXT_NODE)
+      .map((node) => node.textContent)
+      .join("")
+      .trim();
+  }
+
+  function firstWords(text, count = 8) {
+    const words = text.split(/\s+/);
+    return words.length > count ? `${words.slice(0, count).join(" ")}…` : text;
+  }
+
+  function markChosen() {
+    const select = quoteSelect();
+    const value = select ? select.value : "";
+    document.querySelectorAll(SENTENCE).forEach((sentence) => {
+      sentence.classList.toggle("is-chosen", value !== "" && sentence.dataset.quote === value);
+    });
+  }
+
+  function choose(sentence) {
+    const select = quoteSelect();
+    if (!select || !sentence || select.value === sentence.dataset.quote) return;
+    if (!Array.from(select.options).some((option) => option.value === sentence.dataset.quote)) return;
+    select.value = sentence.dataset.quote;
+    select.dispatchEvent(new Event("change", { bubbles: true }));
+    const announcer = document.getElementById("thread-announcer");
+    if (announcer) announcer.textContent = `Quoting: ${firstWords(sentenceText(sentence))}`;
+  }
+
+  // The sentence where a selection in the brief starts (a drag across two quotes the first).
+  function selectedSentence() {
+    const selection = document.getSelection();
+    if (!selection || selection.isCollapsed || !selection.rangeCount) return null;
+    let node = selection.getRangeAt(0).startContainer;
+    if (node.nodeType !== Node.ELEMENT_NODE) node = node.parentElement;
+    const sentence = node && node.closest(SENTENCE);
+    if (sentence) return sentence;
+    // A selection that starts between two sentences: the first sentence inside it.
+    const brief = node && node.closest(".brief-quotable");
+    return brief ? Array.from(brief.querySelectorAll(SENTENCE)).find((s) => selection.containsNode(s, true)) : null;
+  }
+
+  let pending = null;
+  function chooseSelected() {
+    clearTimeout(pending);
+    pending = null;
+    const sentence = selectedSentence();
+    if (sentence) choose(sentence);
+  }
+
+  // While a mouse drags, wait for the release; keyboard selection settles after a pause.
+  document.addEventListener("mouseup", () => setTimeout(chooseSelected, 0));
+  document.addEventListener("selectionchange", () => {
+    clearTimeout(pending);
+    pending = setTimeout(chooseSelected, 400);
+  });
+  document.addEventListener("click", (event) => {
+    const sentence = event.target.closest && event.target.closest(SENTENCE);
+    const selection = document.getSelection();
+    if (sentence && (!selection || selection.isCollapsed)) choose(sentence);
+  });
+
+  document.addEventListener("change", (event) => {
+    if (event.target.matches("select[name='quote']")) markChosen();
+  });
+  // The composer is swapped by htmx (an error, a posted answer): the mark follows the list.
+  document.addEventListener("htmx:load", markChosen);
+  document.addEventListener("DOMContentLoaded", markChosen);
 })();

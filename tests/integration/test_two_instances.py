@@ -7,20 +7,15 @@ Runs only where the suite itself runs on PostgreSQL with Redis (the second pass 
 import http.cookiejar
 import os
 import re
-import socket
-import subprocess
-import sys
-import time
 import urllib.parse
 import urllib.request
-from pathlib import Path
 
 import pytest
-from django.conf import settings
-from django.db import connection
 
+from bench.run import Server
 from classroom.models import Response
 from tests.factories import PASSWORD, UserFactory, make_response
+from tests.servers import collect_static, database_url, server_env
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -31,67 +26,15 @@ pytestmark = [
 ]
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 @pytest.fixture
-def two_instances(db):
-    database = connection.settings_dict
-    url = f"postgres://{database['USER']}@{database['HOST'] or '127.0.0.1'}:{database['PORT'] or 5432}/{database['NAME']}"
-    env = dict(
-        os.environ,
-        DATABASE_URL=url,
-        DJANGO_DEBUG="0",
-        DJANGO_HTTPS="0",
-        DJANGO_SECRET_KEY="two-instances-" + "k" * 50,
-        DJANGO_ALLOWED_HOSTS="127.0.0.1",
-    )
-    static = Path(settings.BASE_DIR) / "staticfiles"
-    if not (static / "staticfiles.json").exists():
-        subprocess.run(
-            [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], env=env, check=True
-        )
-    ports = [free_port(), free_port()]
-    servers = [
-        subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "gunicorn",
-                "classroom.wsgi:application",
-                "--bind",
-                f"127.0.0.1:{port}",
-                "--workers",
-                "1",
-                "--no-control-socket",
-            ],
-            cwd=settings.BASE_DIR,
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )  # fmt: skip
-        for port in ports
-    ]
-    try:
-        for port in ports:
-            deadline = time.monotonic() + 30
-            while True:
-                try:
-                    urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2)
-                    break
-                except OSError:
-                    if time.monotonic() > deadline:
-                        raise
-                    time.sleep(0.2)
-        yield [f"http://127.0.0.1:{port}" for port in ports]
-    finally:
-        for server in servers:
-            server.terminate()
-        for server in servers:
-            server.wait(timeout=20)
+def two_instances(db, tmp_path):
+    env = server_env(database_url())
+    collect_static(env)
+    with (
+        Server(env, tmp_path / "first.log", workers=1) as first,
+        Server(env, tmp_path / "second.log", workers=1) as second,
+    ):
+        yield [first.url, second.url]
 
 
 def browser_like() -> urllib.request.OpenerDirector:
