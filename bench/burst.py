@@ -7,7 +7,7 @@ classmate's answer taken from the page that came back. Student n starts at
 n * spread / N seconds, so the answers arrive within about `spread` seconds. Every
 `double_every`-th student sends its answer twice at once, as a double click or a
 retried request would, with the same client_token. A request whose connection is
-refused or reset, or closed without an answer (a worker killed under it, see
+refused or reset, or closed before the whole answer came (a worker killed under it, see
 `run.py --kill`), is sent again once after a short pause, with the same form and so the
 same client_token, as a student clicking again would. Each student has its own session
 (created by bench/seed.py) and its own connection; nothing runs past `deadline`.
@@ -31,6 +31,9 @@ from urllib.parse import urlencode
 HOST = "127.0.0.1"
 SOCKET_TIMEOUT = 60.0  # htmx itself never gives up; a student might, after a minute
 RETRY_PAUSE = 0.5  # a student who sees nothing happen clicks again
+# Refused, reset, closed before the status line, or cut in the body (IncompleteRead):
+# what a browser reports as a network error. A timeout is not retried.
+BROKEN = (ConnectionError, http.client.HTTPException)
 WORDS = (
     "I think the deal matters less than the signal it sends to allies and to voters at home, "
     "and the commentary is right that trust is missing. Small practical steps usually come first, "
@@ -83,8 +86,8 @@ class Student:
         for retry in (0, 1):
             try:
                 return (*self.request(method, path, form), retry)
-            except OSError as error:
-                again = isinstance(error, ConnectionError) and not retry
+            except (OSError, http.client.HTTPException) as error:
+                again = isinstance(error, BROKEN) and not retry
                 self.log.append(
                     entry | {"acked": False, "retry": retry, "retried": again, "error": repr(error)}
                 )
@@ -178,7 +181,10 @@ def run_burst(config: dict, log: list[dict] | None = None) -> dict:
 
     def student(n: int, session: str) -> None:
         time.sleep(n * config["spread"] / len(sessions))
-        Student(n, session, config, log).run(deadline)
+        try:
+            Student(n, session, config, log).run(deadline)
+        except Exception as error:  # shown in the log, not lost with the thread
+            log.append({"student": n, "kind": "crash", "acked": False, "error": repr(error)})
 
     threads = [
         threading.Thread(target=student, args=(n, session), daemon=True) for n, session in enumerate(sessions)

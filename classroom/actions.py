@@ -86,6 +86,8 @@ def remove_student(*, group: Group, student: User) -> None:
     """Take a student out of a group. Their responses stay in the threads."""
     Membership.objects.filter(group=group, student=student).delete()
     roster_changed(group)
+    for thread in Assignment.objects.filter(group=group, reveal_quorum__isnull=False, revealed_at=None):
+        _reveal_at_quorum(thread, timezone.now())  # a smaller class may have reached the share
 
 
 @transaction.atomic
@@ -112,6 +114,7 @@ def update_assignment(*, assignment: Assignment, rules: AssignmentRules) -> Assi
         setattr(locked, name, value)
     locked.version += 1
     locked.save()
+    _reveal_at_quorum(locked, timezone.now())  # a lower share may already be reached
     return locked
 
 
@@ -244,7 +247,7 @@ def _post_response(
             answers = Response.objects.filter(assignment=thread, author=author, parent=None)
             if answers.filter(deleted_at=None).exists():
                 raise ActionRefused("You have already answered; edit your answer to change it.")
-            if thread.stance and seat.stance_before is None:
+            if thread.stance and seat.stance_before is None and seat.first_posted_at is None:
                 raise ActionRefused("Say where you stand on the question before you answer.")
             if answers.exists() and thread.gates_peers and thread.shows_peers_to(seat, now):
                 # A new answer after deleting one that opened the thread: keep what it replaced.
@@ -431,7 +434,12 @@ def set_stance(
 def mark_steelman_fair(*, response: Response, by: User, fair: bool, now: datetime | None = None) -> Response:
     """The author of a view says whether a reply restated it fairly."""
     thread = _bump_version(response.assignment)
-    current = Response.objects.select_for_update().select_related("parent", "reply_to").get(pk=response.pk)
+    # PostgreSQL cannot lock the nullable side of an outer join: lock the reply alone.
+    current = (
+        Response.objects.select_for_update(of=("self",))
+        .select_related("parent", "reply_to")
+        .get(pk=response.pk)
+    )
     restated = current.reply_to or current.parent
     if not current.steelman or current.is_deleted or restated is None or restated.author_id != by.pk:
         raise ActionRefused("Only the author of the view it restates can call a restatement fair.")

@@ -269,7 +269,10 @@ class Assignment(models.Model):
             return False
         if self.post_first and (seat is None or seat.first_posted_at is None):
             return False
-        return not (self.stance and (seat is None or seat.stance_before is None))
+        # The stance comes first, except for students who answered before the rule was switched on.
+        return not (
+            self.stance and (seat is None or (seat.stance_before is None and seat.first_posted_at is None))
+        )
 
     @property
     def gates_peers(self) -> bool:

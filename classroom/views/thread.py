@@ -5,6 +5,7 @@ answers with the fragment that changed (and out-of-band updates of the counts).
 """
 
 import hashlib
+import zlib
 from collections import Counter
 from dataclasses import dataclass
 from functools import cached_property
@@ -39,7 +40,7 @@ from classroom.actions import (
 from classroom.forms import ResponseForm, StanceForm
 from classroom.models import Assignment, Feedback, Membership, Participation, Response, User
 from classroom.permissions import can_see_peers, get_visible_assignment, get_visible_response, teaches
-from classroom.reports import stance_summary
+from classroom.reports import StanceSummary, stance_summary
 
 THREAD = "classroom/thread_detail.html"
 
@@ -138,6 +139,25 @@ class Viewer:
             response.can_mark_fair = restated.author_id == self.user.pk and not response.is_deleted
         return response
 
+    @property
+    def needs_stance(self) -> bool:
+        """The student must say where they stand before they answer or read classmates."""
+        seat = self.seat
+        return (
+            self.assignment.stance
+            and not self.teaches
+            and not (seat and (seat.stance_before is not None or seat.first_posted_at is not None))
+        )
+
+    @cached_property
+    def stance_chart(self) -> StanceSummary | None:
+        """The class's stances before and after: instructors always, students once they have answered."""
+        if not self.assignment.stance:
+            return None
+        if not self.teaches and not (self.seat and self.seat.first_posted_at):
+            return None
+        return stance_summary(self.assignment, thread_stances(self.assignment))
+
     @cached_property
     def stances(self) -> dict[int, tuple[int | None, int | None]]:
         """Each student's stance before and after, shown on their answer's card."""
@@ -211,7 +231,15 @@ def thread_items(request: HttpRequest, viewer: Viewer, show_all: bool = False) -
     student, so it is cached under the versions of its responses and shared.
     """
     if not viewer.sees_peers:
-        return [], 0
+        # Classmates' answers are held back; the student's own answer is not.
+        if viewer.answer_id is None:
+            return [], 0
+        answer = viewer.card(viewer.answer_id)
+        answer.reply_list = []
+        html = render_to_string(
+            "includes/_thread_item.html", {"answer": answer, "viewer": viewer}, request=request
+        )
+        return [mark_safe(html)], 0  # noqa: S308  (our own rendered template)
     me = viewer.user.pk
     families = [
         family
@@ -225,7 +253,12 @@ def thread_items(request: HttpRequest, viewer: Viewer, show_all: bool = False) -
             left_out = len(unpinned) - WINDOW
             keep = {family.pk for family in unpinned[-WINDOW:]}
             families = [family for family in families if family.pinned or family.pk in keep]
-    suffix = f"{int(viewer.can_post)}:{int(viewer.assignment.anonymous_to_peers)}"
+    thread = viewer.assignment
+    # The rules change what a card shows (pseudonyms, stance labels): they are part of the key.
+    rules = (
+        f"{thread.anonymous_to_peers}{thread.stance}{thread.stance_labels}{thread.evidence}{thread.steelman}"
+    )
+    suffix = f"{int(viewer.can_post)}:{zlib.crc32(rules.encode()):x}"
     items = [
         {"pk": family.pk, "own": me in family.authors, "key": f"{family.key}:{suffix}"} for family in families
     ]
@@ -389,7 +422,6 @@ def thread_context(request: HttpRequest, viewer: Viewer, form: ResponseForm | No
         "closed_reason": "" if viewer.can_post else closed_reason(assignment, timezone.now()),
         "sentences": brief_sentences(viewer) if assignment.evidence else None,
         "stance_form": stance_form(viewer),
-        "stance_chart": stance_chart(viewer),
     }
 
 
@@ -410,15 +442,6 @@ def stance_form(viewer: Viewer) -> StanceForm | None:
     form = StanceForm(initial={"stance": value, "moment": moment}, scale=viewer.assignment.stance_scale())
     form.before_label = viewer.assignment.stance_label(seat.stance_before if seat else None)
     return form
-
-
-def stance_chart(viewer: Viewer):
-    """The class's stances before and after: instructors always, students once they have answered."""
-    if not viewer.assignment.stance:
-        return None
-    if not viewer.teaches and not (viewer.seat and viewer.seat.first_posted_at):
-        return None
-    return stance_summary(viewer.assignment, thread_stances(viewer.assignment))
 
 
 @require_GET
@@ -657,9 +680,8 @@ def poll_url(viewer: "Viewer") -> str:
     was served. With it, "nothing new" is answered without the session or the user."""
     ticket = signing.dumps([viewer.user.pk, viewer.assignment.pk], salt=POLL_SALT, compress=False)
     path = reverse("classroom:thread_poll", args=[viewer.assignment.pk])
-    waiting = (
-        "" if viewer.sees_peers else "&waiting=1"
-    )  # classmates' answers held back: watch the due time too
+    # A fair reveal may open the answers with no write (the due time): the poll then looks further.
+    waiting = "&waiting=1" if not viewer.sees_peers and not viewer.assignment.is_revealed() else ""
     return f"{path}?v={viewer.assignment.version}&t={ticket}{waiting}"
 
 
@@ -720,6 +742,7 @@ def thread_poll(request: HttpRequest, assignment_id: int) -> HttpResponse:
         "updated": [r for r in changed if r.created_version <= since],
         "stats": thread_stats(assignment),
         "announce": new_responses_message(viewer, new),
+        "sentences": brief_sentences(viewer) if assignment.evidence and changed else None,
     }
     return render(request, "classroom/_thread_poll.html", context)
 

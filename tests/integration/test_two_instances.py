@@ -15,7 +15,7 @@ import pytest
 from bench.run import Server
 from classroom.models import Response
 from tests.factories import PASSWORD, UserFactory, make_response
-from tests.servers import collect_static, database_url, server_env
+from tests.servers import collected_static, database_url, server_env
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -29,8 +29,8 @@ pytestmark = [
 @pytest.fixture
 def two_instances(db, tmp_path):
     env = server_env(database_url())
-    collect_static(env)
     with (
+        collected_static(env),
         Server(env, tmp_path / "first.log", workers=1) as first,
         Server(env, tmp_path / "second.log", workers=1) as second,
     ):

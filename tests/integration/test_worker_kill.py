@@ -55,6 +55,7 @@ def test_workers_killed_mid_burst_lose_no_acknowledged_post_and_store_none_twice
     burst.join(timeout=90)
 
     assert outcome["unfinished"] == 0
+    assert not [entry for entry in log if entry["kind"] == "crash"]
     workers_after = site.server.wait_workers()
     assert len(workers_after) == 2, "the master did not replace the killed workers"
     assert not set(workers_after) & {kill["pid"] for kill in kills}
