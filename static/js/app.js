@@ -21,12 +21,19 @@
   }
 
   // Drafts: what a student types survives a failed post, a lost connection or a reload.
+  // One key per form (it names the user, so a shared computer does not hand one student's
+  // text to the next) and per box: a reply with a restatement keeps both.
   function draftKey(form) {
     return form && form.dataset.draftKey ? `agora-draft:${form.dataset.draftKey}` : null;
   }
 
-  function saveDraft(textarea) {
+  function fieldKey(textarea) {
     const key = draftKey(textarea.form);
+    return key && textarea.name && textarea.name !== "body" ? `${key}:${textarea.name}` : key;
+  }
+
+  function saveDraft(textarea) {
+    const key = fieldKey(textarea);
     if (!key) return;
     try {
       if (textarea.value.trim()) localStorage.setItem(key, textarea.value);
@@ -36,7 +43,7 @@
 
   function restoreDrafts(root) {
     root.querySelectorAll("form[data-draft-key] textarea").forEach((textarea) => {
-      const key = draftKey(textarea.form);
+      const key = fieldKey(textarea);
       let draft = null;
       try { draft = localStorage.getItem(key); } catch (e) { /* ignore */ }
       if (draft && !textarea.value.trim()) {
@@ -66,7 +73,11 @@
       const key = draftKey(form);
       const stillErrors = document.querySelector(`form[data-draft-key="${form.dataset.draftKey}"] .errorlist`);
       if (key && !stillErrors) {
-        try { localStorage.removeItem(key); } catch (e) { /* ignore */ }
+        try {
+          Object.keys(localStorage)
+            .filter((stored) => stored === key || stored.startsWith(`${key}:`))
+            .forEach((stored) => localStorage.removeItem(stored));
+        } catch (e) { /* ignore */ }
       }
     }
   });

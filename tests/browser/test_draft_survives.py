@@ -175,3 +175,22 @@ def test_reply_cut_off_stays_in_box_and_returns_when_reply_form_reopens(
     expect(reply_box).to_have_value("")
     expect(page.get_by_text(DRAFT_RESTORED)).to_have_count(0)
     assert Response.objects.filter(parent=classmates_answer).count() == 1
+
+
+def test_a_draft_stays_with_its_student_on_a_shared_computer(live_server, page, login, thread, group):
+    """Sam leaves an unsent answer and logs out; Ben, on the same browser, gets an empty box."""
+    Membership.objects.create(group=group, student=UserFactory(username="ben", first_name="Ben"))
+    box = open_thread(page, live_server, login, thread)
+    box.fill(ANSWER)
+    page.get_by_role("button", name="Log out").click()
+
+    login(page, "ben")
+    page.goto(f"{live_server.url}{thread.get_absolute_url()}")
+    wait_for_htmx_to_settle(page)
+    expect(page.get_by_role("textbox", name="Your answer")).to_have_value("")
+    expect(page.get_by_text(DRAFT_RESTORED)).to_have_count(0)
+    page.get_by_role("button", name="Log out").click()
+
+    box = open_thread(page, live_server, login, thread)  # Sam again: her draft is still hers
+    expect(box).to_have_value(ANSWER)
+    expect(composer(page).get_by_text(DRAFT_RESTORED)).to_be_visible()
