@@ -139,10 +139,13 @@ def _bump_version(assignment: Assignment) -> Assignment:
 
 def _seat(thread: Assignment, student: User) -> Participation:
     seat = Participation.objects.filter(assignment=thread, student=student).first()
-    if seat is None:
-        next_alias = (Participation.objects.filter(assignment=thread).aggregate(n=Max("alias"))["n"] or 0) + 1
-        seat = Participation.objects.create(assignment=thread, student=student, alias=next_alias)
-    return seat
+    return seat or _new_seat(thread, student)
+
+
+def _new_seat(thread: Assignment, student: User) -> Participation:
+    """A student's first step in a thread gives them the next pseudonym (under the thread lock)."""
+    next_alias = (Participation.objects.filter(assignment=thread).aggregate(n=Max("alias"))["n"] or 0) + 1
+    return Participation.objects.create(assignment=thread, student=student, alias=next_alias)
 
 
 def check_body(body: str, *, min_words: int) -> str:
@@ -218,10 +221,12 @@ def _post_response(
         earlier = Response.objects.filter(author=author, client_token=client_token).first()
         if earlier is not None:
             return earlier
-    is_instructor = thread.group.instructors.filter(pk=author.pk).exists()
-    if not is_instructor and not Membership.objects.filter(group=thread.group, student=author).exists():
+    role = thread.group.role_of(author)
+    if role is None:
         raise ActionRefused("Only members of this group can post here.")
-    extension = None if is_instructor else student_extension(thread, author)
+    is_instructor = role == Group.TEACHER
+    seat = None if is_instructor else Participation.objects.filter(assignment=thread, student=author).first()
+    extension = seat.due_at_override if seat else None
     if not is_instructor and not thread.accepts_posts(now, extension):
         raise ActionRefused(closed_reason(thread, now))
     if is_instructor and (thread.is_locked or thread.group.archived_at):
@@ -240,19 +245,19 @@ def _post_response(
     if reply_to is not None and needs_steelman(thread, reply_to, author, is_instructor):
         evidence["steelman"] = check_steelman(extras["steelman"])
 
-    seat = None
     if not is_instructor:
-        seat = _seat(thread, author)
+        seat = seat or _new_seat(thread, author)
         if parent is None:
             answers = Response.objects.filter(assignment=thread, author=author, parent=None)
-            if answers.filter(deleted_at=None).exists():
+            earlier = list(answers.order_by("-created_at").values_list("deleted_at", "body"))
+            if any(deleted_at is None for deleted_at, _ in earlier):
                 raise ActionRefused("You have already answered; edit your answer to change it.")
             if thread.stance and seat.stance_before is None and seat.first_posted_at is None:
                 raise ActionRefused("Say where you stand on the question before you answer.")
-            if answers.exists() and thread.gates_peers and thread.shows_peers_to(seat, now):
+            if earlier and thread.gates_peers and thread.shows_peers_to(seat, now):
                 # A new answer after deleting one that opened the thread: keep what it replaced.
                 evidence["edited_after_reveal_at"] = now
-                evidence["original_body"] = answers.order_by("-created_at").values_list("body", flat=True)[0]
+                evidence["original_body"] = earlier[0][1]
             if seat.first_posted_at is None:
                 seat.first_posted_at = now
                 seat.save(update_fields=["first_posted_at"])

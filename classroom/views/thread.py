@@ -14,7 +14,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core import signing
 from django.core.cache import cache
-from django.db.models import Count, Q
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -303,6 +303,8 @@ class Family:
     open_to_all: bool  # something neither deleted nor hidden: every student sees it
     hidden_authors: frozenset[int]  # who still sees their own hidden post here
     quote: tuple[str, int] | None = None  # the sentence of the brief the answer quotes, if classmates see it
+    answer_author: int | None = None  # who wrote the answer, while it is not deleted (for the counts)
+    live_replies: int = 0
 
 
 def thread_outline(assignment: Assignment) -> list[Family]:
@@ -340,6 +342,8 @@ def thread_outline(assignment: Assignment) -> list[Family]:
                     any_live=bool(live),
                     open_to_all=any(row.hidden_at is None for row in live),
                     hidden_authors=frozenset(row.author_id for row in live if row.hidden_at is not None),
+                    answer_author=answer.author_id if answer.deleted_at is None else None,
+                    live_replies=sum(1 for row in live if row.parent_id is not None),
                     quote=(answer.quote_part, answer.quote_index)
                     if answer.quote_part and answer.deleted_at is None and answer.hidden_at is None
                     else None,
@@ -399,13 +403,14 @@ def brief_sentences(viewer: Viewer) -> dict[str, list[tuple[int, str, int]]]:
 
 
 def count_thread(assignment: Assignment) -> dict[str, int]:
-    members = Membership.objects.filter(group=assignment.group_id).values("student")
-    counts = Response.objects.filter(assignment=assignment, deleted_at=None).aggregate(
-        posted=Count("author", filter=Q(parent=None, author__in=members), distinct=True),
-        replies=Count("pk", filter=Q(parent__isnull=False)),
-    )
-    counts["members"] = Membership.objects.filter(group=assignment.group_id).count()
-    return counts
+    """Students who answered (members only), live replies, and class size, from the outline."""
+    members = set(Membership.objects.filter(group=assignment.group_id).values_list("student_id", flat=True))
+    families = thread_outline(assignment)
+    return {
+        "posted": len({family.answer_author for family in families if family.answer_author in members}),
+        "replies": sum(family.live_replies for family in families),
+        "members": len(members),
+    }
 
 
 def thread_context(request: HttpRequest, viewer: Viewer, form: ResponseForm | None = None) -> dict:
