@@ -368,7 +368,11 @@ def can_change(
 
 
 @transaction.atomic
-def edit_response(*, response: Response, body: str, by: User, now: datetime | None = None) -> Response:
+def edit_response(
+    *, response: Response, body: str, by: User, now: datetime | None = None, evidence: dict | None = None
+) -> Response:
+    """Change a response's text; for an answer, also its quote and dispute tag (`evidence`:
+    {"quote": (part, index) or None, "disputes": ""|"fact"|"interpretation"}), when given."""
     thread = _bump_version(response.assignment)
     current = Response.objects.select_for_update().get(pk=response.pk)
     current.assignment = thread
@@ -385,6 +389,11 @@ def edit_response(*, response: Response, body: str, by: User, now: datetime | No
         current.body_html = render_markdown(body)
         current.word_count = count_words(body)
         current.edited_at = now or timezone.now()
+    if evidence is not None and current.parent_id is None and thread.evidence:
+        fields = {"quote_part": "", "quote_index": None, "quote_text": ""}
+        fields |= check_evidence(thread, evidence, is_answer=True)
+        for name, value in fields.items():
+            setattr(current, name, value)
     current.version = thread.version
     current.save()
     return current

@@ -50,6 +50,9 @@ class ResponseForm(forms.Form):
                 choices=choices,
                 required=False,
                 help_text="Or select a sentence in the brief above.",
+                error_messages={
+                    "invalid_choice": "That sentence is not in the brief any more; pick another."
+                },
             )
             self.fields["disputes"] = forms.ChoiceField(
                 label="Your answer…", choices=DISPUTES, required=False, widget=forms.RadioSelect

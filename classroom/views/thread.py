@@ -568,18 +568,32 @@ def response_edit(request: HttpRequest, response_id: int) -> HttpResponse:
     viewer.present(response)
     if not response.can_change:
         return render_refusal(request, response, viewer, "You can no longer edit this response.")
+    is_answer = response.parent_id is None and not response.by_instructor
+    quotes = is_answer and response.assignment.evidence
     form = ResponseForm(
         request.POST or None,
-        initial={"body": response.body},
+        initial={
+            "body": response.body,
+            "quote": f"{response.quote_part}:{response.quote_index}" if response.quote_part else "",
+            "disputes": response.disputes,
+        },
         label="Edit your answer" if response.parent_id is None else "Edit your reply",
         auto_id=f"id_edit{response.pk}_%s",
+        sentences=response.assignment.brief.sentences() if quotes else None,
         min_words=response.assignment.min_words
         if response.parent_id is None and not response.by_instructor
         else 0,
     )
     if request.method == "POST" and form.is_valid():
         try:
-            response = edit_response(response=response, body=form.cleaned_data["body"], by=request.user)
+            evidence = (
+                {"quote": form.cleaned_data["quote"], "disputes": form.cleaned_data["disputes"]}
+                if quotes
+                else None
+            )
+            response = edit_response(
+                response=response, body=form.cleaned_data["body"], by=request.user, evidence=evidence
+            )
         except ActionRefused as refusal:
             form.add_error("body", str(refusal))
         else:

@@ -638,7 +638,7 @@ def test_answer_quoting_a_sentence_not_offered_is_refused_and_the_text_kept(stud
         )
     )
     assert "Quoting thin air." in html
-    assert "Select a valid choice." in html
+    assert "That sentence is not in the brief any more" in html
     assert not Response.objects.exists()
 
 
@@ -1087,3 +1087,43 @@ def test_waiting_student_page_queries_stay_within_the_limit(
     with django_assert_max_num_queries(STUDENT_THREAD_PAGE_MAX_QUERIES + 1):
         html = client.get(thread_url(thread)).content.decode()
     assert "2 of 3 so far." in html
+
+
+# ---- changing the evidence of an answer ---------------------------------------------------
+
+
+def test_edit_form_shows_the_answers_quote_and_dispute_chosen(quotable, student):
+    mine = answer(quotable, student, body="Mine.", quote=("summary", 1), disputes="fact")
+    form = client_for(student).get(edit_url(mine), headers=HTMX).content.decode()
+    assert re.search(r'<option value="summary:1" selected>', form)
+    assert re.search(r'value="fact"[^>]*checked', form)
+
+
+def test_student_moves_their_quote_and_dispute_by_editing(quotable, student):
+    mine = answer(quotable, student, body="Mine.", quote=("summary", 1), disputes="fact")
+    response = client_for(student).post(
+        edit_url(mine), {"body": "Mine.", "quote": "commentary:1", "disputes": "interpretation"}, headers=HTMX
+    )
+    mine.refresh_from_db()
+    assert (mine.quote_part, mine.quote_index, mine.disputes) == ("commentary", 1, "interpretation")
+    assert mine.quote_text == "Neither side gave up anything that matters."
+    shown = card(partial(response), mine)
+    assert 'href="#brief-commentary-1"' in shown and "Disputes the commentary" in shown
+
+
+def test_student_drops_their_quote_by_editing(quotable, student):
+    mine = answer(quotable, student, body="Mine.", quote=("summary", 1))
+    client_for(student).post(edit_url(mine), {"body": "Mine.", "quote": "", "disputes": ""})
+    mine.refresh_from_db()
+    assert (mine.quote_part, mine.quote_index, mine.quote_text) == ("", None, "")
+
+
+def test_edit_with_a_sentence_not_in_the_brief_keeps_the_text_and_changes_nothing(quotable, student):
+    mine = answer(quotable, student, body="Mine.", quote=("summary", 1))
+    response = client_for(student).post(
+        edit_url(mine), {"body": "Mine, rewritten.", "quote": "summary:9", "disputes": ""}, headers=HTMX
+    )
+    html = partial(response)
+    assert "Mine, rewritten." in html and "not in the brief" in html
+    mine.refresh_from_db()
+    assert (mine.body, mine.quote_index) == ("Mine.", 1)
