@@ -47,6 +47,9 @@ WRK_CONNECTIONS = 4  # two per sync worker: one being served, one waiting in the
 MIN_REQUESTS_PER_RUN = 12
 PG_SERVER = "postgres://postgres@127.0.0.1:5432"
 PG_DATABASE = "agora_bench"
+REDIS_URL = "redis://127.0.0.1:6379/14"  # a database of its own, emptied before the run
+# SQLite alone; PostgreSQL with sessions in the database; PostgreSQL with Redis for cache and sessions.
+DATABASES = ("sqlite", "postgres", "postgres+redis")
 BURST_SPREAD_SECONDS = 10
 BURST_DOUBLE_EVERY = 10
 BURST_DEADLINE_SECONDS = 90
@@ -91,9 +94,19 @@ def machine() -> dict[str, str | int | None]:
         "gunicorn": gunicorn.__version__,
         "wrk": wrk.strip(),
         "sqlite": sqlite3.sqlite_version,
-        "server": f"gunicorn, {WORKERS} sync workers, DEBUG off, whitenoise, sessions in the database",
+        "server": f"gunicorn, {WORKERS} sync workers, DEBUG off, whitenoise, sessions in the database"
+        " (postgres+redis: cache and sessions in Redis)",
         "load_average_at_start": Path("/proc/loadavg").read_text().split()[0],
     }
+
+
+def redis_ready() -> bool:
+    import redis
+
+    try:
+        return bool(redis.Redis.from_url(REDIS_URL, socket_timeout=2).ping())
+    except redis.RedisError:
+        return False
 
 
 def postgres_ready() -> bool:
@@ -438,6 +451,11 @@ def bench_database(name: str, url: str, options: argparse.Namespace, work: Path,
         "DATABASE_URL": url,
         "PYTHONUNBUFFERED": "1",
     }
+    if name == "postgres+redis":  # the production path past one machine: cache and sessions in Redis
+        import redis
+
+        redis.Redis.from_url(REDIS_URL).flushdb()
+        env["REDIS_URL"] = REDIS_URL
     print(f"[{name}] migrate, collectstatic, seed…", flush=True)
     run([PYTHON, "manage.py", "migrate", "--noinput", "-v0"], env)
     run([PYTHON, "manage.py", "collectstatic", "--noinput", "-v0"], env)
@@ -529,7 +547,7 @@ def table(rows: list[list[str]]) -> str:
 
 def report(results: dict) -> str:
     info = results["machine"]
-    dbs = [name for name in ("sqlite", "postgres") if "burst" in results.get(name, {})]
+    dbs = [name for name in DATABASES if "burst" in results.get(name, {})]
     lines = [
         f"Agora bench · {info['date']} · {info['cpu']} ({info['cpus']} CPUs)",
         f"Python {info['python']} · Django {info['django']} · gunicorn {info['gunicorn']} · {info['wrk']}"
@@ -620,7 +638,7 @@ def main() -> None:
     parser.add_argument("--reps", type=int, default=5, help="wrk runs per page (median taken)")
     parser.add_argument("--seconds", type=int, default=2, help="length of one wrk run")
     parser.add_argument("--spread", type=float, default=BURST_SPREAD_SECONDS, help="burst arrivals window, s")
-    parser.add_argument("--db", action="append", choices=["sqlite", "postgres"], help="default: both")
+    parser.add_argument("--db", action="append", choices=DATABASES, help="default: all three")
     parser.add_argument("--no-reads", action="store_true", help="only the post burst")
     parser.add_argument(
         "--kill", type=int, nargs="?", const=BURST_KILLS, default=0, metavar="N",
@@ -629,13 +647,17 @@ def main() -> None:
     options = parser.parse_args()
     if options.quick:
         options.reps, options.seconds, options.db = 3, 1, options.db or ["sqlite"]
-    databases = options.db or ["sqlite", "postgres"]
+    databases = options.db or list(DATABASES)
     ensure_wrk()
     RESULTS.mkdir(parents=True, exist_ok=True)
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
     results: dict = {"machine": machine(), "options": vars(options), "ratios": {}}
     for name in databases:
-        if name == "postgres" and not postgres_ready():
+        if name == "postgres+redis" and not redis_ready():
+            print("Redis is not answering on 127.0.0.1:6379: postgres+redis skipped.", flush=True)
+            results[name] = {"skipped": "Redis not reachable on 127.0.0.1:6379"}
+            continue
+        if name.startswith("postgres") and not postgres_ready():
             print("PostgreSQL is not accepting connections on 127.0.0.1:5432: skipped.", flush=True)
             results[name] = {"skipped": "PostgreSQL not reachable on 127.0.0.1:5432"}
             continue

@@ -5,8 +5,9 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
-from django.db import connection, models
+from django.db import models
 from django.db.models import Count, Exists, OuterRef, Q, Subquery
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
@@ -85,26 +86,36 @@ class Group(models.Model):
 
     TEACHER, STUDENT = "teacher", "student"
 
-    def role_of(self, user: User) -> str | None:
-        """TEACHER, STUDENT or None; asked once per user on this instance (one request).
+    @staticmethod
+    def role_sql(group_id_column: str, user: User) -> RawSQL:
+        """The user's role in the group whose id is in `group_id_column`: 2 teaches, 1 belongs, 0 neither.
 
-        Hand-written SQL because every thread view and poll asks it: the ORM spends
-        about 3 ms compiling the same two EXISTS subqueries, which take 0.03 ms to run.
+        Hand-written SQL because every thread view and poll asks it: the ORM spends about
+        3 ms compiling the same two Exists() subqueries, which take 0.03 ms to run.
         """
+        teachers = Group.instructors.through._meta.db_table
+        members = Membership._meta.db_table
+        sql = (
+            f"CASE WHEN EXISTS (SELECT 1 FROM {teachers} WHERE group_id = {group_id_column} AND user_id = %s)"  # noqa: S608
+            f" THEN 2 WHEN EXISTS (SELECT 1 FROM {members} WHERE group_id = {group_id_column} AND student_id = %s)"
+            " THEN 1 ELSE 0 END"
+        )  # table and column names come from our models, the user id is a parameter
+        return RawSQL(sql, [user.pk, user.pk])  # noqa: S611
+
+    def remember_role(self, user: User, code: int) -> None:
+        """Keep a role read with role_sql() on this instance, for role_of()."""
+        self.__dict__.setdefault("_roles", {})[user.pk] = {2: self.TEACHER, 1: self.STUDENT}.get(code)
+
+    def role_of(self, user: User) -> str | None:
+        """TEACHER, STUDENT or None; asked once per user on this instance (one request)."""
         if not user.is_authenticated:
             return None
         roles = self.__dict__.setdefault("_roles", {})
         if user.pk not in roles:
-            teachers = Group.instructors.through._meta.db_table
-            members = Membership._meta.db_table
-            with connection.cursor() as cursor:
-                cursor.execute(
-                    f"SELECT EXISTS (SELECT 1 FROM {teachers} WHERE group_id = %s AND user_id = %s),"  # noqa: S608  (table names from our models)
-                    f" EXISTS (SELECT 1 FROM {members} WHERE group_id = %s AND student_id = %s)",
-                    [self.pk, user.pk, self.pk, user.pk],
-                )
-                teaches, belongs = cursor.fetchone()
-            roles[user.pk] = self.TEACHER if teaches else self.STUDENT if belongs else None
+            found = Group.objects.filter(pk=self.pk).annotate(
+                role=self.role_sql('"classroom_group"."id"', user)
+            )
+            self.remember_role(user, found.values_list("role", flat=True).first() or 0)
         return roles[user.pk]
 
 

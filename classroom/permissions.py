@@ -29,7 +29,14 @@ def get_taught_group(user: User, group_id: int) -> Group:
 def get_visible_assignment(user: User, assignment_id: int) -> Assignment:
     # Fetched by id, then checked with may_see(): the visible_to() query is the same rule,
     # but compiling it costs more than the rest of a thread view (bench/README.md).
-    assignment = get_object_or_404(Assignment.objects.select_related("brief", "group"), pk=assignment_id)
+    assignments = Assignment.objects.select_related("brief", "group")
+    if user.is_authenticated:  # the role comes with the row: one query, not two
+        assignments = assignments.annotate(
+            viewer_role=Group.role_sql('"classroom_assignment"."group_id"', user)
+        )
+    assignment = get_object_or_404(assignments, pk=assignment_id)
+    if user.is_authenticated:
+        assignment.group.remember_role(user, assignment.viewer_role)
     if not may_see(user, assignment):
         raise Http404("No such assignment.")
     return assignment

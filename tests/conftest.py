@@ -129,7 +129,8 @@ def empty_cache():
     from classroom.views import thread
 
     cache.clear()
-    thread._outline_memo.clear()  # test databases reuse ids and versions
+    thread.versioned.clear()  # test databases reuse ids and versions
+    thread.outlines.clear()
     yield
 
 

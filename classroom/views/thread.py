@@ -45,6 +45,46 @@ from classroom.reports import StanceSummary, stance_summary
 THREAD = "classroom/thread_detail.html"
 
 
+class Versioned:
+    """Values whose cache key names the versions they were built from: they never change
+    under that key. The recent ones are also kept in this process, in front of the shared
+    cache, so a hit costs no round trip to Redis and no unpickling."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self.memo: dict = {}
+
+    def get_many(self, keys: list[str]) -> dict:
+        found = {key: self.memo[key] for key in keys if key in self.memo}
+        if missing := [key for key in keys if key not in found]:
+            shared = cache.get_many(missing)
+            self._keep(shared)
+            found |= shared
+        return found
+
+    def get(self, key: str, default: object = None) -> object:
+        return self.get_many([key]).get(key, default)
+
+    def set_many(self, values: dict) -> None:
+        cache.set_many(values, ITEM_CACHE_SECONDS)
+        self._keep(values)
+
+    def set(self, key: str, value: object) -> None:
+        self.set_many({key: value})
+
+    def _keep(self, values: dict) -> None:
+        if len(self.memo) + len(values) > self.size:
+            self.memo.clear()  # crude, but bounded; the shared cache still has everything
+        self.memo.update(values)
+
+    def clear(self) -> None:
+        self.memo.clear()
+
+
+versioned = Versioned(size=4096)  # thread items, counts, stances, a student's state and feedback
+outlines = Versioned(size=64)  # a long thread's outline is large: keep fewer
+
+
 @dataclass
 class Viewer:
     """What one person may see and do in one thread."""
@@ -65,9 +105,9 @@ class Viewer:
             return None
         thread = self.assignment
         key = f"thread-feedback:{thread.pk}:{thread.feedback_version}:{self.user.pk}"
-        if (found := cache.get(key, MISSING)) is MISSING:
+        if (found := versioned.get(key, MISSING)) is MISSING:
             found = Feedback.objects.filter(assignment=thread, student=self.user).first()
-            cache.set(key, found, ITEM_CACHE_SECONDS)
+            versioned.set(key, found)
         return found
 
     @property
@@ -176,11 +216,11 @@ def student_state(
     deletion, an extension, a roster change) takes a new version.
     """
     key = f"thread-student:{assignment.pk}:{assignment.version}:{user.pk}"
-    if (state := cache.get(key)) is None:
+    if (state := versioned.get(key)) is None:
         seat = Participation.objects.filter(assignment=assignment, student=user).first()
         own = Response.objects.filter(assignment=assignment, author=user, deleted_at=None)
         state = (seat, list(own.values_list("pk", "parent_id")))
-        cache.set(key, state, ITEM_CACHE_SECONDS)
+        versioned.set(key, state)
     return state
 
 
@@ -269,7 +309,7 @@ def thread_items(request: HttpRequest, viewer: Viewer, show_all: bool = False) -
     for item in items:
         if viewer.teaches or item["own"]:
             item["key"] = item["key"] + personal if personal else None
-    cached = cache.get_many([item["key"] for item in items if item["key"]])
+    cached = versioned.get_many([item["key"] for item in items if item["key"]])
     missing = [item for item in items if item["key"] not in cached]
     if missing:
         wanted = {item["pk"] for item in missing}
@@ -284,9 +324,7 @@ def thread_items(request: HttpRequest, viewer: Viewer, show_all: bool = False) -
         }
         for item in missing:
             cached[item["key"] or ("uncached", item["pk"])] = rendered.get(item["pk"], "")
-        cache.set_many(
-            {item["key"]: cached[item["key"]] for item in missing if item["key"]}, ITEM_CACHE_SECONDS
-        )
+        versioned.set_many({item["key"]: cached[item["key"]] for item in missing if item["key"]})
     html = [cached[item["key"] or ("uncached", item["pk"])] for item in items]
     return [mark_safe(part) for part in html if part], left_out  # noqa: S308  (our own rendered templates)
 
@@ -314,9 +352,7 @@ def thread_outline(assignment: Assignment) -> list[Family]:
     a list walk, not a query or a template, on each view.
     """
     key = f"thread-outline:{assignment.pk}:{assignment.version}"
-    if (families := _outline_memo.get(key)) is not None:
-        return families
-    families = cache.get(key)
+    families = outlines.get(key)
     if families is None:
         rows = Response.objects.filter(assignment=assignment).values_list(
             "pk", "parent_id", "author_id", "version", "pinned_at", "created_at", "deleted_at", "hidden_at",
@@ -349,14 +385,8 @@ def thread_outline(assignment: Assignment) -> list[Family]:
                     else None,
                 )
             )
-        cache.set(key, families, ITEM_CACHE_SECONDS)
-    if len(_outline_memo) >= 256:
-        _outline_memo.clear()
-    _outline_memo[key] = families  # an outline never changes under its key: no unpickling each view
+        outlines.set(key, families)
     return families
-
-
-_outline_memo: dict[str, list[Family]] = {}
 
 
 def with_thread(response: Response, viewer: Viewer) -> Response:
@@ -368,22 +398,22 @@ def with_thread(response: Response, viewer: Viewer) -> Response:
 def thread_stats(assignment: Assignment) -> dict[str, int]:
     """Answers, replies and class size; cached per thread version (joins and leaves bump it)."""
     key = f"thread-stats:{assignment.pk}:{assignment.version}"
-    if (counts := cache.get(key)) is None:
+    if (counts := versioned.get(key)) is None:
         counts = count_thread(assignment)
-        cache.set(key, counts, ITEM_CACHE_SECONDS)
+        versioned.set(key, counts)
     return counts
 
 
 def thread_stances(assignment: Assignment) -> dict[int, tuple[int | None, int | None]]:
     """{student id: (stance before, stance after)}; cached per thread version."""
     key = f"thread-stances:{assignment.pk}:{assignment.version}"
-    if (stances := cache.get(key)) is None:
+    if (stances := versioned.get(key)) is None:
         seats = Participation.objects.filter(assignment=assignment).exclude(stance_before=None)
         stances = {
             student: (before, after)
             for student, before, after in seats.values_list("student", "stance_before", "stance_after")
         }
-        cache.set(key, stances, ITEM_CACHE_SECONDS)
+        versioned.set(key, stances)
     return stances
 
 

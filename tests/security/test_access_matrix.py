@@ -457,7 +457,8 @@ def test_access_matrix(name):
         for method in METHODS:
             with transaction.atomic():
                 cache.clear()
-                thread_views._outline_memo.clear()
+                thread_views.versioned.clear()
+                thread_views.outlines.clear()
                 client = shared_client()
                 if world.users.get(role) is not None:
                     # After the cache is cleared: with REDIS_URL the sessions live in the cache.

@@ -4,7 +4,7 @@
 
 Everything now in the database is replaced. The cache is cleared afterwards, since
 rendered thread fragments are keyed by thread versions that the restored data may
-reuse; restart the app servers too, so that no process keeps a memoised outline.
+reuse; restart the app servers too, so that no process keeps memoised fragments (views/thread.py `Versioned`).
 """
 
 import shutil
