@@ -131,6 +131,7 @@ def empty_cache():
     cache.clear()
     thread.versioned.clear()  # test databases reuse ids and versions
     thread.outlines.clear()
+    thread._thread_rows.clear()
     yield
 
 

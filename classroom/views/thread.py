@@ -354,12 +354,8 @@ def thread_outline(assignment: Assignment) -> list[Family]:
     key = f"thread-outline:{assignment.pk}:{assignment.version}"
     families = outlines.get(key)
     if families is None:
-        rows = Response.objects.filter(assignment=assignment).values_list(
-            "pk", "parent_id", "author_id", "version", "pinned_at", "created_at", "deleted_at", "hidden_at",
-            "quote_part", "quote_index", named=True,
-        )  # fmt: skip
         answers, replies = {}, {}
-        for row in rows:
+        for row in thread_rows(assignment):
             if row.parent_id is None:
                 answers[row.pk] = row
             else:
@@ -387,6 +383,33 @@ def thread_outline(assignment: Assignment) -> list[Family]:
             )
         outlines.set(key, families)
     return families
+
+
+OUTLINE_FIELDS = (
+    "pk", "parent_id", "author_id", "version", "pinned_at", "created_at", "deleted_at", "hidden_at",
+    "quote_part", "quote_index",
+)  # fmt: skip
+_thread_rows: dict[tuple, tuple[int, dict]] = {}  # (assignment id, created): (version, {response id: row})
+
+
+def thread_rows(assignment: Assignment) -> list:
+    """Every response of the thread as a light row. This process keeps the rows it last read,
+    so a new version reads only the responses changed since (every write sets a response's
+    version to the thread's), not the whole thread: in a burst, versions change every moment."""
+    thread = (assignment.pk, assignment.created_at)  # an id alone could come back after a restore
+    known = _thread_rows.get(thread)
+    responses = Response.objects.filter(assignment=assignment)
+    if known is not None and known[0] <= assignment.version:
+        since, rows = known[0], dict(known[1])
+        responses = responses.filter(version__gt=since)
+    else:
+        rows = {}
+    for row in responses.values_list(*OUTLINE_FIELDS, named=True):
+        rows[row.pk] = row
+    if len(_thread_rows) >= 256:
+        _thread_rows.clear()
+    _thread_rows[thread] = (assignment.version, rows)
+    return list(rows.values())
 
 
 def with_thread(response: Response, viewer: Viewer) -> Response:

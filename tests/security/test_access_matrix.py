@@ -459,6 +459,7 @@ def test_access_matrix(name):
                 cache.clear()
                 thread_views.versioned.clear()
                 thread_views.outlines.clear()
+                thread_views._thread_rows.clear()
                 client = shared_client()
                 if world.users.get(role) is not None:
                     # After the cache is cleared: with REDIS_URL the sessions live in the cache.
