@@ -106,7 +106,8 @@ def split_sentences(text: str) -> list[str]:
     start = 0
     for match in re.finditer(r'[.!?]["”’)]*(?=\s+["“‘(]?[A-Z0-9])', text):
         word = text[start : match.start() + 1].split()[-1].rstrip(".").lower()
-        if word in ABBREVIATIONS or re.fullmatch(r"(?:[a-z]\.)*[a-z]", word):
+        initials = re.fullmatch(r"(?:[a-z]\.)*[a-z]", word)  # "U.S.", "e.g."
+        if word in ABBREVIATIONS or (initials and not _starts_a_sentence(text, match.end())):
             continue
         sentences.append(text[start : match.end()].strip())
         start = match.end()
@@ -114,6 +115,19 @@ def split_sentences(text: str) -> list[str]:
     if rest:
         sentences.append(rest)
     return sentences
+
+
+# After initials ("the U.S. He said…"), these words begin a new sentence; names and titles
+# ("U.S. President", "U.S. Secretary") do not.
+SENTENCE_STARTERS = frozenset(
+    "A An And As At But He Her His However I In It Its Meanwhile On She So Still That The Their "
+    "There These They This Those We While Yet".split()
+)
+
+
+def _starts_a_sentence(text: str, position: int) -> bool:
+    following = text[position:].split(maxsplit=1)
+    return bool(following) and following[0].strip('"“‘(,') in SENTENCE_STARTERS
 
 
 def derive_title(summary: str, limit: int = TITLE_DERIVED_MAX) -> str:

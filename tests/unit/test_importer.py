@@ -524,15 +524,17 @@ def test_blank_paragraph_has_no_sentences(text):
     assert split_sentences(text) == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="split_sentences treats every 'U.S.' as an abbreviation, so '...with the U.S. He said...' "
-    "(twice in the seed) stays one sentence; a reader counts two",
-)
 def test_us_at_the_end_of_a_sentence_ends_it():
     assert split_sentences("He will sign a deal with the U.S. He said so on Friday.") == [
         "He will sign a deal with the U.S.",
         "He said so on Friday.",
+    ]
+
+
+def test_us_before_a_title_or_a_name_does_not_end_a_sentence():
+    assert split_sentences("Talks with U.S. Secretary Rubio went well. U.S. President Trump agreed.") == [
+        "Talks with U.S. Secretary Rubio went well.",
+        "U.S. President Trump agreed.",
     ]
 
 
