@@ -124,11 +124,12 @@ def login(live_server, password):
 @pytest.fixture(autouse=True)
 def empty_cache():
     """The cache may be a shared Redis: start each test from an empty one."""
-    from django.core.cache import cache
+    from django.core.cache import cache, caches
 
     from classroom.views import thread
 
     cache.clear()
+    caches["local"].clear()
     thread.versioned.clear()  # test databases reuse ids and versions
     thread.outlines.clear()
     thread._thread_rows.clear()
