@@ -496,7 +496,7 @@ def stance_form(viewer: Viewer) -> StanceForm | None:
     moment = "after" if seat and seat.first_posted_at else "before"
     if moment == "before" and not viewer.can_post:
         return None
-    value = (seat.stance_after or None) if moment == "after" else (seat.stance_before if seat else None)
+    value = seat.stance_after if moment == "after" else (seat.stance_before if seat else None)
     form = StanceForm(initial={"stance": value, "moment": moment}, scale=viewer.assignment.stance_scale())
     form.before_label = viewer.assignment.stance_label(seat.stance_before if seat else None)
     return form
@@ -633,10 +633,10 @@ def response_edit(request: HttpRequest, response_id: int) -> HttpResponse:
         label="Edit your answer" if response.parent_id is None else "Edit your reply",
         auto_id=f"id_edit{response.pk}_%s",
         sentences=response.assignment.brief.sentences() if quotes else None,
-        min_words=response.assignment.min_words
-        if response.parent_id is None and not response.by_instructor
-        else 0,
+        min_words=response.assignment.min_words if is_answer else 0,
     )
+    if quotes and not request.htmx:  # the page of its own shows no brief to select in
+        form.fields["quote"].help_text = "The brief's summary, then its commentary, sentence by sentence."
     if request.method == "POST" and form.is_valid():
         try:
             evidence = (

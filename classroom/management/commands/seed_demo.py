@@ -50,7 +50,13 @@ ANSWERS = {
 
 
 # The first discussion asks where students stand, on the question's own terms.
-STANCE_LABELS = ["A Trojan horse", "Mostly a Trojan horse", "Can't tell yet", "Mostly a new era", "A new era"]
+DEMO_STANCE_LABELS = [
+    "A Trojan horse",
+    "Mostly a Trojan horse",
+    "Can't tell yet",
+    "Mostly a new era",
+    "A new era",
+]
 EVIDENCE = {  # stance before, sentence of the brief quoted, what the answer disputes
     "ana": (2, ("summary", 2), ""),
     "ben": (4, ("commentary", 0), "interpretation"),
@@ -78,7 +84,7 @@ class Command(BaseCommand):
                 min_words=30,
                 replies_required=1,
                 stance=True,
-                stance_labels="\n".join(STANCE_LABELS),
+                stance_labels="\n".join(DEMO_STANCE_LABELS),
                 steelman=True,
             )
             self.assignment(briefs[1], group, teacher, anonymous_to_peers=True, post_first=False)
