@@ -16,6 +16,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 
 from briefs.models import Brief
+from classroom import versions
 from classroom.models import (
     DISPUTES,
     Assignment,
@@ -114,6 +115,7 @@ def update_assignment(*, assignment: Assignment, rules: AssignmentRules) -> Assi
         setattr(locked, name, value)
     locked.version += 1
     locked.save()
+    versions.forget(locked.pk)
     _reveal_at_quorum(locked, timezone.now())  # a lower share may already be reached
     return locked
 
@@ -124,6 +126,7 @@ def set_thread_lock(*, assignment: Assignment, locked: bool, by: User | None = N
     thread.locked_at = timezone.now() if locked else None
     thread.version += 1
     thread.save(update_fields=["locked_at", "version"])
+    versions.forget(thread.pk)
     action = ModerationEvent.Action.LOCK if locked else ModerationEvent.Action.UNLOCK
     ModerationEvent.objects.create(assignment=thread, actor=by, action=action)
     return thread
@@ -134,6 +137,7 @@ def _bump_version(assignment: Assignment) -> Assignment:
     thread = Assignment.objects.select_for_update().select_related("group").get(pk=assignment.pk)
     thread.version += 1
     Assignment.objects.filter(pk=thread.pk).update(version=thread.version)
+    versions.forget(thread.pk)
     return thread
 
 
@@ -541,6 +545,7 @@ def import_roster(*, group: Group, rows: list, commit: bool) -> RosterPlan:
 def roster_changed(group: Group) -> None:
     """Class sizes show in every thread of the group: a new version refreshes them."""
     Assignment.objects.filter(group=group).update(version=F("version") + 1)
+    versions.forget()
 
 
 @transaction.atomic

@@ -126,6 +126,7 @@ def empty_cache():
     """The cache may be a shared Redis: start each test from an empty one."""
     from django.core.cache import cache, caches
 
+    from classroom import versions
     from classroom.views import thread
 
     cache.clear()
@@ -133,6 +134,7 @@ def empty_cache():
     thread.versioned.clear()  # test databases reuse ids and versions
     thread.outlines.clear()
     thread._thread_rows.clear()
+    versions.forget()
     yield
 
 

@@ -1,12 +1,17 @@
-"""The poll's fast path: a signed ticket and an unchanged version answer 204 in one query."""
+"""The poll's fast path: a signed ticket and an unchanged version answer 204 in one query,
+and in none when this process read the thread's version less than a second ago."""
 
+import pytest
 from django.core import signing
+from django.db.models import F
 from django.test import Client
 from django.urls import reverse
 
-from classroom.actions import remove_student
+from classroom import versions
+from classroom.actions import remove_student, set_thread_lock
+from classroom.models import Assignment
 from classroom.views.thread import POLL_SALT
-from tests.factories import make_response
+from tests.factories import UserFactory, make_response
 
 HTMX = {"HX-Request": "true"}
 
@@ -67,3 +72,55 @@ def test_removed_student_with_a_ticket_learns_nothing_new(student_client, thread
     thread.refresh_from_db()
     response = poll(student_client, thread, thread.version - 1, old_ticket)
     assert response.status_code == 404
+
+
+@pytest.fixture
+def peer(group):
+    peer = UserFactory(username="peer")
+    group.memberships.create(student=peer)
+    return peer
+
+
+def test_polls_within_a_second_share_one_query(
+    student_client, thread, student, peer, django_assert_num_queries
+):
+    peer_client = Client()
+    peer_client.force_login(peer)
+    thread.refresh_from_db()
+    with django_assert_num_queries(1):
+        assert poll(student_client, thread, thread.version, ticket(student, thread)).status_code == 204
+    with django_assert_num_queries(0):  # another page, another student, same thread
+        assert poll(peer_client, thread, thread.version, ticket(peer, thread)).status_code == 204
+
+
+def test_a_post_through_this_process_reaches_the_next_poll_at_once(student_client, thread, student, peer):
+    thread.refresh_from_db()
+    old = thread.version
+    assert poll(student_client, thread, old, ticket(student, thread)).status_code == 204
+    make_response(thread, student, body="My own answer, so I may read others.")
+    make_response(thread, peer, body="Posted a moment after the last poll.")
+    response = poll(student_client, thread, old, ticket(student, thread))
+    assert response.status_code == 200
+    assert b"Posted a moment after the last poll." in response.content
+
+
+def test_a_lock_through_this_process_reaches_the_next_poll_at_once(
+    student_client, thread, student, instructor
+):
+    thread.refresh_from_db()
+    old = thread.version
+    assert poll(student_client, thread, old, ticket(student, thread)).status_code == 204
+    set_thread_lock(assignment=thread, locked=True, by=instructor)
+    assert poll(student_client, thread, old, ticket(student, thread)).status_code == 200
+
+
+def test_a_write_by_another_process_shows_within_a_second(student_client, thread, student, monkeypatch):
+    """Another worker's write does not clear this worker's memo: it shows once the memo is a second old."""
+    thread.refresh_from_db()
+    old = thread.version
+    assert poll(student_client, thread, old, ticket(student, thread)).status_code == 204
+    Assignment.objects.filter(pk=thread.pk).update(version=F("version") + 1)  # as another process would
+    assert poll(student_client, thread, old, ticket(student, thread)).status_code == 204
+    later = versions.monotonic() + versions.SECONDS
+    monkeypatch.setattr(versions, "monotonic", lambda: later)
+    assert poll(student_client, thread, old, ticket(student, thread)).status_code == 200

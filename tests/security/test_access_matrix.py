@@ -21,6 +21,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
+from classroom import versions
 from classroom.actions import hide_response, remove_student
 from classroom.models import Assignment, Feedback, Group, Membership, Participation, Response
 from classroom.views import thread as thread_views
@@ -460,6 +461,7 @@ def test_access_matrix(name):
                 thread_views.versioned.clear()
                 thread_views.outlines.clear()
                 thread_views._thread_rows.clear()
+                versions.forget()
                 client = shared_client()
                 if world.users.get(role) is not None:
                     # After the cache is cleared: with REDIS_URL the sessions live in the cache.
