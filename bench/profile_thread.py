@@ -1,8 +1,9 @@
 """Where a thread page's time goes, in-process: ms per request and a cProfile summary.
 
-    python bench/profile_thread.py [--profile SIZE]
+    python bench/profile_thread.py [--profile SIZE] [--postgres]
 
-Seeds a fresh SQLite database in a temporary folder (bench/seed.py), then requests
+Seeds a fresh SQLite database in a temporary folder (bench/seed.py), or with
+`--postgres` a fresh PostgreSQL database `agora_profile` (dropped afterwards), then requests
 the thread pages of 30, 100 and 1000 responses and the empty poll through Django's
 test client as the reader student, DEBUG off. Faster to iterate on than `make bench`;
 `make bench` gives the real-HTTP numbers.
@@ -19,15 +20,23 @@ import time
 from pathlib import Path
 
 WORK = Path(tempfile.mkdtemp(prefix="agora-profile-"))
+POSTGRES = "--postgres" in sys.argv
+PG_DATABASE = "agora_profile"
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+if POSTGRES:
+    from bench.run import PG_SERVER, psql
+
+    psql(f"DROP DATABASE IF EXISTS {PG_DATABASE} WITH (FORCE)")
+    psql(f"CREATE DATABASE {PG_DATABASE}")
 os.environ.update(
     DJANGO_SETTINGS_MODULE="classroom.settings",
     DJANGO_DEBUG="0",
     DJANGO_HTTPS="0",
     DJANGO_SECRET_KEY="profile-" + "x" * 50,
-    DATABASE_URL=f"sqlite:///{WORK / 'profile.sqlite3'}",
+    DATABASE_URL=f"{PG_SERVER}/{PG_DATABASE}" if POSTGRES else f"sqlite:///{WORK / 'profile.sqlite3'}",
     DJANGO_ALLOWED_HOSTS="testserver",
+    AGORA_BENCH="1",  # the floor page
 )
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import django  # noqa: E402
 
@@ -50,8 +59,14 @@ def per_request_ms(client: Client, path: str, rounds: int) -> float:
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--profile", type=int, choices=[30, 100, 1000], help="cProfile this thread size")
+    parser.add_argument(
+        "--profile",
+        type=int,
+        choices=[1, 30, 100, 1000],
+        help="cProfile this thread size (1: the empty poll)",
+    )
     parser.add_argument("--queries", type=int, choices=[30, 100, 1000], help="print the SQL of this page")
+    parser.add_argument("--postgres", action="store_true", help="a PostgreSQL database instead of SQLite")
     options = parser.parse_args()
     call_command("migrate", verbosity=0)
     from bench import seed
@@ -67,8 +82,9 @@ def main() -> None:
         rounds = 5 if size == "1000" else 30
         print(f"{'thread, ' + size + ' responses':28} {per_request_ms(client, path, rounds):10.2f}")
     first = plan["threads"]["100"]
-    poll = f"/a/{first['assignment']}/poll/?v={first['version']}"
-    print(f"{'poll, nothing new':28} {per_request_ms(client, poll, 200):10.2f}")
+    poll = f"/a/{first['assignment']}/poll/?v={first['version']}&t={first['ticket']}"
+    print(f"{'poll, nothing new':28} {per_request_ms(client, poll, 1000):10.3f}")
+    print(f"{'floor':28} {per_request_ms(client, '/bench/floor', 1000):10.3f}")
     print(f"{'login page (no session)':28} {per_request_ms(Client(), '/accounts/login/', 100):10.2f}")
     if options.queries:
         from django.core.cache import cache
@@ -83,11 +99,15 @@ def main() -> None:
             client.get(f"/a/{plan['threads'][str(options.queries)]['assignment']}/")
         for query in captured.captured_queries:
             print(f"{query['time']:>6} {query['sql'][:160]}")
+            if POSTGRES and query["sql"].startswith("SELECT"):
+                with connection.cursor() as cursor:
+                    cursor.execute("EXPLAIN (ANALYZE, SUMMARY) " + query["sql"])
+                    print("       " + " · ".join(row[0] for row in cursor.fetchall() if "Time" in row[0]))
     if options.profile:
-        path = f"/a/{plan['threads'][str(options.profile)]['assignment']}/"
+        path = poll if options.profile == 1 else f"/a/{plan['threads'][str(options.profile)]['assignment']}/"
         profiler = cProfile.Profile()
         profiler.enable()
-        for _ in range(10):
+        for _ in range(1000 if options.profile == 1 else 10):
             client.get(path)
         profiler.disable()
         pstats.Stats(profiler).sort_stats(os.environ.get("SORT", "cumulative")).print_stats(
@@ -96,4 +116,11 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    try:
+        main()
+    finally:
+        if POSTGRES:
+            from django.db import connections
+
+            connections.close_all()
+            psql(f"DROP DATABASE IF EXISTS {PG_DATABASE} WITH (FORCE)")

@@ -102,6 +102,11 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# PostgreSQL: parameters bound by the server, and a query run five times on a connection
+# prepared, so it is not parsed and planned anew for every request (bench/README.md).
+PREPARED_STATEMENTS = os.environ.get("DJANGO_DB_PREPARED_STATEMENTS", "1") == "1"
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and PREPARED_STATEMENTS:
+    DATABASES["default"]["OPTIONS"] = {"server_side_binding": True, "prepare_threshold": 5}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers run during a write; IMMEDIATE takes the write lock at BEGIN,
     # so concurrent posts queue on busy_timeout instead of failing with
