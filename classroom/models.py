@@ -87,20 +87,25 @@ class Group(models.Model):
     TEACHER, STUDENT = "teacher", "student"
 
     @staticmethod
-    def role_sql(group_id_column: str, user: User) -> RawSQL:
-        """The user's role in the group whose id is in `group_id_column`: 2 teaches, 1 belongs, 0 neither.
+    def role_case(group_id_column: str) -> str:
+        """SQL for a user's role in the group whose id is in `group_id_column`: 2 teaches,
+        1 belongs, 0 neither. Its two parameters are the user's id, twice.
 
-        Hand-written SQL because every thread view and poll asks it: the ORM spends about
+        Hand-written because every thread view and poll asks it: the ORM spends about
         3 ms compiling the same two Exists() subqueries, which take 0.03 ms to run.
         """
         teachers = Group.instructors.through._meta.db_table
         members = Membership._meta.db_table
-        sql = (
+        return (
             f"CASE WHEN EXISTS (SELECT 1 FROM {teachers} WHERE group_id = {group_id_column} AND user_id = %s)"  # noqa: S608
             f" THEN 2 WHEN EXISTS (SELECT 1 FROM {members} WHERE group_id = {group_id_column} AND student_id = %s)"
             " THEN 1 ELSE 0 END"
         )  # table and column names come from our models, the user id is a parameter
-        return RawSQL(sql, [user.pk, user.pk])  # noqa: S611
+
+    @staticmethod
+    def role_sql(group_id_column: str, user: User) -> RawSQL:
+        """role_case() as an annotation for a queryset."""
+        return RawSQL(Group.role_case(group_id_column), [user.pk, user.pk])  # noqa: S611
 
     def remember_role(self, user: User, code: int) -> None:
         """Keep a role read with role_sql() on this instance, for role_of()."""

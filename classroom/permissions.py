@@ -8,8 +8,10 @@ forgotten check is a 404, not a leak.
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
+from briefs.models import Brief
 from briefs.permissions import instructor_required, is_instructor  # noqa: F401  (re-exported)
 from classroom.models import Assignment, Group, Participation, Response, User
+from classroom.rows import columns, fetch_one
 
 
 def teaches(user: User, assignment: Assignment) -> bool:
@@ -29,16 +31,29 @@ def get_taught_group(user: User, group_id: int) -> Group:
 def get_visible_assignment(user: User, assignment_id: int) -> Assignment:
     # Fetched by id, then checked with may_see(): the visible_to() query is the same rule,
     # but compiling it costs more than the rest of a thread view (bench/README.md).
-    assignments = Assignment.objects.select_related("brief", "group")
-    if user.is_authenticated:  # the role comes with the row: one query, not two
-        assignments = assignments.annotate(
-            viewer_role=Group.role_sql('"classroom_assignment"."group_id"', user)
-        )
-    assignment = get_object_or_404(assignments, pk=assignment_id)
-    if user.is_authenticated:
-        assignment.group.remember_role(user, assignment.viewer_role)
-    if not may_see(user, assignment):
+    assignment = assignment_with_role(assignment_id, user)
+    if assignment is None or not may_see(user, assignment):
         raise Http404("No such assignment.")
+    return assignment
+
+
+def assignment_with_role(assignment_id: int, user: User) -> Assignment | None:
+    """The assignment with its brief and group, and the user's role in the group: one query,
+    written once per process (classroom/rows.py), as every thread view starts here."""
+    parts = [columns(Assignment, "a"), columns(Brief, "b"), columns(Group, "g")]
+    row = fetch_one(
+        f"SELECT {', '.join(part.sql for part in parts)}, {Group.role_case('a.group_id')}"  # noqa: S608
+        f" FROM {parts[0].table} JOIN {parts[1].table} ON b.id = a.brief_id"
+        f" JOIN {parts[2].table} ON g.id = a.group_id WHERE a.id = %s",
+        [user.pk, user.pk, assignment_id],
+    )  # names come from our models; the ids are parameters
+    if row is None:
+        return None
+    starts = [0, len(parts[0].names), len(parts[0].names) + len(parts[1].names)]
+    assignment, brief, group = (part.instance(row, start) for part, start in zip(parts, starts, strict=True))
+    assignment.brief, assignment.group = brief, group
+    if user.is_authenticated:
+        assignment.group.remember_role(user, row[-1])
     return assignment
 
 

@@ -50,7 +50,7 @@ def join_group(request: HttpRequest, code: str) -> HttpResponse:
     form = SignupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         user = register_student(group=group, **form.cleaned_data)
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        login(request, user, backend="classroom.auth.UserBackend")
         messages.success(request, f"Welcome to Agora, {user.first_name}! You are in {group.name}.")
         return redirect("classroom:home")
     login_url = f"{reverse('login')}?next={reverse('classroom:join_group', args=[code])}"
