@@ -472,7 +472,8 @@ def bench_database(name: str, url: str, options: argparse.Namespace, work: Path,
         Page("poll_none", f"/a/{poll['assignment']}/poll/?v={poll['version']}&t={poll['ticket']}", reader),
         Page("poll_one", f"/a/{poll['assignment']}/poll/?v={poll['version'] - 1}&t={poll['ticket']}", reader),
     ]
-    (work / "pages.json").write_text(json.dumps([page.__dict__ for page in pages]))
+    pages_json = {"csrf_cookie": plan["csrf_cookie"], "pages": [page.__dict__ for page in pages]}
+    (work / "pages.json").write_text(json.dumps(pages_json))
     run([PYTHON, "-m", "bench.queries", str(work / "pages.json"), str(work / "queries.json")], env)
     queries = json.loads((work / "queries.json").read_text())
     if any(count["status"] not in (200, 204) for count in queries.values()):
