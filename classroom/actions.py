@@ -110,23 +110,19 @@ def assign_brief(
 
 @transaction.atomic
 def update_assignment(*, assignment: Assignment, rules: AssignmentRules) -> Assignment:
-    locked = Assignment.objects.select_for_update().get(pk=assignment.pk)
+    locked = _bump_version(assignment)
     for name, value in rules.__dict__.items():
         setattr(locked, name, value)
-    locked.version += 1
     locked.save()
-    versions.forget(locked.pk)
     _reveal_at_quorum(locked, timezone.now())  # a lower share may already be reached
     return locked
 
 
 @transaction.atomic
 def set_thread_lock(*, assignment: Assignment, locked: bool, by: User | None = None) -> Assignment:
-    thread = Assignment.objects.select_for_update().get(pk=assignment.pk)
+    thread = _bump_version(assignment)
     thread.locked_at = timezone.now() if locked else None
-    thread.version += 1
-    thread.save(update_fields=["locked_at", "version"])
-    versions.forget(thread.pk)
+    thread.save(update_fields=["locked_at"])
     action = ModerationEvent.Action.LOCK if locked else ModerationEvent.Action.UNLOCK
     ModerationEvent.objects.create(assignment=thread, actor=by, action=action)
     return thread

@@ -1,10 +1,11 @@
 """Model instances read by SQL written once per process, for the queries every request makes.
 
-The ORM builds a query's SQL anew each time: about 0.2 ms of Python for a user by id,
-0.5 ms for an assignment with its brief and group, more than running them takes. For the
-two queries in front of every thread view (the user, the assignment), the SQL is written
-once from the models' own metadata, and each value goes through the converters the ORM
-would apply (SQLite returns dates as text, for one), so the instances are the same.
+The ORM builds a query's SQL anew each time: about 0.2 ms of Python for a session or a
+user by id, 0.5 ms for an assignment with its brief and group, more than running them
+takes. For the queries in front of every thread view (classroom.sessions, classroom.auth,
+permissions.assignment_with_role), the SQL is written once from the models' own metadata,
+and each value goes through the converters the ORM would apply (SQLite returns dates as
+text, for one), so the instances are the same.
 """
 
 import functools

@@ -24,12 +24,8 @@ def current(assignment_id: int) -> tuple[int | None, datetime | None]:
     read = _read.get(assignment_id)
     if read is not None and now - read[0] < SECONDS:
         return read[1], read[2]
-    version, due_at = Assignment.objects.filter(pk=assignment_id).values_list(
-        "version", "due_at"
-    ).first() or (
-        None,
-        None,
-    )
+    row = Assignment.objects.filter(pk=assignment_id).values_list("version", "due_at").first()
+    version, due_at = row or (None, None)
     if len(_read) >= SIZE:
         _read.clear()
     _read[assignment_id] = (now, version, due_at)

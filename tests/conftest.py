@@ -6,6 +6,7 @@ import shutil
 import pytest
 
 from tests.factories import PASSWORD, BriefFactory, InstructorFactory, UserFactory
+from tests.helpers import peer_in
 
 # Playwright's sync API runs an event loop in the test thread; Django's
 # live_server and ORM calls from the test must still be allowed.
@@ -144,6 +145,17 @@ def group(instructor, student):
     from tests.factories import GroupFactory
 
     return GroupFactory(name="Period 3", instructors=[instructor], students=[student])
+
+
+@pytest.fixture
+def peer(group):
+    """A classmate of `student` in `group`, with a name that appears nowhere else."""
+    return peer_in(group)
+
+
+@pytest.fixture
+def other_peer(group):
+    return peer_in(group, username="vx_other", first_name="Valdemar", last_name="Xanthopoulos")
 
 
 @pytest.fixture

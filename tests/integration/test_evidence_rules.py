@@ -37,16 +37,6 @@ OTHER_SECRET = "Marmalade-compass answer from the second classmate."
 
 
 @pytest.fixture
-def peer(group):
-    return peer_in(group)
-
-
-@pytest.fixture
-def other_peer(group):
-    return peer_in(group, username="vx_other", first_name="Valdemar", last_name="Xanthopoulos")
-
-
-@pytest.fixture
 def users(outsider, student, other_instructor, instructor):
     return {
         "anonymous": None,

@@ -106,11 +106,6 @@ def student_client(student):
 
 
 @pytest.fixture
-def peer(group):
-    return peer_in(group)
-
-
-@pytest.fixture
 def answer(thread, peer):
     return make_response(thread, peer, body="Zebra-striped argument about tariffs.")
 

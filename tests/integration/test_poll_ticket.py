@@ -1,7 +1,6 @@
 """The poll's fast path: a signed ticket and an unchanged version answer 204 in one query,
 and in none when this process read the thread's version less than a second ago."""
 
-import pytest
 from django.core import signing
 from django.db.models import F
 from django.test import Client
@@ -11,7 +10,7 @@ from classroom import versions
 from classroom.actions import remove_student, set_thread_lock
 from classroom.models import Assignment
 from classroom.views.thread import POLL_SALT
-from tests.factories import UserFactory, make_response
+from tests.factories import make_response
 
 HTMX = {"HX-Request": "true"}
 
@@ -72,13 +71,6 @@ def test_removed_student_with_a_ticket_learns_nothing_new(student_client, thread
     thread.refresh_from_db()
     response = poll(student_client, thread, thread.version - 1, old_ticket)
     assert response.status_code == 404
-
-
-@pytest.fixture
-def peer(group):
-    peer = UserFactory(username="peer")
-    group.memberships.create(student=peer)
-    return peer
 
 
 def test_polls_within_a_second_share_one_query(

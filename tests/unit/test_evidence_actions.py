@@ -26,16 +26,6 @@ from tests.helpers import peer_in, set_rules
 RESTATED = "You think the talks matter because both sides finally named envoys."  # 12 words
 
 
-@pytest.fixture
-def peer(group):
-    return peer_in(group)
-
-
-@pytest.fixture
-def other_peer(group):
-    return peer_in(group, username="vx_other", first_name="Valdemar", last_name="Xanthopoulos")
-
-
 def seat_of(thread, student) -> Participation | None:
     return Participation.objects.filter(assignment=thread, student=student).first()
 

@@ -15,19 +15,12 @@ from classroom import actions
 from classroom.actions import ActionRefused, delete_response, edit_response, post_response
 from classroom.models import Assignment, Membership, Participation, Response
 from classroom.permissions import can_see_peers, get_visible_response
-from tests.factories import AssignmentFactory, GroupFactory, UserFactory, make_response
+from tests.factories import AssignmentFactory, GroupFactory, make_response
 
 
 @pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture
-def peer(group):
-    peer = UserFactory(username="zq_peer", first_name="Zephyrine", last_name="Quillfeather", password=None)
-    Membership.objects.create(group=group, student=peer)
-    return peer
 
 
 def set_rules(assignment, **rules):
