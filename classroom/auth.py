@@ -2,16 +2,14 @@
 
 from django.contrib.auth.backends import ModelBackend
 
+from classroom import sql
 from classroom.models import User
-from classroom.rows import columns, fetch_one
 
 
 class UserBackend(ModelBackend):
     """Every request with a session reads its user by id; the ORM would spend longer writing
-    that query than the database spends answering it (classroom/rows.py)."""
+    that query than the database spends answering it (classroom/sql.py)."""
 
     def get_user(self, user_id: int) -> User | None:
-        user_columns = columns(User, "u")
-        row = fetch_one(f"SELECT {user_columns.sql} FROM {user_columns.table} WHERE u.id = %s", [user_id])  # noqa: S608
-        user = user_columns.instance(row) if row else None
+        user = sql.user_by_id(user_id)
         return user if user is not None and self.user_can_authenticate(user) else None

@@ -8,10 +8,9 @@ forgotten check is a 404, not a leak.
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from briefs.models import Brief
 from briefs.permissions import instructor_required, is_instructor  # noqa: F401  (re-exported)
+from classroom import sql
 from classroom.models import Assignment, Group, Participation, Response, User
-from classroom.rows import columns, fetch_one
 
 
 def teaches(user: User, assignment: Assignment) -> bool:
@@ -38,22 +37,15 @@ def get_visible_assignment(user: User, assignment_id: int) -> Assignment:
 
 
 def assignment_with_role(assignment_id: int, user: User) -> Assignment | None:
-    """The assignment with its brief and group, and the user's role in the group: one query,
-    written once per process (classroom/rows.py), as every thread view starts here."""
-    parts = [columns(Assignment, "a"), columns(Brief, "b"), columns(Group, "g")]
-    row = fetch_one(
-        f"SELECT {', '.join(part.sql for part in parts)}, {Group.role_case('a.group_id')}"  # noqa: S608
-        f" FROM {parts[0].table} JOIN {parts[1].table} ON b.id = a.brief_id"
-        f" JOIN {parts[2].table} ON g.id = a.group_id WHERE a.id = %s",
-        [user.pk, user.pk, assignment_id],
-    )  # names come from our models; the ids are parameters
-    if row is None:
+    """The assignment with its brief and group, and the user's role in the group: one query
+    (classroom/sql.py), as every thread view starts here."""
+    found = sql.assignment_with_role(assignment_id, user.pk)
+    if found is None:
         return None
-    starts = [0, len(parts[0].names), len(parts[0].names) + len(parts[1].names)]
-    assignment, brief, group = (part.instance(row, start) for part, start in zip(parts, starts, strict=True))
+    assignment, brief, group, role = found
     assignment.brief, assignment.group = brief, group
     if user.is_authenticated:
-        assignment.group.remember_role(user, row[-1])
+        assignment.group.remember_role(user, role)
     return assignment
 
 

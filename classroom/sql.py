@@ -1,0 +1,129 @@
+"""Every piece of hand-written SQL in Agora, each next to a test that compares it with the ORM.
+
+The ORM builds a query's SQL anew each time: about 0.2 ms of Python for a session or a
+user by id, 0.5 ms for an assignment with its brief and group, more than running them
+takes. For the queries in front of every thread view (the session, the user, the
+assignment with the viewer's role), the SQL is written once from the models' own metadata,
+and each value goes through the converters the ORM would apply (SQLite returns dates as
+text, for one), so the instances are the same. bench/README.md says what each one saves;
+a query stays here only while `make bench` shows it pays.
+"""
+
+import functools
+from datetime import datetime
+
+from django.db import connection
+from django.db.models import Model
+
+
+class Columns:
+    """A model's columns in a SELECT under a table alias, and how to make an instance of them."""
+
+    def __init__(self, model: type[Model], alias: str) -> None:
+        fields = model._meta.concrete_fields
+        self.model = model
+        self.table = f"{connection.ops.quote_name(model._meta.db_table)} {alias}"
+        self.sql = ", ".join(f"{alias}.{connection.ops.quote_name(field.column)}" for field in fields)
+        self.bare = ", ".join(connection.ops.quote_name(field.column) for field in fields)  # for RETURNING
+        self.names = [field.attname for field in fields]
+        self.converters = []
+        for index, field in enumerate(fields):
+            expression = field.get_col(alias)
+            found = connection.ops.get_db_converters(expression) + field.get_db_converters(connection)
+            if found:
+                self.converters.append((index, found, expression))
+
+    def instance(self, row: tuple, start: int = 0) -> Model:
+        """The instance whose columns begin at `start` in `row`."""
+        values = list(row[start : start + len(self.names)])
+        for index, converters, expression in self.converters:
+            for convert in converters:
+                values[index] = convert(values[index], expression, connection)
+        return self.model.from_db(connection.alias, self.names, values)
+
+
+@functools.cache
+def columns(model: type[Model], alias: str) -> Columns:
+    # Made once per process: the converters depend on the database backend and its
+    # settings, which are the same for every thread's connection.
+    return Columns(model, alias)
+
+
+def fetch_one(sql: str, params: list) -> tuple | None:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchone()
+
+
+def role_case(group_id_column: str) -> str:
+    """A user's role in the group whose id is in `group_id_column`: 2 teaches, 1 belongs,
+    0 neither. Its two parameters are the user's id, twice. The ORM spends about 3 ms
+    compiling the same two Exists() subqueries, which take 0.03 ms to run."""
+    from classroom.models import Group, Membership
+
+    teachers = Group.instructors.through._meta.db_table
+    members = Membership._meta.db_table
+    return (
+        f"CASE WHEN EXISTS (SELECT 1 FROM {teachers} WHERE group_id = {group_id_column} AND user_id = %s)"  # noqa: S608
+        f" THEN 2 WHEN EXISTS (SELECT 1 FROM {members} WHERE group_id = {group_id_column} AND student_id = %s)"
+        " THEN 1 ELSE 0 END"
+    )  # table and column names come from our models, the user id is a parameter
+
+
+def role_in_group(group_id: int, user_id: int) -> int:
+    """role_case() for one group: 2 teaches, 1 belongs, 0 neither."""
+    row = fetch_one(f"SELECT {role_case('%s')}", [group_id, user_id, group_id, user_id])  # noqa: S608
+    return row[0] if row else 0
+
+
+def assignment_with_role(assignment_id: int, user_id: int | None) -> tuple | None:
+    """(assignment, brief, group, role code) in one query, as every thread view starts here."""
+    from briefs.models import Brief
+    from classroom.models import Assignment, Group
+
+    parts = [columns(Assignment, "a"), columns(Brief, "b"), columns(Group, "g")]
+    row = fetch_one(
+        f"SELECT {', '.join(part.sql for part in parts)}, {role_case('a.group_id')}"  # noqa: S608
+        f" FROM {parts[0].table} JOIN {parts[1].table} ON b.id = a.brief_id"
+        f" JOIN {parts[2].table} ON g.id = a.group_id WHERE a.id = %s",
+        [user_id, user_id, assignment_id],
+    )  # names come from our models; the ids are parameters
+    if row is None:
+        return None
+    starts = [0, len(parts[0].names), len(parts[0].names) + len(parts[1].names)]
+    assignment, brief, group = (part.instance(row, start) for part, start in zip(parts, starts, strict=True))
+    return assignment, brief, group, row[-1]
+
+
+def user_by_id(user_id: int) -> Model | None:
+    from classroom.models import User
+
+    user_columns = columns(User, "u")
+    row = fetch_one(f"SELECT {user_columns.sql} FROM {user_columns.table} WHERE u.id = %s", [user_id])  # noqa: S608
+    return user_columns.instance(row) if row else None
+
+
+def session_data(table: str, session_key: str, now: datetime) -> str | None:
+    """The encoded data of an unexpired session, or None."""
+    row = fetch_one(
+        f"SELECT session_data FROM {connection.ops.quote_name(table)}"  # noqa: S608
+        " WHERE session_key = %s AND expire_date > %s",
+        [session_key, connection.ops.adapt_datetimefield_value(now)],
+    )
+    return row[0] if row else None
+
+
+def bump_version(assignment_id: int) -> Model | None:
+    """Take the thread's next version and return its row as it is now, in one statement.
+
+    The UPDATE locks the row until the transaction ends, so writers to one thread queue
+    here; a SELECT ... FOR UPDATE and then an UPDATE would read the thread twice."""
+    from classroom.models import Assignment
+
+    thread = columns(Assignment, "a")
+    table = connection.ops.quote_name(Assignment._meta.db_table)
+    row = fetch_one(
+        f"UPDATE {table} SET version = version + 1 WHERE id = %s RETURNING {thread.bare}",  # noqa: S608
+        [assignment_id],
+    )
+    return thread.instance(row) if row else None

@@ -1,0 +1,100 @@
+"""classroom/sql.py: every hand-written query reads what the ORM reads, field by field."""
+
+from datetime import timedelta
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.utils import timezone
+
+from classroom import sql
+from classroom.models import Assignment, Group
+from classroom.permissions import assignment_with_role
+
+pytestmark = pytest.mark.django_db
+
+
+def field_values(instance) -> dict:
+    return {field.attname: getattr(instance, field.attname) for field in instance._meta.concrete_fields}
+
+
+def test_the_hand_written_assignment_query_reads_what_the_orm_reads(
+    instructor, other_instructor, student, outsider, group, thread
+):
+    """assignment_with_role() (every thread view's query) equals the ORM's objects, field by field."""
+    thread.due_at = timezone.now() + timedelta(days=2)
+    thread.locked_at = timezone.now()
+    thread.stance, thread.anonymous_to_peers, thread.reveal_quorum = True, True, 60
+    thread.save()
+    group.archived_at = timezone.now()
+    group.save()
+    group.instructors.add(other_instructor)
+    expected = Assignment.objects.select_related("brief", "group").get(pk=thread.pk)
+    roles = {
+        instructor: Group.TEACHER,
+        other_instructor: Group.TEACHER,
+        student: Group.STUDENT,
+        outsider: None,
+    }
+    for user, role in roles.items():
+        loaded = assignment_with_role(thread.pk, user)
+        assert field_values(loaded) == field_values(expected)
+        assert field_values(loaded.brief) == field_values(expected.brief)
+        assert field_values(loaded.group) == field_values(expected.group)
+        assert timezone.is_aware(loaded.due_at) and loaded.stance is True  # converted, not raw text or 1
+        assert loaded.group.role_of(user) == role
+    assert assignment_with_role(thread.pk, AnonymousUser()).group.role_of(AnonymousUser()) is None
+    assert assignment_with_role(thread.pk + 1000, student) is None
+
+
+def test_the_signed_in_user_is_read_as_the_orm_reads_it(student):
+    from classroom.auth import UserBackend
+
+    student.last_login = timezone.now()
+    student.save()
+    loaded = UserBackend().get_user(student.pk)
+    assert field_values(loaded) == field_values(type(student).objects.get(pk=student.pk))
+    assert timezone.is_aware(loaded.last_login) and loaded.is_active is True
+    student.is_active = False
+    student.save()
+    assert UserBackend().get_user(student.pk) is None  # a deactivated account is signed out
+    assert UserBackend().get_user(student.pk + 1000) is None
+
+
+def test_a_database_session_loads_until_it_expires(student):
+    from django.contrib.sessions.models import Session
+
+    from classroom.sessions import SessionStore
+
+    session = SessionStore()
+    session["_auth_user_id"] = str(student.pk)
+    session.create()
+    assert SessionStore(session.session_key).load() == {"_auth_user_id": str(student.pk)}
+    Session.objects.filter(session_key=session.session_key).update(
+        expire_date=timezone.now() - timedelta(seconds=1)
+    )
+    expired = SessionStore(session.session_key)
+    assert expired.load() == {}
+    assert expired.session_key is None  # a new key is made when it is saved, as Django's engine does
+
+
+def test_taking_the_next_version_returns_the_thread_as_the_orm_reads_it(thread):
+    thread.due_at = timezone.now() + timedelta(days=2)
+    thread.stance, thread.reveal_quorum = True, 60
+    thread.save()
+    before = Assignment.objects.get(pk=thread.pk).version
+    bumped = sql.bump_version(thread.pk)
+    expected = Assignment.objects.get(pk=thread.pk)
+    assert expected.version == before + 1
+    assert field_values(bumped) == field_values(expected)
+    assert timezone.is_aware(bumped.due_at) and bumped.stance is True
+    assert sql.bump_version(thread.pk + 1000) is None
+
+
+def test_the_role_query_says_who_teaches_and_who_belongs(
+    instructor, other_instructor, student, outsider, group
+):
+    assert sql.role_in_group(group.pk, instructor.pk) == 2
+    assert sql.role_in_group(group.pk, student.pk) == 1
+    assert sql.role_in_group(group.pk, outsider.pk) == 0
+    assert sql.role_in_group(group.pk, other_instructor.pk) == 0
+    assert Group.objects.get(pk=group.pk).role_of(student) == Group.STUDENT
