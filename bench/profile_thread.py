@@ -82,7 +82,7 @@ def main() -> None:
         rounds = 5 if size == "1000" else 30
         print(f"{'thread, ' + size + ' responses':28} {per_request_ms(client, path, rounds):10.2f}")
     first = plan["threads"]["100"]
-    poll = f"/a/{first['assignment']}/poll/?v={first['version']}&t={first['ticket']}"
+    poll = first["poll_none"]
     print(f"{'poll, nothing new':28} {per_request_ms(client, poll, 1000):10.3f}")
     print(f"{'floor':28} {per_request_ms(client, '/bench/floor', 1000):10.3f}")
     print(f"{'login page (no session)':28} {per_request_ms(Client(), '/accounts/login/', 100):10.2f}")

@@ -469,8 +469,8 @@ def bench_database(name: str, url: str, options: argparse.Namespace, work: Path,
     pages = [Page("floor", "/bench/floor", None)]
     pages += [Page(f"thread_{n}", f"/a/{t['assignment']}/", reader) for n, t in plan["threads"].items()]
     pages += [
-        Page("poll_none", f"/a/{poll['assignment']}/poll/?v={poll['version']}&t={poll['ticket']}", reader),
-        Page("poll_one", f"/a/{poll['assignment']}/poll/?v={poll['version'] - 1}&t={poll['ticket']}", reader),
+        Page("poll_none", poll["poll_none"], reader),
+        Page("poll_one", poll["poll_one"], reader),
     ]
     pages_json = {"csrf_cookie": plan["csrf_cookie"], "pages": [page.__dict__ for page in pages]}
     (work / "pages.json").write_text(json.dumps(pages_json))

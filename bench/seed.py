@@ -36,7 +36,7 @@ from django.utils import timezone  # noqa: E402
 from briefs.models import Brief  # noqa: E402
 from classroom.actions import AssignmentRules, assign_brief, create_group, join_group, post_response  # noqa: E402
 from classroom.models import Assignment, Group, User  # noqa: E402
-from classroom.views.thread import POLL_SALT  # noqa: E402
+from classroom.readmodel import POLL_SALT, Viewer, poll_url, shown_families  # noqa: E402
 
 SEED_FILE = settings.BASE_DIR / "briefs" / "fixtures" / "briefs-russia-us-2025.txt"
 THREAD_SIZES = (30, 100, 1000)
@@ -122,10 +122,20 @@ def seed_thread(size: int, brief: Brief, teacher: User, reader: User, rng: rando
         posted.append(
             post_response(assignment=thread, author=author, parent=parent, body=body(rng, 2), now=when)
         )
-    thread.refresh_from_db()
-    # The poll URL the reader's page carries: with its signed ticket, as the app renders it.
+    thread = Assignment.objects.select_related("brief", "group").get(pk=thread.pk)
+    # The poll URLs the reader's page carries, as the app renders them: the page at this
+    # version (nothing new), and the page before the last reply (one new response).
+    viewer = Viewer.of(reader, thread)
+    families = shown_families(viewer)[0]
     ticket = signing.dumps([reader.pk, thread.pk], salt=POLL_SALT, compress=False)
-    return {"assignment": thread.pk, "version": thread.version, "responses": len(posted), "ticket": ticket}
+    return {
+        "assignment": thread.pk,
+        "version": thread.version,
+        "responses": len(posted),
+        "ticket": ticket,
+        "poll_none": poll_url(viewer, families),
+        "poll_one": poll_url(viewer, families, since=thread.version - 1),
+    }
 
 
 def main(plan_path: Path) -> None:

@@ -16,7 +16,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 
 from briefs.models import Brief
-from classroom import versions
+from classroom import caching, sql
 from classroom.models import (
     DISPUTES,
     Assignment,
@@ -129,11 +129,17 @@ def set_thread_lock(*, assignment: Assignment, locked: bool, by: User | None = N
 
 
 def _bump_version(assignment: Assignment) -> Assignment:
-    """Lock the thread row and take the next version: writers to one thread queue here."""
-    thread = Assignment.objects.select_for_update().select_related("group").get(pk=assignment.pk)
-    thread.version += 1
-    Assignment.objects.filter(pk=thread.pk).update(version=thread.version)
-    versions.forget(thread.pk)
+    """Lock the thread row and take the next version: writers to one thread queue here.
+
+    The thread comes back as it is now; its group is the caller's (with the roles the
+    caller already read), as a group's row is not part of the thread."""
+    thread = sql.bump_version(assignment.pk)
+    if thread is None:
+        raise Assignment.DoesNotExist("The thread is gone.")
+    thread.group = assignment.group
+    if "brief" in assignment._state.fields_cache:
+        thread.brief = assignment.brief
+    caching.thread_changed(thread.pk)
     return thread
 
 
@@ -541,7 +547,7 @@ def import_roster(*, group: Group, rows: list, commit: bool) -> RosterPlan:
 def roster_changed(group: Group) -> None:
     """Class sizes show in every thread of the group: a new version refreshes them."""
     Assignment.objects.filter(group=group).update(version=F("version") + 1)
-    versions.forget()
+    caching.thread_changed()
 
 
 @transaction.atomic

@@ -194,6 +194,8 @@ class Assignment(models.Model):
     version = models.PositiveIntegerField(default=0)
     # Bumped by every grade or feedback saved in the thread; a student's cached feedback keys on it.
     feedback_version = models.PositiveIntegerField(default=0)
+    # Changed by a restore and by hard deletes (classroom.epochs): cached state names it too.
+    epoch = models.PositiveBigIntegerField(default=0)
     # Rules that teach arguing from evidence (issue: stance, evidence, fair reveal, steelman).
     stance = models.BooleanField("ask for a stance before and after", default=False)
     stance_labels = models.TextField(

@@ -145,14 +145,6 @@ else:
         }
     }
     SESSION_ENGINE = "classroom.sessions"  # Django's database sessions, read faster
-# Per process, even with Redis: fragments whose key names the versions they were made from
-# never change under it, so each worker may keep its own copy (no round trip to Redis).
-CACHES["local"] = {
-    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-    "LOCATION": "agora-local",
-    "OPTIONS": {"MAX_ENTRIES": 2_000},
-}
-
 AUTH_USER_MODEL = "classroom.User"
 AUTHENTICATION_BACKENDS = ["classroom.auth.UserBackend"]  # ModelBackend, reading the user faster
 AUTH_PASSWORD_VALIDATORS = [

@@ -8,7 +8,7 @@ from django.urls import include, path
 
 from classroom.forms import PasswordResetForm
 from classroom.throttle import ThrottledLoginView
-from classroom.views import assignments, groups, health, home, join, moderation, report, roster, thread
+from classroom.views import assignments, groups, health, home, join, moderation, poll, report, roster, thread
 
 classroom_patterns = (
     [
@@ -40,7 +40,7 @@ classroom_patterns = (
             name="group_responses_export",
         ),
         path("a/<int:assignment_id>/responses/", thread.response_create, name="response_create"),
-        path("a/<int:assignment_id>/poll/", thread.thread_poll, name="thread_poll"),
+        path("a/<int:assignment_id>/poll/", poll.thread_poll, name="thread_poll"),
         path("a/<int:assignment_id>/stance/", thread.stance_save, name="stance_save"),
         path("r/<int:response_id>/", thread.response_detail, name="response_detail"),
         path("r/<int:response_id>/reply/", thread.response_reply, name="response_reply"),

@@ -1,5 +1,7 @@
 """Small helpers shared by the thread, htmx and moderation tests."""
 
+import html as html_lib
+import re
 from datetime import timedelta
 
 from django.test import Client
@@ -39,8 +41,17 @@ def create_url(assignment) -> str:
 
 
 def poll_url(assignment, version=None) -> str:
+    """A poll URL made by hand: without the page's frame, a changed thread answers with the whole page."""
     url = reverse("classroom:thread_poll", args=[assignment.pk])
     return url if version is None else f"{url}?v={version}"
+
+
+def page_poll(client: Client, assignment) -> str:
+    """The poll URL the thread page gives this client, as a browser would ask it next."""
+    html = client.get(thread_url(assignment)).content.decode()
+    match = re.search(r'<div id="thread-poll" hx-get="([^"]+)"', html)
+    assert match, "no poller on the page"
+    return html_lib.unescape(match.group(1))
 
 
 def reply_url(response) -> str:

@@ -22,7 +22,7 @@ from classroom.actions import (
 )
 from classroom.models import ModerationEvent, Response, User
 from classroom.permissions import get_taught_assignment, get_visible_response, instructor_required, teaches
-from classroom.views.thread import Viewer
+from classroom.readmodel import Viewer
 
 
 def get_moderated_response(request: HttpRequest, response_id: int) -> Response:

@@ -82,6 +82,15 @@
     }
   });
 
+  // A post from a thread page names the version the page shows, so the answer to the post
+  // can keep the page's poll asking from there: what others wrote meanwhile still arrives.
+  document.addEventListener("htmx:configRequest", (event) => {
+    const poll = document.getElementById("thread-poll");
+    if (!poll || event.detail.verb !== "post") return;
+    const version = new URL(poll.getAttribute("hx-get"), window.location.href).searchParams.get("v");
+    if (version !== null) event.detail.parameters.seen = version;
+  });
+
   // A response that is already on the page (the student's own post, then the poll)
   // is not inserted twice. A piece that replaces a whole section (the list redrawn after
   // a stance is saved) is not an insertion: it still swaps.

@@ -128,7 +128,7 @@ def test_instructor_sets_up_post_first_thread_and_two_students_discuss_it_live(
     # Ben's next poll brings his own reply again; it is not shown twice.
     version = Assignment.objects.get(brief=brief).version
     expect(ben.locator("#thread-poll")).to_have_attribute(
-        "hx-get", re.compile(rf"\?v={version}&t="), timeout=POLL_WAIT
+        "hx-get", re.compile(rf"\?v={version}&e="), timeout=POLL_WAIT
     )
     expect(ben.get_by_role("article", name="Reply by You")).to_have_count(1)
 

@@ -440,7 +440,7 @@ def test_student_who_answered_waits_with_the_count_and_sees_no_classmate(student
     assert "2 of 3 so far." in section
     assert PEER_SECRET not in html
     assert "Zephyrine" not in html and "Quillfeather" not in html
-    assert "waiting=1" in poll_link(html)
+    assert "held=1" in poll_link(html)
 
 
 def test_student_who_has_not_answered_waits_too(other_peer, reveal_thread):
@@ -487,24 +487,25 @@ def test_waiting_poll_returns_the_whole_discussion_once_the_quorum_answers(
     make_response(reveal_thread, other_peer, body=OTHER_SECRET)
     response = client.get(link, headers=HTMX)
     html = partial(response)
-    assert response["HX-Retarget"] == "#thread-responses"
+    assert response["HX-Retarget"] == "#thread-page"
     assert response["HX-Reswap"] == "outerHTML"
-    assert html.lstrip().startswith('<section id="thread-responses"')
+    assert html.lstrip().startswith('<div id="thread-page"')
     section = responses_section(html)
     assert 'hx-swap-oob="true"' not in section.split(">", 1)[0]
     assert PEER_SECRET in section and OTHER_SECRET in section
-    assert "waiting=1" not in poll_link(section)  # the new poller asks for changes only
+    assert "held=1" not in poll_link(section)
     assert "Your classmates&#x27; answers are now shown." in html
 
 
-def test_waiting_poll_returns_the_discussion_once_the_due_time_passes(student, reveal_thread):
+def test_waiting_poll_returns_the_discussion_once_the_due_time_passes(student, reveal_thread, monkeypatch):
     client = client_for(student)
     link = poll_link(client.get(thread_url(reveal_thread)).content.decode())
     # The due time passing writes nothing: the thread's version stays the same.
-    Assignment.objects.filter(pk=reveal_thread.pk).update(due_at=timezone.now() - timedelta(seconds=1))
+    later = reveal_thread.due_at + timedelta(seconds=2)
+    monkeypatch.setattr(timezone, "now", lambda: later)
     response = client.get(link, headers=HTMX)
     html = partial(response)
-    assert response["HX-Retarget"] == "#thread-responses"
+    assert response["HX-Retarget"] == "#thread-page"
     assert PEER_SECRET in responses_section(html)
 
 
@@ -521,14 +522,15 @@ def test_waiting_poll_for_a_new_answer_short_of_the_quorum_sends_counts_but_no_a
     assert OTHER_SECRET not in html and PEER_SECRET not in html
     assert "Valdemar" not in html and fourth.first_name not in html
     assert re.search(r"<strong>3</strong> of 4 students answered", html)
-    assert "waiting=1" in poll_link(html)
+    assert "held=1" in poll_link(html)
 
 
 def test_outsider_with_a_members_waiting_poll_link_gets_404_after_the_due_time(
-    student, outsider, reveal_thread
+    student, outsider, reveal_thread, monkeypatch
 ):
     link = poll_link(page(student, reveal_thread))
-    Assignment.objects.filter(pk=reveal_thread.pk).update(due_at=timezone.now() - timedelta(seconds=1))
+    later = reveal_thread.due_at + timedelta(seconds=2)
+    monkeypatch.setattr(timezone, "now", lambda: later)
     response = client_for(outsider).get(link, headers=HTMX)
     assert response.status_code == 404
     assert PEER_SECRET.encode() not in response.content

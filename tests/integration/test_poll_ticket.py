@@ -6,10 +6,10 @@ from django.db.models import F
 from django.test import Client
 from django.urls import reverse
 
-from classroom import versions
+from classroom import caching
 from classroom.actions import remove_student, set_thread_lock
 from classroom.models import Assignment
-from classroom.views.thread import POLL_SALT
+from classroom.readmodel import POLL_SALT
 from tests.factories import make_response
 
 HTMX = {"HX-Request": "true"}
@@ -21,7 +21,7 @@ def ticket(user, assignment) -> str:
 
 def poll(client, assignment, version, ticket_value):
     url = reverse("classroom:thread_poll", args=[assignment.pk])
-    return client.get(url, {"v": version, "t": ticket_value}, headers=HTMX)
+    return client.get(url, {"v": version, "e": assignment.epoch, "t": ticket_value}, headers=HTMX)
 
 
 def test_thread_page_gives_the_poller_a_ticket(student_client, thread, student):
@@ -113,6 +113,6 @@ def test_a_write_by_another_process_shows_within_a_second(student_client, thread
     assert poll(student_client, thread, old, ticket(student, thread)).status_code == 204
     Assignment.objects.filter(pk=thread.pk).update(version=F("version") + 1)  # as another process would
     assert poll(student_client, thread, old, ticket(student, thread)).status_code == 204
-    later = versions.monotonic() + versions.SECONDS
-    monkeypatch.setattr(versions, "monotonic", lambda: later)
+    later = caching.monotonic() + caching.POLL_SECONDS
+    monkeypatch.setattr(caching, "monotonic", lambda: later)
     assert poll(student_client, thread, old, ticket(student, thread)).status_code == 200

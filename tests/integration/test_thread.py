@@ -811,9 +811,10 @@ def test_response_create_by_role(as_role, thread, role, status, stored):
 def test_thread_poll_by_role(as_role, thread, group, role, unchanged, changed):
     client = as_role(role)
     before = thread.version
-    assert client.get(poll_url(thread, before)).status_code == unchanged
+    link = f"{poll_url(thread, before)}&e={thread.epoch}"
+    assert client.get(link).status_code == unchanged
     make_response(thread, peer_in(group))
-    response = client.get(poll_url(thread, before))
+    response = client.get(link)
     assert response.status_code == changed
     if role == "anonymous":
         assert_sent_to_login(response)

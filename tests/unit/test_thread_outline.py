@@ -3,9 +3,9 @@ process read) is the outline read from scratch, whatever happened in between."""
 
 import pytest
 
+from classroom import caching, readmodel
 from classroom.actions import delete_response, edit_response, hide_response, post_response, set_pin
 from classroom.models import Assignment
-from classroom.views import thread as thread_views
 from tests.factories import UserFactory, make_response
 
 pytestmark = pytest.mark.django_db
@@ -13,13 +13,8 @@ pytestmark = pytest.mark.django_db
 
 def outline(assignment, *, fresh: bool):
     if fresh:
-        thread_views.versioned.clear()
-        thread_views.outlines.clear()
-        thread_views._thread_rows.clear()
-    from django.core.cache import cache
-
-    cache.clear()  # the shared cache would answer before the rows are read again
-    return thread_views.thread_outline(Assignment.objects.get(pk=assignment.pk))
+        caching.forget_everything()
+    return readmodel.thread_outline(Assignment.objects.get(pk=assignment.pk))
 
 
 def test_incremental_outline_matches_a_fresh_one_after_every_kind_of_change(
@@ -44,7 +39,7 @@ def test_incremental_outline_matches_a_fresh_one_after_every_kind_of_change(
         change()
         incremental = outline(thread, fresh=False)
         assert incremental == outline(thread, fresh=True)
-        assert thread_views._thread_rows  # the second call read from scratch and kept the rows again
+        assert caching._rows  # the second call read from scratch and kept the rows again
 
 
 def test_incremental_outline_reads_only_the_changed_responses(thread, group, django_assert_num_queries):
@@ -57,5 +52,5 @@ def test_incremental_outline_reads_only_the_changed_responses(thread, group, dja
     make_response(thread, students[5], body="One more.")
     current = Assignment.objects.get(pk=thread.pk)
     with django_assert_num_queries(1) as captured:
-        thread_views.thread_outline(current)
+        readmodel.thread_outline(current)
     assert '"version" >' in captured.captured_queries[0]["sql"]

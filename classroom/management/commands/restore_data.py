@@ -2,9 +2,10 @@
 
     python manage.py restore_data PATH [--yes]
 
-Everything now in the database is replaced. The cache is cleared afterwards, since
-rendered thread fragments are keyed by thread versions that the restored data may
-reuse; restart the app servers too, so that no process keeps memoised fragments (views/thread.py `Versioned`).
+Everything now in the database is replaced. Every thread then takes a new epoch
+(classroom.epochs), in the same transaction: cached thread state names its epoch, so the
+running app servers, every worker and instance, serve the restored data at their next read
+with no restart, and no cache is cleared (nothing outside Agora's own keys is touched).
 """
 
 import shutil
@@ -12,10 +13,11 @@ import sqlite3
 import tempfile
 from pathlib import Path
 
-from django.core.cache import cache
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection, transaction
+
+from classroom.epochs import start_new_epoch
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 
@@ -45,9 +47,12 @@ class Command(BaseCommand):
                 with transaction.atomic():
                     call_command("flush", interactive=False, verbosity=0)
                     call_command("loaddata", str(dump), verbosity=0)
-        cache.clear()
+                    start_new_epoch()
+        if is_sqlite_file:
+            with transaction.atomic():
+                start_new_epoch()
         if options["verbosity"] >= 1:
-            self.stdout.write(self.style.SUCCESS(f"Restored from {path}. Restart the app servers."))
+            self.stdout.write(self.style.SUCCESS(f"Restored from {path}."))
 
     def sqlite_restore(self, path: Path) -> None:
         source = sqlite3.connect(path)

@@ -1,0 +1,225 @@
+"""Every cache of thread state, and the one module that makes its keys and talks to caches.
+
+A key names everything its value was built from: the thread's epoch (changed by a restore
+and by hard deletes, classroom.epochs), the thread's version (changed by every write to
+the thread) and, for a card, the rules the card shows (CARD_DEPENDS_ON). A change of any of
+them makes new keys, so stale state is never served, by any worker or instance: nothing
+has to be cleared for the pages to be right. `forget_everything` only frees memory.
+
+The stores, each behind the functions below:
+- the shared cache (Django's default: Redis past one machine, else this process's memory);
+- a memo of recent shared values in this process, so a hit costs no round trip or unpickling;
+- each thread's light rows, so a new version reads only the responses changed since;
+- each polled thread's (epoch, version, due time), at most POLL_SECONDS old, so an empty
+  poll costs a query a second per thread and worker, not one per poll.
+"""
+
+import hashlib
+import zlib
+from collections.abc import Callable, Iterable
+from datetime import datetime
+from time import monotonic
+from typing import TYPE_CHECKING, Any
+
+from django.core.cache import cache
+
+if TYPE_CHECKING:
+    from classroom.models import Assignment
+
+SHARED_SECONDS = 24 * 3600  # a value never changes under its key; this only bounds memory
+NAMESPACE = "t"  # every key below starts with it: forget_everything() removes these and no others
+
+# The thread's fields a rendered card reads. A card is cached under a key that names them, so
+# a rule that changes what a card shows must be listed here (tests/unit/test_caching.py fails
+# for a rule field that is in neither list).
+CARD_DEPENDS_ON = ("anonymous_to_peers", "stance", "stance_labels", "evidence", "steelman")
+# Rules a card does not read, and why (the viewer's `can_post` covers the ones that open and close it).
+CARD_IGNORES = {
+    "opens_at": "opening changes can_post, part of the key",
+    "due_at": "closing changes can_post, part of the key",
+    "allow_late": "changes can_post, part of the key",
+    "post_first": "decides whether cards are shown at all, not what they show",
+    "reveal_quorum": "decides whether cards are shown at all, not what they show",
+    "min_words": "read by the forms only",
+    "replies_required": "read by the composer only",
+    "points": "read by the header and the report only",
+}
+
+
+class _Memo:
+    """Values whose key names what they were built from, kept in this process in front of the
+    shared cache: they never change under their key, so a copy is always right."""
+
+    def __init__(self, size: int, shared: bool = True) -> None:
+        self.size = size
+        self.shared = shared
+        self.values: dict[str, Any] = {}
+
+    def get_many(self, keys: Iterable[str]) -> dict[str, Any]:
+        found = {key: self.values[key] for key in keys if key in self.values}
+        missing = [key for key in keys if key not in found]
+        if missing and self.shared:
+            from_shared = cache.get_many(missing)
+            self._keep(from_shared)
+            found |= from_shared
+        return found
+
+    def set_many(self, values: dict[str, Any]) -> None:
+        if self.shared:
+            cache.set_many(values, SHARED_SECONDS)
+        self._keep(values)
+
+    def _keep(self, values: dict[str, Any]) -> None:
+        if len(self.values) + len(values) > self.size:
+            self.values.clear()  # crude, but bounded; the shared cache still has everything
+        self.values.update(values)
+
+
+_MISSING = object()
+_values = _Memo(size=4096)  # cards, counts, stances, a student's state and feedback
+_outlines = _Memo(size=64)  # a long thread's outline is large: keep fewer
+_fragments = _Memo(size=2000, shared=False)  # rendered briefs: cheap to redo, not worth a round trip
+_rows: dict[tuple[int, int], tuple[int, dict]] = {}  # (thread, epoch): (version, {response id: row})
+_polled: dict[int, tuple[float, tuple[int, int, datetime | None] | None]] = {}
+ROWS_SIZE = 256
+POLL_SECONDS = 1.0
+POLLED_SIZE = 4096
+
+
+def _thread_key(kind: str, thread: "Assignment", *parts: object) -> str:
+    return ":".join(str(part) for part in (NAMESPACE, kind, thread.pk, thread.epoch, thread.version, *parts))
+
+
+def _get_or_build(memo: _Memo, key: str, build: Callable[[], Any]) -> Any:
+    found = memo.get_many([key]).get(key, _MISSING)
+    if found is _MISSING:
+        found = build()
+        memo.set_many({key: found})
+    return found
+
+
+def thread_value(kind: str, thread: "Assignment", build: Callable[[], Any], *parts: object) -> Any:
+    """A value of one thread version (its counts, stances, a student's state), built at most once."""
+    return _get_or_build(_values, _thread_key(kind, thread, *parts), build)
+
+
+def outline(thread: "Assignment", build: Callable[[], Any]) -> Any:
+    return _get_or_build(_outlines, _thread_key("outline", thread), build)
+
+
+def feedback(thread: "Assignment", student_id: int, build: Callable[[], Any]) -> Any:
+    """A student's feedback: it changes with the thread's feedback version, not its version."""
+    key = ":".join(
+        str(part)
+        for part in (NAMESPACE, "feedback", thread.pk, thread.epoch, thread.feedback_version, student_id)
+    )
+    return _get_or_build(_values, key, build)
+
+
+def brief(thread: "Assignment", sees_answers: bool, build: Callable[[], str]) -> str:
+    """The brief as a thread version shows it (heat marks only for those who see answers)."""
+    updated = thread.brief.updated_at.timestamp() if thread.brief.updated_at else 0
+    return _get_or_build(_fragments, _thread_key("brief", thread, updated, int(sees_answers)), build)
+
+
+def card_key(thread: "Assignment", family_key: str, can_post: bool, personal: str | None) -> str:
+    """The key of an answer and its replies as rendered for one kind of viewer.
+
+    `family_key` changes with any of the family's responses; the rules a card reads and
+    whether the viewer may post (reply buttons) are named here. `personal` names the
+    viewer and their CSRF secret for cards with forms in them (their own, a teacher's).
+    """
+    rules = "|".join(repr(getattr(thread, name)) for name in CARD_DEPENDS_ON)
+    parts = [NAMESPACE, "card", thread.epoch, family_key, int(can_post), f"{zlib.crc32(rules.encode()):x}"]
+    if personal:
+        parts.append(personal)
+    return ":".join(str(part) for part in parts)
+
+
+def personal_part(user_id: int, csrf_secret: str | None) -> str | None:
+    """A viewer's own part of a card key: their id and a digest of their CSRF secret (None: don't cache)."""
+    if not csrf_secret:
+        return None
+    return f"u{user_id}:{hashlib.sha256(csrf_secret.encode()).hexdigest()[:16]}"
+
+
+def cards(keys: list[str]) -> dict[str, str]:
+    return _values.get_many(keys)
+
+
+def keep_cards(rendered: dict[str, str]) -> None:
+    _values.set_many(rendered)
+
+
+def thread_rows(thread: "Assignment", read: Callable[[int | None], Iterable]) -> list:
+    """Every response of the thread as a light row. This process keeps the rows it last read,
+    so a new version reads only the responses changed since (every write sets a response's
+    version to the thread's): `read(since)` reads those, `read(None)` the whole thread. A new
+    epoch (a restore, a hard delete) starts from a whole read: deletions leave no version."""
+    memo_key = (thread.pk, thread.epoch)
+    known = _rows.get(memo_key)
+    if known is not None and known[0] <= thread.version:
+        rows = dict(known[1])
+        changed = read(known[0])
+    else:
+        rows = {}
+        changed = read(None)
+    for row in changed:
+        rows[row.pk] = row
+    if len(_rows) >= ROWS_SIZE:
+        _rows.clear()
+    _rows[memo_key] = (thread.version, rows)
+    return list(rows.values())
+
+
+def polled(thread_id: int, read: Callable[[], tuple[int, int, datetime | None] | None]) -> tuple | None:
+    """The thread's (epoch, version, due time) for the poll, read at most POLL_SECONDS ago.
+
+    A write through this process forgets its thread at once (`thread_changed`); a write
+    through another worker or instance reaches pages here at most POLL_SECONDS later."""
+    now = monotonic()
+    seen = _polled.get(thread_id)
+    if seen is not None and now - seen[0] < POLL_SECONDS:
+        return seen[1]
+    found = read()
+    if len(_polled) >= POLLED_SIZE:
+        _polled.clear()
+    _polled[thread_id] = (now, found)
+    return found
+
+
+def thread_changed(*thread_ids: int) -> None:
+    """This process wrote to these threads (to every thread when none is named): its own
+    pages learn of it on their very next poll. Every other key changes with the version."""
+    if not thread_ids:
+        _polled.clear()
+    for thread_id in thread_ids:
+        _polled.pop(thread_id, None)
+
+
+def forget_everything() -> None:
+    """Drop every value this module keeps, in this process and, under our namespace only, in
+    the shared cache. Never needed for correctness (keys name epochs and versions); tests use
+    it because a test database reuses ids, epochs and versions, and restores and hard
+    deletes use it to free memory at once."""
+    for memo in (_values, _outlines, _fragments):
+        memo.values.clear()
+    _rows.clear()
+    _polled.clear()
+    prefix = cache.make_key(f"{NAMESPACE}:")
+    backend = cache._cache  # noqa: SLF001  (Django has no public way to list keys by prefix)
+    if hasattr(backend, "get_client"):  # Redis: scan our namespace only, never FLUSHDB
+        client = backend.get_client(write=True)
+        batch = []
+        for key in client.scan_iter(match=f"{prefix}*", count=1000):
+            batch.append(key)
+            if len(batch) >= 1000:
+                client.delete(*batch)
+                batch = []
+        if batch:
+            client.delete(*batch)
+    else:  # this process's own memory (LocMemCache)
+        with cache._lock:  # noqa: SLF001
+            for key in [key for key in cache._cache if key.startswith(prefix)]:  # noqa: SLF001
+                cache._cache.pop(key, None)  # noqa: SLF001
+                cache._expire_info.pop(key, None)  # noqa: SLF001

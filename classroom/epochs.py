@@ -1,0 +1,56 @@
+"""Thread epochs: what a restore and a hard delete change, so that no cache serves the past.
+
+Every write through the actions takes a new thread version, and cached thread state is keyed
+by it (classroom.caching). Two kinds of change leave no version behind: a restore (versions
+may go back, ids come back with other contents) and a hard delete (the admin deleting a user
+cascades to their responses, which the incremental row read cannot see). Both give the
+threads they touch a new random epoch, in the same transaction as the change; every key
+and memo names the epoch, so every worker and instance drops the old state at its next read.
+"""
+
+import secrets
+
+from django.db import transaction
+from django.db.models import F, Q, QuerySet
+from django.db.models.signals import post_delete, post_save
+
+from classroom import caching
+from classroom.models import Assignment, Feedback, Membership, Participation, Response, User
+
+
+def new_epoch() -> int:
+    # Random rather than counted: a restored row may carry any earlier count.
+    return secrets.randbits(62)
+
+
+def start_new_epoch(threads: QuerySet[Assignment] | None = None) -> int:
+    """Give these threads (all, when None) a new epoch and version; returns how many."""
+    threads = Assignment.objects.all() if threads is None else threads
+    count = threads.update(epoch=new_epoch(), version=F("version") + 1)
+    transaction.on_commit(caching.forget_everything)  # only frees this process's memory early
+    return count
+
+
+def _thread_data_deleted(sender: type, instance: object, **kwargs: object) -> None:
+    start_new_epoch(Assignment.objects.filter(pk=instance.assignment_id))
+
+
+def _membership_deleted(sender: type, instance: Membership, **kwargs: object) -> None:
+    start_new_epoch(Assignment.objects.filter(group_id=instance.group_id))
+
+
+def _user_saved(
+    sender: type, instance: User, created: bool, update_fields: frozenset | None, **kwargs
+) -> None:
+    """A name shows on cached cards: renaming a user (in the admin) starts their threads anew."""
+    if created or (update_fields is not None and not {"first_name", "last_name", "username"} & update_fields):
+        return  # a new account is in no thread yet; a login saves only last_login
+    groups = Q(group__memberships__student=instance) | Q(group__instructors=instance)
+    start_new_epoch(Assignment.objects.filter(pk__in=Assignment.objects.filter(groups).values("pk")))
+
+
+def connect() -> None:
+    for model in (Response, Participation, Feedback):
+        post_delete.connect(_thread_data_deleted, sender=model, dispatch_uid=f"epoch-{model.__name__}")
+    post_delete.connect(_membership_deleted, sender=Membership, dispatch_uid="epoch-Membership")
+    post_save.connect(_user_saved, sender=User, dispatch_uid="epoch-User")

@@ -1,0 +1,642 @@
+"""The thread as one viewer sees it: the one place that decides what a thread page shows.
+
+Who is looking and what they may do (Viewer), the composer's state, each response's allowed
+actions, the outline of answers and replies, counts, stances, quote heat, the rendered
+cards and the brief. Views only parse requests and pick templates; templates only render
+what is decided here. Caching goes through classroom.caching, which alone makes keys.
+"""
+
+import hashlib
+from collections import Counter
+from dataclasses import dataclass
+from datetime import datetime
+from functools import cached_property
+
+from django.core import signing
+from django.db.models import Q
+from django.http import HttpRequest
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.safestring import SafeString, mark_safe
+
+from classroom import caching
+from classroom.actions import can_change, closed_reason
+from classroom.forms import ResponseForm, StanceForm
+from classroom.models import Assignment, Feedback, Membership, Participation, Response, User
+from classroom.permissions import can_see_peers, teaches
+from classroom.reports import StanceSummary, stance_summary
+
+WINDOW = 40  # answers on the first screen of a long thread (plus the pinned ones)
+POLL_SALT = "agora.thread-poll"
+POLL_TICKET_SECONDS = 12 * 3600
+
+
+class Composer:
+    """What the box under the brief shows this viewer."""
+
+    TEACHER = "teacher"  # the instructor's tools
+    ANSWERED = "answered"  # "you have answered", the replies still to give, the stance after
+    CLOSED = "closed"  # why no answer can be posted now
+    STANCE_FIRST = "stance-first"  # the stance scale, before anything else
+    ANSWER = "answer"  # the answer form
+
+
+class Listing:
+    """What the discussion section shows this viewer."""
+
+    OPEN = "open"  # classmates' answers
+    STANCE_FIRST = "stance-first"  # held back until the student places themselves
+    POST_FIRST = "post-first"  # held back until the student answers
+    WAITING = "waiting"  # held back for the fair reveal (the student's own answer shows)
+
+
+@dataclass
+class Viewer:
+    """What one person may see and do in one thread."""
+
+    user: User
+    assignment: Assignment
+    teaches: bool
+    seat: Participation | None
+    sees_peers: bool
+    can_post: bool
+    answer_id: int | None  # the viewer's own answer, if any
+    replies_given: int
+
+    @classmethod
+    def of(cls, user: User, assignment: Assignment, is_teacher: bool | None = None) -> "Viewer":
+        if is_teacher is None:
+            is_teacher = teaches(user, assignment)
+        seat, own = (None, []) if is_teacher else student_state(user, assignment)
+        extension = seat.due_at_override if seat else None
+        return cls(
+            user=user,
+            assignment=assignment,
+            teaches=is_teacher,
+            seat=seat,
+            sees_peers=can_see_peers(user, assignment, seat),
+            can_post=assignment.accepts_posts(extension=extension)
+            or (is_teacher and not assignment.is_locked),
+            answer_id=next((pk for pk, parent_id in own if parent_id is None), None),
+            replies_given=sum(1 for _, parent_id in own if parent_id is not None),
+        )
+
+    def again(self, thread: Assignment) -> "Viewer":
+        """The same person after a write, which returned the thread at its new version: their
+        role and the brief are as they were (no second read of either)."""
+        thread.brief = self.assignment.brief
+        thread.group = self.assignment.group
+        return Viewer.of(self.user, thread, is_teacher=self.teaches)
+
+    @cached_property
+    def feedback(self) -> Feedback | None:
+        """The instructor's feedback to this student, read only where a page shows it."""
+        if self.teaches:
+            return None
+        thread, student = self.assignment, self.user
+        return caching.feedback(
+            thread, student.pk, lambda: Feedback.objects.filter(assignment=thread, student=student).first()
+        )
+
+    @property
+    def extension(self) -> datetime | None:
+        return self.seat.due_at_override if self.seat else None
+
+    @property
+    def has_answered(self) -> bool:
+        return self.answer_id is not None
+
+    @property
+    def needs_stance(self) -> bool:
+        """The student must say where they stand before they answer or read classmates."""
+        seat = self.seat
+        return (
+            self.assignment.stance
+            and not self.teaches
+            and not (seat and (seat.stance_before is not None or seat.first_posted_at is not None))
+        )
+
+    @property
+    def composer(self) -> str:
+        if self.teaches:
+            return Composer.TEACHER
+        if self.has_answered:
+            return Composer.ANSWERED
+        if not self.can_post:
+            return Composer.CLOSED
+        if self.needs_stance:
+            return Composer.STANCE_FIRST
+        return Composer.ANSWER
+
+    @property
+    def listing(self) -> str:
+        if self.sees_peers:
+            return Listing.OPEN
+        if self.needs_stance:
+            return Listing.STANCE_FIRST
+        if (
+            self.assignment.post_first
+            and not self.has_answered
+            and not (self.seat and self.seat.first_posted_at)
+        ):
+            return Listing.POST_FIRST
+        return Listing.WAITING
+
+    @cached_property
+    def stances(self) -> dict[int, tuple[int | None, int | None]]:
+        """Each student's stance before and after, shown on their answer's card."""
+        return thread_stances(self.assignment)
+
+    @cached_property
+    def stance_chart(self) -> StanceSummary | None:
+        """The class's stances before and after: instructors always, students once they have answered."""
+        if not self.assignment.stance:
+            return None
+        if not self.teaches and not (self.seat and self.seat.first_posted_at):
+            return None
+        return stance_summary(self.assignment, self.stances)
+
+    def label(self, response: Response) -> str:
+        """The author's name as this viewer may see it: a pseudonym to anonymous peers."""
+        if response.by_instructor:
+            return response.author.display_name
+        own = response.author_id == self.user.pk
+        anonymous = self.assignment.anonymous_to_peers and response.alias
+        if own:
+            return f"You (Classmate {response.alias})" if anonymous else "You"
+        if anonymous and not self.teaches:
+            return f"Classmate {response.alias}"
+        if anonymous:
+            return f"{response.author.display_name} (Classmate {response.alias})"
+        return response.author.display_name
+
+    def card(self, response_id: int) -> Response:
+        """A response freshly read after a write, ready for its card."""
+        response = Response.objects.select_related("author", "reply_to__author", "parent").get(pk=response_id)
+        return self.present(response)
+
+    def present(self, response: Response) -> Response:
+        """Attach what the response card shows to this viewer, and what they may do with it."""
+        response.assignment = self.assignment  # can_change() reads its group: no query per card
+        response.author_label = self.label(response)
+        response.is_own = response.author_id == self.user.pk
+        response.can_change = can_change(response, self.user, extension=self.extension)
+        response.shows_body = not response.is_hidden or self.teaches or response.is_own
+        response.can_reply = self.can_post and not response.is_hidden
+        response.can_moderate = self.teaches and not response.by_instructor
+        response.can_pin = response.can_moderate and response.parent_id is None
+        response.has_actions = response.can_reply or response.can_change or response.can_moderate
+        response.shows_original = self.teaches and bool(
+            response.original_body
+        )  # the first version, before the reveal
+        quoted = response.reply_to if response.reply_to_id else None
+        if quoted is not None:
+            response.reply_to_label = self.label(quoted)
+            visible = not quoted.is_deleted and (not quoted.is_hidden or self.teaches)
+            response.reply_to_quote = quoted.body if visible else ""
+        if self.assignment.stance and response.parent_id is None and not response.by_instructor:
+            before, after = self.stances.get(response.author_id, (None, None))
+            response.stance_label = self.assignment.stance_label(before)
+            response.stance_after_label = self.assignment.stance_label(after)
+        response.can_mark_fair = False
+        if response.steelman:
+            restated = quoted or response.parent
+            response.can_mark_fair = restated.author_id == self.user.pk and not response.is_deleted
+        return response
+
+    def sees(self, family: "Family") -> bool:
+        """Whether the family shows on this viewer's page at all."""
+        if self.teaches:
+            return family.any_live
+        return family.open_to_all or self.user.pk in family.hidden_authors
+
+    def next_clock_change(self, now: datetime) -> datetime | None:
+        """The next moment this page changes with no write: opening, the due time, an extension."""
+        thread = self.assignment
+        moments = [thread.opens_at, thread.due_at, self.extension]
+        future = [moment for moment in moments if moment is not None and moment > now]
+        return min(future, default=None)
+
+
+def student_state(
+    user: User, assignment: Assignment
+) -> tuple[Participation | None, list[tuple[int, int | None]]]:
+    """The student's seat in the thread and their live posts as (pk, parent_id), per thread version:
+    every write that changes either (a post, an edit, a deletion, an extension, a roster
+    change) takes a new version."""
+
+    def read() -> tuple[Participation | None, list[tuple[int, int | None]]]:
+        seat = Participation.objects.filter(assignment=assignment, student=user).first()
+        own = Response.objects.filter(assignment=assignment, author=user, deleted_at=None)
+        return seat, list(own.values_list("pk", "parent_id"))
+
+    return caching.thread_value("student", assignment, read, user.pk)
+
+
+# ---- the outline: every answer with its replies, from light rows ------------------------
+
+
+@dataclass(frozen=True)
+class Post:
+    """One response as the outline knows it."""
+
+    pk: int
+    author_id: int
+    created_version: int
+    live: bool  # not deleted
+    hidden: bool
+
+
+@dataclass(frozen=True)
+class Family:
+    """An answer and its replies, as the thread's outline knows them."""
+
+    pk: int
+    pinned: bool
+    key: str  # changes whenever the answer or a reply changes, or a reply comes
+    answer: Post
+    replies: tuple[Post, ...]
+    quote: tuple[str, int] | None = None  # the sentence of the brief the answer quotes, if classmates see it
+
+    @property
+    def authors(self) -> frozenset[int]:
+        return frozenset(post.author_id for post in (self.answer, *self.replies))
+
+    @property
+    def any_live(self) -> bool:
+        """Something not deleted: an instructor sees the item."""
+        return any(post.live for post in (self.answer, *self.replies))
+
+    @property
+    def open_to_all(self) -> bool:
+        """Something neither deleted nor hidden: every student sees it."""
+        return any(post.live and not post.hidden for post in (self.answer, *self.replies))
+
+    @property
+    def hidden_authors(self) -> frozenset[int]:
+        """Who still sees their own hidden post here."""
+        return frozenset(post.author_id for post in (self.answer, *self.replies) if post.live and post.hidden)
+
+    @property
+    def answer_author(self) -> int | None:
+        """Who wrote the answer, while it is not deleted (for the counts)."""
+        return self.answer.author_id if self.answer.live else None
+
+    @property
+    def live_replies(self) -> int:
+        return sum(1 for post in self.replies if post.live)
+
+
+OUTLINE_FIELDS = (
+    "pk", "parent_id", "author_id", "version", "created_version", "pinned_at", "created_at", "deleted_at",
+    "hidden_at", "quote_part", "quote_index",
+)  # fmt: skip
+
+
+def thread_rows(assignment: Assignment) -> list:
+    """Every response of the thread as a light row (read incrementally, classroom.caching)."""
+
+    def read(since: int | None):
+        responses = Response.objects.filter(assignment=assignment)
+        if since is not None:
+            responses = responses.filter(version__gt=since)
+        return responses.values_list(*OUTLINE_FIELDS, named=True)
+
+    return caching.thread_rows(assignment, read)
+
+
+def thread_outline(assignment: Assignment) -> list[Family]:
+    """The thread's answers with their replies, pinned first, then oldest first, per thread version."""
+
+    def build() -> list[Family]:
+        answers, replies = {}, {}
+        for row in thread_rows(assignment):
+            if row.parent_id is None:
+                answers[row.pk] = row
+            else:
+                replies.setdefault(row.parent_id, []).append(row)
+        ordered = sorted(answers.values(), key=lambda a: (a.pinned_at is None, a.pinned_at or a.created_at))
+        families = []
+        for answer in ordered:
+            family = [answer, *sorted(replies.get(answer.pk, []), key=lambda r: (r.created_at, r.pk))]
+            posts = [
+                Post(
+                    row.pk,
+                    row.author_id,
+                    row.created_version,
+                    row.deleted_at is None,
+                    row.hidden_at is not None,
+                )
+                for row in family
+            ]
+            families.append(
+                Family(
+                    pk=answer.pk,
+                    pinned=answer.pinned_at is not None,
+                    key=f"{answer.pk}:{max(row.version for row in family)}:{len(family)}",
+                    answer=posts[0],
+                    replies=tuple(posts[1:]),
+                    quote=(answer.quote_part, answer.quote_index)
+                    if answer.quote_part and answer.deleted_at is None and answer.hidden_at is None
+                    else None,
+                )
+            )
+        return families
+
+    return caching.outline(assignment, build)
+
+
+def shown_families(viewer: Viewer, show_all: bool = False) -> tuple[list[Family], int]:
+    """The families on the viewer's page, and how many earlier ones a long thread leaves out."""
+    families = [family for family in thread_outline(viewer.assignment) if viewer.sees(family)]
+    if show_all:
+        return families, 0
+    unpinned = [family for family in families if not family.pinned]
+    if len(unpinned) <= WINDOW:
+        return families, 0
+    keep = {family.pk for family in unpinned[-WINDOW:]}
+    return [family for family in families if family.pinned or family.pk in keep], len(unpinned) - WINDOW
+
+
+def shown_replies(viewer: Viewer, family: Family, before: int | None = None) -> tuple[int, ...]:
+    """The replies of the family the page lays out (`nest`'s rule), leaving out those written
+    after version `before`. Whether the answer shows its body or a placeholder is the card's
+    own content; which replies hang under it is the layout."""
+    me, teaches_ = viewer.user.pk, viewer.teaches
+    return tuple(
+        post.pk
+        for post in family.replies
+        if post.live
+        and (not post.hidden or teaches_ or post.author_id == me)
+        and (before is None or post.created_version <= before)
+    )
+
+
+def nest(responses: list[Response]) -> list[Response]:
+    """Top-level answers, pinned first, each with .reply_list.
+
+    Deleted answers, and answers hidden from this viewer, stay only as a
+    placeholder when replies hang under them.
+    """
+    by_id = {response.pk: response for response in responses}
+    answers = []
+    for response in responses:
+        response.reply_list = []
+    for response in sorted(responses, key=lambda r: (r.created_at, r.pk)):
+        if response.parent_id is None:
+            answers.append(response)
+        elif response.parent_id in by_id and not response.is_deleted and response.shows_body:
+            by_id[response.parent_id].reply_list.append(response)
+    answers.sort(key=lambda answer: (answer.pinned_at is None, answer.pinned_at or answer.created_at))
+    return [
+        answer for answer in answers if (not answer.is_deleted and answer.shows_body) or answer.reply_list
+    ]
+
+
+def render_family(request: HttpRequest, viewer: Viewer, answer: Response) -> str:
+    return render_to_string(
+        "includes/_thread_item.html", {"answer": answer, "viewer": viewer}, request=request
+    )
+
+
+def thread_items(
+    request: HttpRequest, viewer: Viewer, show_all: bool = False
+) -> tuple[list[SafeString], int]:
+    """The thread as HTML items (an answer with its replies), pinned first, then oldest first.
+
+    Returns the items to show and how many earlier ones a long thread leaves out.
+    An item that holds none of the viewer's own posts looks the same to every
+    student, so it is cached under the versions of its responses and shared.
+    """
+    if not viewer.sees_peers:
+        # Classmates' answers are held back; the student's own answer is not.
+        if viewer.answer_id is None:
+            return [], 0
+        answer = viewer.card(viewer.answer_id)
+        answer.reply_list = []
+        return [mark_safe(render_family(request, viewer, answer))], 0  # noqa: S308  (our own template)
+    families, left_out = shown_families(viewer, show_all)
+    thread, me = viewer.assignment, viewer.user.pk
+    # Items with a form (the viewer's own posts, an instructor's moderation) carry a CSRF
+    # token: they are cached for this viewer and this CSRF secret only (None: not cached).
+    personal = caching.personal_part(me, request.META.get("CSRF_COOKIE"))
+    keys = {}
+    for family in families:
+        mine = viewer.teaches or me in family.authors
+        if mine and personal is None:
+            keys[family.pk] = None
+        else:
+            keys[family.pk] = caching.card_key(
+                thread, family.key, viewer.can_post, personal if mine else None
+            )
+    found = caching.cards([key for key in keys.values() if key])
+    missing = [family.pk for family in families if keys[family.pk] not in found]
+    if missing:
+        fresh = Response.objects.filter(
+            Q(pk__in=missing) | Q(parent_id__in=missing), assignment=thread
+        ).select_related("author", "reply_to__author", "parent")
+        rendered = {
+            answer.pk: render_family(request, viewer, answer)
+            for answer in nest([viewer.present(response) for response in fresh])
+        }
+        new = {}
+        for pk in missing:
+            html = rendered.get(pk, "")
+            if keys[pk]:
+                new[keys[pk]] = html
+            found[keys[pk] or ("uncached", pk)] = html
+        caching.keep_cards(new)
+    html = [found[keys[family.pk] or ("uncached", family.pk)] for family in families]
+    return [mark_safe(part) for part in html if part], left_out  # noqa: S308  (our own rendered templates)
+
+
+def changed_responses(viewer: Viewer, since: int) -> list[Response]:
+    """The responses of the thread written or changed after version `since`, for this viewer's cards."""
+    if not viewer.sees_peers:
+        return []
+    responses = Response.objects.filter(assignment=viewer.assignment, version__gt=since)
+    return [
+        viewer.present(response)
+        for response in responses.select_related("author", "reply_to__author", "parent")
+    ]
+
+
+# ---- counts, stances, heat, the brief ----------------------------------------------------
+
+
+def thread_stats(assignment: Assignment) -> dict[str, int]:
+    """Students who answered (members only), live replies, and class size, per thread version."""
+
+    def count() -> dict[str, int]:
+        members = set(
+            Membership.objects.filter(group=assignment.group_id).values_list("student_id", flat=True)
+        )
+        families = thread_outline(assignment)
+        return {
+            "posted": len({family.answer_author for family in families if family.answer_author in members}),
+            "replies": sum(family.live_replies for family in families),
+            "members": len(members),
+        }
+
+    return caching.thread_value("stats", assignment, count)
+
+
+def thread_stances(assignment: Assignment) -> dict[int, tuple[int | None, int | None]]:
+    """{student id: (stance before, stance after)}, per thread version."""
+
+    def read() -> dict[int, tuple[int | None, int | None]]:
+        seats = Participation.objects.filter(assignment=assignment).exclude(stance_before=None)
+        return {
+            student: (before, after)
+            for student, before, after in seats.values_list("student", "stance_before", "stance_after")
+        }
+
+    return caching.thread_value("stances", assignment, read)
+
+
+def quote_heat(assignment: Assignment) -> Counter:
+    """How many answers classmates can read quote each sentence of the brief (from the outline)."""
+    return Counter(family.quote for family in thread_outline(assignment) if family.quote)
+
+
+def brief_sentences(viewer: Viewer) -> dict[str, list[tuple[int, str, int]]] | None:
+    """The brief's summary and commentary by sentence, each with how many answers quote it
+    (counts only for those who may see classmates' answers); None where answers cannot quote."""
+    if not viewer.assignment.evidence:
+        return None
+    heat = quote_heat(viewer.assignment) if viewer.sees_peers else {}
+    parts: dict[str, list[tuple[int, str, int]]] = {"summary": [], "commentary": []}
+    for part, index, text in viewer.assignment.brief.sentences():
+        parts[part].append((index, text, heat.get((part, index), 0)))
+    return parts
+
+
+def brief_html(viewer: Viewer) -> SafeString:
+    """The brief with its question, the same for every reader of one thread version who sees
+    the same (heat marks only for those who see answers)."""
+    thread = viewer.assignment
+
+    def render() -> str:
+        context = {"brief": thread.brief, "sentences": brief_sentences(viewer)}
+        return render_to_string("includes/_brief_body.html", context)
+
+    return mark_safe(caching.brief(thread, viewer.sees_peers, render))  # noqa: S308  (our own template)
+
+
+# ---- the page's forms and its poll -------------------------------------------------------
+
+
+def answer_form(assignment: Assignment, data: dict | None = None) -> ResponseForm:
+    sentences = assignment.brief.sentences() if assignment.evidence else None
+    return ResponseForm(data, min_words=assignment.min_words, label="Your answer", sentences=sentences)
+
+
+def stance_form(viewer: Viewer) -> StanceForm | None:
+    """The stance scale to fill in: before answering, then after (with the last choice marked)."""
+    if not viewer.assignment.stance or viewer.teaches:
+        return None
+    seat = viewer.seat
+    moment = "after" if seat and seat.first_posted_at else "before"
+    if moment == "before" and not viewer.can_post:
+        return None
+    value = seat.stance_after if moment == "after" else (seat.stance_before if seat else None)
+    form = StanceForm(initial={"stance": value, "moment": moment}, scale=viewer.assignment.stance_scale())
+    form.before_label = viewer.assignment.stance_label(seat.stance_before if seat else None)
+    return form
+
+
+def frame(viewer: Viewer, families: list[Family], before: int | None = None) -> str:
+    """A digest of everything the page shows apart from the content of its cards: the rules,
+    dates, lock, brief, the viewer's own state, and which answers and replies are laid out
+    where. A poll sends the changed cards while this is unchanged (leaving out what was
+    written after the page's version `before`), and the whole page when it is not."""
+    thread, seat, now = viewer.assignment, viewer.seat, timezone.now()
+    parts = [
+        thread.epoch,
+        [getattr(thread, name) for name in caching.CARD_DEPENDS_ON],
+        [getattr(thread, name) for name in caching.CARD_IGNORES],
+        thread.locked_at,
+        thread.revealed_at,
+        thread.brief.updated_at,
+        thread.feedback_version,
+        thread.is_past_due(now),
+        thread.has_opened(now),
+        viewer.composer,
+        viewer.listing,
+        viewer.can_post,
+        viewer.answer_id,
+        viewer.replies_given,
+        viewer.extension,
+        (seat.stance_before, seat.stance_after, seat.first_posted_at) if seat else None,
+        [
+            (family.pk, family.pinned, shown_replies(viewer, family, before))
+            for family in families
+            if before is None or family.answer.created_version <= before
+        ],
+    ]
+    return hashlib.sha256(repr(parts).encode()).hexdigest()[:20]
+
+
+def poll_url(viewer: Viewer, families: list[Family], since: int | None = None) -> str:
+    """The poll URL names the page's version, epoch and frame, and carries a signed ticket (this
+    user could read this thread when the page was served): with it, "nothing new" is answered
+    without the session or the user. `c` is when the page changes with no write (the clock).
+
+    `since`: the version of the page that sent a post whose answer updated the page's own
+    parts; the poll still brings what others wrote after it (the page drops what it has)."""
+    thread = viewer.assignment
+    version = thread.version if since is None else min(since, thread.version)
+    ticket = signing.dumps([viewer.user.pk, thread.pk], salt=POLL_SALT, compress=False)
+    path = reverse("classroom:thread_poll", args=[thread.pk])
+    digest = frame(viewer, families, None if since is None else version)
+    url = f"{path}?v={version}&e={thread.epoch}&f={digest}&t={ticket}"
+    if not viewer.sees_peers:
+        url += "&held=1"  # so the page that opens is told why
+    if (clock := viewer.next_clock_change(timezone.now())) is not None:
+        url += f"&c={int(clock.timestamp()) + 1}"
+    return url
+
+
+def ticket_is_valid(ticket: str, assignment_id: int) -> bool:
+    try:
+        _, thread_id = signing.loads(ticket, salt=POLL_SALT, max_age=POLL_TICKET_SECONDS)
+    except (signing.BadSignature, ValueError, TypeError):
+        return False
+    return thread_id == assignment_id
+
+
+def polled_state(assignment_id: int) -> tuple[int, int, datetime | None] | None:
+    """(epoch, version, due time) of the thread, at most a second old (classroom.caching)."""
+    return caching.polled(
+        assignment_id,
+        lambda: Assignment.objects.filter(pk=assignment_id).values_list("epoch", "version", "due_at").first(),
+    )
+
+
+def thread_context(
+    request: HttpRequest, viewer: Viewer, form: ResponseForm | None = None, since: int | None = None
+) -> dict:
+    """Everything the thread page and its fragments render (`since`: see poll_url)."""
+    assignment = viewer.assignment
+    show_all = request.GET.get("all") == "1"
+    items, left_out = thread_items(request, viewer, show_all=show_all)
+    families = shown_families(viewer)[0] if viewer.sees_peers else []
+    retrying = form is not None and form.is_bound and bool(form.errors)
+    composer = viewer.composer
+    if retrying and composer in (Composer.CLOSED, Composer.STANCE_FIRST):
+        composer = Composer.ANSWER  # a refused answer keeps its text in the form, with the reason
+    return {
+        "assignment": assignment,
+        "brief": assignment.brief,
+        "brief_html": brief_html(viewer),
+        "viewer": viewer,
+        "composer": composer,
+        "items": items,
+        "left_out": left_out,
+        "stats": thread_stats(assignment),
+        "form": form or answer_form(assignment),
+        "closed_reason": "" if viewer.can_post else closed_reason(assignment, timezone.now()),
+        "stance_form": stance_form(viewer),
+        "poll_url": poll_url(viewer, families, since),
+    }

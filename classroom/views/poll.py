@@ -1,0 +1,114 @@
+"""The thread's poll: every open thread page asks every few seconds what changed.
+
+The answer makes the page equal to a fresh load of it. When only cards changed or came
+(the page's frame, classroom.readmodel.frame, is the same), it sends those cards, the
+counts and the brief's heat marks out of band; when anything else changed (rules, dates,
+the lock, the viewer's own state, which posts are laid out where, a restore), it sends the
+whole page.
+"""
+
+from django.contrib.auth.decorators import login_not_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+from django_htmx.http import reswap, retarget
+
+from classroom.permissions import get_visible_assignment
+from classroom.readmodel import (
+    Viewer,
+    brief_html,
+    changed_responses,
+    frame,
+    poll_url,
+    polled_state,
+    shown_families,
+    shown_replies,
+    thread_context,
+    thread_stats,
+    ticket_is_valid,
+)
+
+
+def _int(value: str | None, default: int = -1) -> int:
+    try:
+        return int(value or "")
+    except ValueError:
+        return default
+
+
+@require_GET
+@login_not_required  # the ticket stands in for the login on the fast path; the slow path checks it
+def thread_poll(request: HttpRequest, assignment_id: int) -> HttpResponse:
+    """What changed since version v: 204 when nothing did, else the changed pieces, out of band.
+
+    The fast path, taken by nearly every poll, reads no session and at most one small query
+    a second per thread (classroom.caching.polled): a valid ticket, the same epoch and
+    version, and no clock change due (`c`) answer 204 and say nothing else.
+    """
+    since, epoch, clock = (
+        _int(request.GET.get("v")),
+        _int(request.GET.get("e")),
+        _int(request.GET.get("c"), 0),
+    )
+    clock_due = 0 < clock <= timezone.now().timestamp()
+    if since >= 0 and ticket_is_valid(request.GET.get("t", ""), assignment_id):
+        state = polled_state(assignment_id)
+        if state is not None and state[:2] == (epoch, since) and not clock_due:
+            return HttpResponse(status=204)
+    if not request.user.is_authenticated:
+        return redirect_to_login_page(request)
+    assignment = get_visible_assignment(request.user, assignment_id)
+    viewer = Viewer.of(request.user, assignment)
+    families = shown_families(viewer)[0] if viewer.sees_peers else []
+    same_page = (
+        since >= 0
+        and epoch == assignment.epoch
+        and since <= assignment.version
+        # A URL made by hand may name no frame: it gets the changed cards, as before frames.
+        and request.GET.get("f", "") in ("", frame(viewer, families, since))
+    )
+    if not same_page:
+        context = thread_context(request, viewer)
+        if request.GET.get("held") == "1" and viewer.sees_peers:
+            context["announce"] = "Your classmates' answers are now shown."
+        page = render(request, "classroom/_thread_refreshed.html", context)
+        return reswap(retarget(page, "#thread-page"), "outerHTML")
+    context = {"assignment": assignment, "viewer": viewer, "poll_url": poll_url(viewer, families)}
+    if assignment.version == since:
+        if not clock_due:
+            return HttpResponse(status=204)
+        # Only the clock moved, and nothing the page shows changed with it: a new poller.
+        return render(request, "includes/_poll.html", context)
+    changed = changed_responses(viewer, since)
+    replies = {family.pk: shown_replies(viewer, family) for family in families}
+    for response in changed:
+        if (
+            response.parent_id is None
+        ):  # a hidden or deleted answer stays a placeholder while replies hang under it
+            response.reply_list = replies.get(response.pk, ())
+    new = [r for r in changed if r.created_version > since and not r.is_deleted and r.shows_body]
+    for response in new:
+        response.reply_list = []
+    context |= {
+        "new_answers": [r for r in new if r.parent_id is None],
+        "new_replies": [r for r in new if r.parent_id is not None],
+        "updated": [r for r in changed if r.created_version <= since],
+        "stats": thread_stats(assignment),
+        "announce": new_responses_message(viewer, new),
+        "brief_html": brief_html(viewer),
+    }
+    return render(request, "classroom/_thread_poll.html", context)
+
+
+def redirect_to_login_page(request: HttpRequest) -> HttpResponse:
+    from classroom.middleware import LoginRequiredMiddleware
+
+    return LoginRequiredMiddleware(lambda r: None).handle_no_permission(request, thread_poll)
+
+
+def new_responses_message(viewer: Viewer, new: list) -> str:
+    count = sum(1 for response in new if response.author_id != viewer.user.pk)
+    if not count:
+        return ""
+    return "1 new response." if count == 1 else f"{count} new responses."

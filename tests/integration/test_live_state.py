@@ -1,0 +1,134 @@
+"""A live page equals a fresh load: the poll keeps the brief whole, and deletes and restores
+made in another process never leave this process serving the past (thread epochs)."""
+
+import re
+
+import pytest
+from django.core.management import call_command
+
+from classroom import caching
+from classroom.actions import post_response
+from classroom.models import Response
+from tests.factories import UserFactory, make_response
+from tests.helpers import client_for, page_poll, peer_in, thread_url
+
+HTMX = {"HX-Request": "true"}
+
+
+def stats_line(html: str) -> str:
+    match = re.search(r'<div id="thread-stats".*?<p>(.*?)</p>', html, re.DOTALL)
+    assert match, "no counts on the page"
+    return re.sub(r"<[^>]+>", "", match.group(1)).strip()
+
+
+def heat(html: str) -> str:
+    """How many answers the page says quote the summary's first sentence."""
+    match = re.search(
+        r'id="brief-summary-0".*?<sup class="heat[^"]*"[^>]*><span[^>]*>[^<]*</span>(\d+)<', html
+    )
+    return match.group(1) if match else "0"
+
+
+def as_another_process(monkeypatch) -> None:
+    """What another worker does reaches this process only through the database: its own
+    `forget_everything` (which frees memory after a restore or delete) clears nothing here."""
+    monkeypatch.setattr(caching, "forget_everything", lambda: None)
+
+
+@pytest.mark.django_db
+def test_a_new_answer_by_the_poll_keeps_the_briefs_commentary_and_question(thread, student, group, brief):
+    assert thread.evidence  # quoting the brief, the default: the poll re-sends the heat marks
+    make_response(thread, student, body="My own answer first.")
+    client = client_for(student)
+    link = page_poll(client, thread)
+    make_response(thread, peer_in(group), body="A classmate's answer arrives.")
+    html = client.get(link, headers=HTMX).content.decode()
+    brief_part = html.split('<div id="brief-part" hx-swap-oob="true">', 1)[1]
+    assert brief.commentary in brief_part
+    assert brief.question in brief_part
+    assert "A classmate&#x27;s answer arrives." in html or "A classmate's answer arrives." in html
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_user_deleted_in_the_admin_leaves_no_ghost_answers(thread, student, group, instructor, monkeypatch):
+    peers = [peer_in(group, username=f"ghost{n}", first_name="Gus", last_name=f"Ghost{n}") for n in range(2)]
+    for n, peer in enumerate(peers):
+        post_response(
+            assignment=thread, author=peer, body=f"Answer number {n} by a ghost to be.", quote=("summary", 0)
+        )
+    make_response(thread, student, body="The viewer's own answer.")
+    viewer = client_for(student)
+    link = page_poll(viewer, thread)
+    before = viewer.get(thread_url(thread)).content.decode()
+    assert stats_line(before).startswith("3 of 3")
+    assert heat(before) == "2"
+
+    as_another_process(monkeypatch)
+    admin = UserFactory(username="root", is_staff=True, is_superuser=True)
+    deleted = client_for(admin).post(f"/admin/classroom/user/{peers[0].pk}/delete/", {"post": "yes"})
+    assert deleted.status_code == 302
+    assert not Response.objects.filter(author_id=peers[0].pk).exists()
+
+    page = viewer.get(thread_url(thread)).content.decode()
+    assert "Answer number 0" not in page
+    assert stats_line(page).startswith("2 of 2")
+    assert heat(page) == "1"  # the one answer left quotes the first sentence
+    polled = viewer.get(link, headers=HTMX)
+    assert polled["HX-Retarget"] == "#thread-page"
+    assert "Answer number 0" not in polled.content.decode()
+    monkeypatch.undo()
+    caching.forget_everything()
+    assert viewer.get(thread_url(thread)).content.decode().count('class="thread-item"') == page.count(
+        'class="thread-item"'
+    )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_after_a_restore_running_workers_serve_the_restored_thread(
+    tmp_path, thread, student, group, instructor, monkeypatch
+):
+    peer = peer_in(group)
+    answer = make_response(thread, peer, body="Before the backup.")
+    make_response(thread, student, body="Mine, before the backup.")
+    backup = tmp_path / "agora-backup"
+    call_command("backup_data", str(backup), verbosity=0)
+    make_response(thread, instructor, parent=answer, body="Written after the backup, lost by the restore.")
+    viewer = client_for(student)
+    assert (
+        "lost by the restore" in viewer.get(thread_url(thread)).content.decode()
+    )  # now in this process's memos
+
+    as_another_process(monkeypatch)
+    call_command("restore_data", str(backup), yes=True, verbosity=0)
+    viewer = client_for(student)  # the restore brought back the sessions of the backup
+    page = viewer.get(thread_url(thread)).content.decode()
+    assert "lost by the restore" not in page
+    assert "Before the backup." in page
+    assert stats_line(page).endswith("0 replies")
+
+    restored_answer = Response.objects.get(body="Before the backup.")
+    make_response(
+        thread.__class__.objects.get(pk=thread.pk),
+        instructor,
+        parent=restored_answer,
+        body="After the restore.",
+    )
+    assert "After the restore." in viewer.get(thread_url(thread)).content.decode()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_restore_touches_no_cache_key_outside_agoras(tmp_path, thread, student):
+    from django.core.cache import cache
+
+    make_response(thread, student, body="Kept.")
+    backup = tmp_path / "agora-backup"
+    call_command("backup_data", str(backup), verbosity=0)
+    cache.set("agoras-own-session", "still signed in", 300)
+    redis = cache._cache.get_client(write=True) if hasattr(cache._cache, "get_client") else None
+    if redis is not None:  # a key of another site sharing the Redis database
+        redis.set("another-site:session", "still signed in")
+    call_command("restore_data", str(backup), yes=True, verbosity=0)
+    assert cache.get("agoras-own-session") == "still signed in"
+    if redis is not None:
+        assert redis.get("another-site:session") == b"still signed in"
+        redis.delete("another-site:session")
