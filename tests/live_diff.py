@@ -42,7 +42,7 @@ from typing import Any, ClassVar
 
 from django.conf import settings
 from django.db import connection
-from playwright.sync_api import Browser, BrowserContext, Page, Route
+from playwright.sync_api import Browser, BrowserContext, Page
 
 from bench.run import Server
 from tests.servers import collected_static, database_url, run_manage, server_env
@@ -184,10 +184,8 @@ def served(tmp_path: Path) -> Iterator[Served]:
     On PostgreSQL the server uses the suite's test database (the test must use
     `transactional_db`); on SQLite a file in tmp_path.
     """
-    if connection.vendor == "postgresql":
-        url = database_url()
-    else:
-        url = f"sqlite:///{tmp_path / 'served.sqlite3'}"
+    on_postgres = connection.vendor == "postgresql"
+    url = database_url() if on_postgres else f"sqlite:///{tmp_path / 'served.sqlite3'}"
     env = server_env(url) | {"AGORA_POSTS_PER_MINUTE": "100000"}  # steps post far faster than a class
     if connection.vendor == "sqlite":
         run_manage(env, "migrate", "--noinput", "-v0")
@@ -223,7 +221,6 @@ class Viewer:
 VIEWERS = [
     # (role, username, thread key, JavaScript on)
     ("teacher", "tess", "evidence", True),
-    ("teacher", "tess", "reveal", True),
     ("teacher", "tess", "big", True),
     ("co-teacher", "cole", "anonymous", True),
     ("answered student", "ana", "evidence", True),
@@ -234,15 +231,19 @@ VIEWERS = [
 ]
 
 
-def faster_polls(route: Route) -> None:
-    """Hand the live page the server's answer with a shorter poll interval in it."""
-    response = route.fetch()
-    kind = response.headers.get("content-type", "")
-    if response.status != 200 or "text/html" not in kind:
-        route.fulfill(response=response)
-        return
-    body = response.text().replace('hx-trigger="every 5s"', f'hx-trigger="every {POLL_SECONDS:g}s"')
-    route.fulfill(response=response, body=body)
+# Run in each live page before its scripts: htmx reads the poller's hx-trigger through
+# getAttribute, so the live pages poll every POLL_SECONDS instead of every 5 s. Only the
+# interval changes; the requests and the swaps are the app's own.
+FASTER_POLLS_JS = """
+(() => {
+  const seconds = %s;
+  const getAttribute = Element.prototype.getAttribute;
+  Element.prototype.getAttribute = function (name) {
+    if (name === "hx-trigger" && this.id === "thread-poll") return `every ${seconds}s`;
+    return getAttribute.call(this, name);
+  };
+})();
+"""
 
 
 class Class:
@@ -254,11 +255,11 @@ class Class:
         self.contexts: dict[tuple[str, bool], BrowserContext] = {}
         self.sessions: dict[str, str] = {}
         self.viewers: list[Viewer] = []
+        self.fresh_tabs: dict[str, Page] = {}
 
     def context(self, username: str, js: bool = True) -> BrowserContext:
         if (username, js) not in self.contexts:
-            context = self.new_context(username, js)
-            self.contexts[(username, js)] = context
+            self.contexts[(username, js)] = self.new_context(username, js)
         return self.contexts[(username, js)]
 
     def new_context(self, username: str, js: bool) -> BrowserContext:
@@ -282,9 +283,9 @@ class Class:
             self.viewers.append(viewer)
             viewer.live = viewer.context.new_page()
             if js:
-                viewer.live.route("**/a/**", faster_polls)
+                viewer.live.add_init_script(FASTER_POLLS_JS % POLL_SECONDS)
                 viewer.live.on("dialog", lambda dialog: dialog.accept())  # hx-confirm on delete
-            viewer.live.goto(url)
+        self.goto_all([(viewer.live, viewer.url) for viewer in self.viewers if viewer.live])
 
     def close(self) -> None:
         for context in self.contexts.values():
@@ -321,9 +322,12 @@ class Class:
         while waiting and time.monotonic() < deadline:
             waiting = [v for v in waiting if self.poll_version(v) != versions[v.thread]]
             if waiting:
-                time.sleep(0.1)
-        time.sleep(SETTLE_SECONDS)
-        return [f"{v.name} (poll at v={self.poll_version(v)}, thread at v={versions[v.thread]})" for v in waiting]
+                waiting[0].live.wait_for_timeout(100)  # (not time.sleep: Playwright's events go on)
+        if viewers:
+            viewers[0].live.wait_for_timeout(SETTLE_SECONDS * 1000)
+        return [
+            f"{v.name} (poll at v={self.poll_version(v)}, thread at v={versions[v.thread]})" for v in waiting
+        ]
 
     def shown(self, page: Page) -> dict[str, list[str]]:
         regions = dict(REGIONS)
@@ -337,28 +341,45 @@ class Class:
             viewer.live.reload()  # without JavaScript, a reload is the only way to see changes
         return self.shown(viewer.live)
 
-    def fresh_view(self, viewer: Viewer) -> dict[str, list[str]]:
-        """The same URL loaded now by the same person: a new page (JS) or a new context (no JS)."""
-        if viewer.js:
-            page = viewer.context.new_page()
-            try:
-                page.goto(viewer.url)
-                return self.shown(page)
-            finally:
-                page.close()
-        context = self.new_context(viewer.username, js=False)
-        try:
-            page = context.new_page()
-            page.goto(viewer.url)
-            return self.shown(page)
-        finally:
-            context.close()
+    def fresh_views(self, viewers: list[Viewer]) -> dict[str, dict[str, list[str]]]:
+        """The same URLs loaded now by the same people: in a second tab of theirs (JS), or in
+        a new context with their session (no JS). The tabs load side by side."""
+        tabs = []
+        for viewer in viewers:
+            if viewer.js:
+                # A tab kept for this: a new tab costs Chromium more than the load itself, and
+                # a navigation is a fresh load all the same.
+                tab = self.fresh_tabs.get(viewer.name)
+                if tab is None:
+                    tab = self.fresh_tabs[viewer.name] = viewer.context.new_page()
+                tab.goto(viewer.url, wait_until="commit")
+                tabs.append((viewer, tab))
+        found = {}
+        for viewer, tab in tabs:
+            tab.wait_for_load_state("domcontentloaded")
+            found[viewer.name] = self.shown(tab)
+            tab.goto("about:blank", wait_until="commit")  # no poller left running in the background
+        for viewer in viewers:
+            if not viewer.js:
+                context = self.new_context(viewer.username, js=False)
+                try:
+                    page = context.new_page()
+                    page.goto(viewer.url)
+                    found[viewer.name] = self.shown(page)
+                finally:
+                    context.close()
+        return found
+
+    def goto_all(self, pages: list[tuple[Page, str]]) -> None:
+        """Load pages side by side: each navigation starts before the previous one has loaded."""
+        for page, url in pages:
+            page.goto(url, wait_until="commit")
+        for page, _ in pages:
+            page.wait_for_load_state("load")
 
     def resync(self, viewers: list[Viewer]) -> None:
         """After a reported difference: start those pages again from a fresh load."""
-        for viewer in viewers:
-            assert viewer.live
-            viewer.live.goto(viewer.url)
+        self.goto_all([(viewer.live, viewer.url) for viewer in viewers if viewer.live])
 
 
 # ---- comparing ---------------------------------------------------------------------
@@ -381,7 +402,9 @@ class Difference:
         )
 
 
-def first_difference(live: dict[str, list[str]], fresh: dict[str, list[str]], lines: int = 14) -> tuple[str, list[str]] | None:
+def first_difference(
+    live: dict[str, list[str]], fresh: dict[str, list[str]], lines: int = 14
+) -> tuple[str, list[str]] | None:
     for region in ["url", *REGIONS]:
         if live.get(region) != fresh.get(region):
             diff = list(
@@ -466,9 +489,15 @@ class Run:
         viewer = self.people.viewer(author, key)
         body = self.body(f"Answer of {author}", n)
         if viewer and self.ui_answer(viewer, body, quote, disputes, stance=self.rng.randint(1, 5)):
-            return Step(f"{author} answers in {key} through the page (quote {quote}, {disputes!r})", {key}, via_ui=True)
+            return Step(
+                f"{author} answers in {key} through the page (quote {quote}, {disputes!r})",
+                {key},
+                via_ui=True,
+            )
         if thread["rules"]["stance"] and seat.get("stance_before") is None and not seat.get("posted"):
-            self.agent.call("stance", thread_key=key, student=author, value=self.rng.randint(1, 5), moment="before")
+            self.agent.call(
+                "stance", thread_key=key, student=author, value=self.rng.randint(1, 5), moment="before"
+            )
         extras = {"quote": quote, "disputes": disputes} if quote else {}
         self.agent.call("post", thread_key=key, author=author, body=body, **extras)
         return Step(f"{author} answers in {key} (quote {quote}, {disputes!r})", {key})
@@ -484,13 +513,17 @@ class Run:
             raise Refused("nothing to reply to")
         target = self.rng.choice(targets)
         posted = [s for s, seat in thread["seats"].items() if seat["posted"] and s in self.state["members"]]
-        authors = [*posted, "tess", "cole"] if not steelman_only else [s for s in posted if s != target["author"]]
+        authors = (
+            [*posted, "tess", "cole"] if not steelman_only else [s for s in posted if s != target["author"]]
+        )
         if not authors:
             raise Refused("nobody to reply")
         return self.rng.choice(authors), target
 
     def step_reply(self, n: int, steelman_only: bool = False) -> Step:
-        keys = [k for k in sorted(self.all_threads()) if not steelman_only or self.thread(k)["rules"]["steelman"]]
+        keys = [
+            k for k in sorted(self.all_threads()) if not steelman_only or self.thread(k)["rules"]["steelman"]
+        ]
         if not keys:
             raise Refused("no steelman thread")
         key = self.rng.choice(keys)
@@ -502,13 +535,19 @@ class Run:
             and not target["by_instructor"]
             and target["author"] != author
         )
-        steelman = f"{target['author']} thinks the consulate matters more than steel, as a first sign of trust" if needs_restating else ""
+        steelman = (
+            f"{target['author']} thinks the consulate matters more than steel, as a first sign of trust"
+            if needs_restating
+            else ""
+        )
         body = self.body(f"Reply of {author} to #{target['id']}", n)
         viewer = self.people.viewer(author, key)
         what = f"{author} replies{' with a restatement' if steelman else ''} to {target['author']}'s #{target['id']} in {key}"
         if viewer and self.ui_reply(viewer, target["id"], body, steelman):
             return Step(what + " through the page", {key}, via_ui=True)
-        self.agent.call("post", thread_key=key, author=author, body=body, parent=target["id"], steelman=steelman)
+        self.agent.call(
+            "post", thread_key=key, author=author, body=body, parent=target["id"], steelman=steelman
+        )
         return Step(what, {key})
 
     def own_response(self) -> tuple[str, dict]:
@@ -541,15 +580,16 @@ class Run:
         return self.step_reply(n, steelman_only=True)
 
     def step_fair(self, n: int) -> Step:
-        restated = [
-            (key, r) for key in sorted(self.all_threads()) for r in self.live(key) if r["steelman"]
-        ]
+        restated = [(key, r) for key in sorted(self.all_threads()) for r in self.live(key) if r["steelman"]]
         if not restated:
             raise Refused("no restatement yet")
         key, target = self.rng.choice(restated)
         fair = not target["fair"]
         self.agent.call("fair", response_id=target["id"], by=target["restated_author"], fair=fair)
-        return Step(f"{target['restated_author']} marks #{target['id']} {'fair' if fair else 'not fair'} in {key}", {key})
+        return Step(
+            f"{target['restated_author']} marks #{target['id']} {'fair' if fair else 'not fair'} in {key}",
+            {key},
+        )
 
     def step_stance(self, n: int) -> Step:
         keys = [k for k in sorted(self.all_threads()) if self.thread(k)["rules"]["stance"]]
@@ -564,9 +604,7 @@ class Run:
         return Step(f"{student} stands at {value} {moment} in {key}", {key})
 
     def moderated(self, predicate: Callable[[dict], bool]) -> tuple[str, dict, str]:
-        found = [
-            (key, r) for key in sorted(self.all_threads()) for r in self.live(key) if predicate(r)
-        ]
+        found = [(key, r) for key in sorted(self.all_threads()) for r in self.live(key) if predicate(r)]
         if not found:
             raise Refused("nothing to moderate")
         key, target = self.rng.choice(found)
@@ -623,7 +661,9 @@ class Run:
         student = self.rng.choice(self.students())
         has = self.thread(key)["seats"].get(student, {}).get("extension")
         self.agent.call("extend", thread_key=key, student=student, by="tess", days=None if has else 2)
-        return Step(f"{'take back the extension of' if has else 'extend the due time for'} {student} in {key}", {key})
+        return Step(
+            f"{'take back the extension of' if has else 'extend the due time for'} {student} in {key}", {key}
+        )
 
     def step_remove(self, n: int) -> Step:
         watching = {username for _, username, _, _ in VIEWERS}
@@ -636,7 +676,9 @@ class Run:
 
     def step_brief(self, n: int) -> Step:
         key = self.rng.choice(sorted(self.all_threads()))
-        self.agent.call("brief_edit", thread_key=key, sentence=f"Revised at step {n}: the talks resume in May")
+        self.agent.call(
+            "brief_edit", thread_key=key, sentence=f"Revised at step {n}: the talks resume in May"
+        )
         return Step(f"the teacher edits the brief of {key} (commentary)", {key})
 
     def step_admin_delete(self, n: int) -> Step:
@@ -702,12 +744,14 @@ class Run:
             missing = []
             for viewer in self.people.viewers:
                 if viewer.thread == key:
-                    fresh = self.people.fresh_view(viewer)
+                    fresh = self.people.fresh_views([viewer])[viewer.name]
                     if not any(marker in line for line in fresh["responses"]):
                         missing.append(f"{viewer.name}: a fresh load does not show “{marker}”")
             return missing
 
-        return Step(f"{author} replies to #{target['id']} in {key} after the restore", {key}, shows_the_reply, via_ui)
+        return Step(
+            f"{author} replies to #{target['id']} in {key} after the restore", {key}, shows_the_reply, via_ui
+        )
 
     # -- through the page
 
@@ -722,7 +766,9 @@ class Run:
             raise Refused(f"the page refused it ({response.status})")
         return True
 
-    def ui_answer(self, viewer: Viewer, body: str, quote: list | None, disputes: str | None, stance: int) -> bool:
+    def ui_answer(
+        self, viewer: Viewer, body: str, quote: list | None, disputes: str | None, stance: int
+    ) -> bool:
         page = viewer.live
         assert page
         composer = page.locator("#composer")
@@ -737,7 +783,9 @@ class Run:
             form.locator("select[name=quote]").select_option(f"{quote[0]}:{quote[1]}")
             form.locator(f"input[name=disputes][value='{disputes}']").check()
         form.locator("textarea[name=body]").fill(body)
-        return self.ui_post(page, "/responses/", lambda: form.get_by_role("button", name="Post answer").click())
+        return self.ui_post(
+            page, "/responses/", lambda: form.get_by_role("button", name="Post answer").click()
+        )
 
     def ui_reply(self, viewer: Viewer, parent: int, body: str, steelman: str) -> bool:
         page = viewer.live
@@ -754,7 +802,9 @@ class Run:
                 steelman = "They think the consulate matters more than steel, as a first sign of trust"
             form.locator("textarea[name=steelman]").fill(steelman)
         form.locator("textarea[name=body]").fill(body)
-        return self.ui_post(page, f"/r/{parent}/reply/", lambda: form.get_by_role("button", name="Post reply").click())
+        return self.ui_post(
+            page, f"/r/{parent}/reply/", lambda: form.get_by_role("button", name="Post reply").click()
+        )
 
     def ui_edit(self, viewer: Viewer, response_id: int, body: str) -> bool:
         page = viewer.live
@@ -814,10 +864,11 @@ class Run:
 
     def compare(self, n: int, step: Step, viewers: list[Viewer]) -> list[Difference]:
         found = []
+        # Every live page first, as the polls left it; then the fresh loads.
+        lives = {viewer.name: self.people.live_view(viewer) for viewer in viewers}
+        fresh = self.people.fresh_views(viewers)
         for viewer in viewers:
-            live = self.people.live_view(viewer)
-            fresh = self.people.fresh_view(viewer)
-            if difference := first_difference(live, fresh):
+            if difference := first_difference(lives[viewer.name], fresh[viewer.name]):
                 region, diff = difference
                 found.append(Difference(self.seed, n, step.description, viewer.name, region, diff))
         return found
@@ -826,7 +877,9 @@ class Run:
         print(f"\nlive-equals-reload: seed {self.seed}, {self.steps} steps, {self.site.url}", flush=True)
         self.refresh()
         self.people.open()
-        self.log.append(self.step_backup(0).description)  # early, so that a restore has something to go back to
+        self.log.append(
+            self.step_backup(0).description
+        )  # early, so that a restore has something to go back to
         for n in range(1, self.steps + 1):
             started = time.monotonic()
             self.refresh()
@@ -839,7 +892,9 @@ class Run:
             late = self.people.wait_for_polls(after, viewers)
             found = self.compare(n, step, viewers)
             extra = step.check() if step.check else []
-            found += [Difference(self.seed, n, step.description, "check", "responses", [line]) for line in extra]
+            found += [
+                Difference(self.seed, n, step.description, "check", "responses", [line]) for line in extra
+            ]
             self.log.append(
                 f"step {n}: {step.description} [{len(viewers)} pages, {time.monotonic() - started:.1f} s]"
                 + (f" late polls: {late}" if late else "")
@@ -883,6 +938,7 @@ def report(runs: list[Run]) -> str:
     if not differences:
         return ""
     summary = [f"{len(differences)} live-vs-reload differences; the first:", str(differences[0]), "", "All:"]
-    summary += [f"  seed {d.seed} step {d.step} ({d.description}): {d.viewer}, {d.region}" for d in differences]
+    summary += [
+        f"  seed {d.seed} step {d.step} ({d.description}): {d.viewer}, {d.region}" for d in differences
+    ]
     return "\n".join(summary)
-

@@ -164,7 +164,10 @@ def session_valid(key: str) -> bool:
 def state() -> dict:
     """What the test needs to pick a meaningful next step, by thread key."""
     members = set(Membership.objects.values_list("student__username", flat=True))
-    out: dict[str, Any] = {"members": sorted(members), "users": sorted(User.objects.values_list("username", flat=True))}
+    out: dict[str, Any] = {
+        "members": sorted(members),
+        "users": sorted(User.objects.values_list("username", flat=True)),
+    }
     threads = {}
     for assignment in Assignment.objects.select_related("brief").filter(brief__slug__startswith="live-diff-"):
         key = assignment.brief.slug.removeprefix("live-diff-")
@@ -262,34 +265,40 @@ OPS = {
     "post": post,
     "rules": rules,
     "brief_edit": brief_edit,
-    "edit": lambda response_id, by, body: actions.edit_response(
-        response=response(response_id), by=user(by), body=body
-    ).pk,
+    "edit": lambda response_id, by, body: (
+        actions.edit_response(response=response(response_id), by=user(by), body=body).pk
+    ),
     "delete": lambda response_id, by: actions.delete_response(response=response(response_id), by=user(by)).pk,
-    "hide": lambda response_id, by, reason: actions.hide_response(
-        response=response(response_id), by=user(by), reason=reason
-    ).pk,
+    "hide": lambda response_id, by, reason: (
+        actions.hide_response(response=response(response_id), by=user(by), reason=reason).pk
+    ),
     "unhide": lambda response_id, by: actions.unhide_response(response=response(response_id), by=user(by)).pk,
-    "highlight": lambda response_id, by, on: actions.set_highlight(
-        response=response(response_id), by=user(by), highlighted=on
-    ).pk,
-    "pin": lambda response_id, by, on: actions.set_pin(response=response(response_id), by=user(by), pinned=on).pk,
-    "fair": lambda response_id, by, fair: actions.mark_steelman_fair(
-        response=response(response_id), by=user(by), fair=fair
-    ).pk,
-    "lock": lambda thread_key, by, locked: actions.set_thread_lock(
-        assignment=thread(thread_key), locked=locked, by=user(by)
-    ).pk,
-    "stance": lambda thread_key, student, value, moment: actions.set_stance(
-        assignment=thread(thread_key), student=user(student), value=value, moment=moment
-    ).pk,
-    "extend": lambda thread_key, student, by, days: actions.extend_due(
-        assignment=thread(thread_key),
-        student=user(student),
-        by=user(by),
-        due_at=None if days is None else thread(thread_key).due_at + timedelta(days=days),
-        reason="Was ill",
-    ).pk,
+    "highlight": lambda response_id, by, on: (
+        actions.set_highlight(response=response(response_id), by=user(by), highlighted=on).pk
+    ),
+    "pin": lambda response_id, by, on: (
+        actions.set_pin(response=response(response_id), by=user(by), pinned=on).pk
+    ),
+    "fair": lambda response_id, by, fair: (
+        actions.mark_steelman_fair(response=response(response_id), by=user(by), fair=fair).pk
+    ),
+    "lock": lambda thread_key, by, locked: (
+        actions.set_thread_lock(assignment=thread(thread_key), locked=locked, by=user(by)).pk
+    ),
+    "stance": lambda thread_key, student, value, moment: (
+        actions.set_stance(
+            assignment=thread(thread_key), student=user(student), value=value, moment=moment
+        ).pk
+    ),
+    "extend": lambda thread_key, student, by, days: (
+        actions.extend_due(
+            assignment=thread(thread_key),
+            student=user(student),
+            by=user(by),
+            due_at=None if days is None else thread(thread_key).due_at + timedelta(days=days),
+            reason="Was ill",
+        ).pk
+    ),
     "remove": lambda student: actions.remove_student(group=thread("evidence").group, student=user(student)),
     "user_id": lambda username: user(username).pk,
 }
