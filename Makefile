@@ -8,7 +8,7 @@ PORT   ?= 8000
 # Sessions and static files as in production, but plain HTTP on this machine.
 RUN_ENV = DJANGO_DEBUG=0 DJANGO_HTTPS=0 DJANGO_SECRET_KEY="$$(cat .local-secret-key)"
 
-.PHONY: run test install demo lint bench clean
+.PHONY: run test install demo lint bench live-diff clean
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	@test -x $(PY) || { python=$$(scripts/find-python) && echo "Creating $(VENV) with $$python" && "$$python" -m venv $(VENV); }
@@ -37,6 +37,14 @@ test: install
 # Load test on this machine (bench/README.md); `make bench BENCH_ARGS=--quick` for a short run.
 bench: install
 	$(PY) bench/run.py $(BENCH_ARGS)
+
+# The live-equals-reload differential test, long: `make live-diff SEEDS=3 STEPS=200`
+# (seeds 1..SEEDS), or `make live-diff SEED=1234 STEPS=200` for one seed. tests/live_diff.py.
+SEEDS ?= 3
+STEPS ?= 200
+live-diff: install
+	AGORA_LIVE_DIFF_SEEDS=$(SEEDS) AGORA_LIVE_DIFF_STEPS=$(STEPS) $(if $(SEED),AGORA_LIVE_DIFF_SEED=$(SEED)) \
+		$(PY) -m pytest tests/browser/test_live_equals_reload.py -s $(PYTEST_ARGS)
 
 lint: install
 	$(VENV)/bin/ruff check .
