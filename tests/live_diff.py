@@ -48,7 +48,7 @@ from bench.run import Server
 from tests.servers import collected_static, database_url, run_manage, server_env
 
 POLL_SECONDS = float(os.environ.get("AGORA_LIVE_DIFF_POLL", "1"))
-# A write by one worker reaches the other's fast poll path within classroom.versions' one
+# A write by one worker reaches the other's fast poll path within classroom.caching's one
 # second; the pages must then have polled once more.
 CONVERGE_TIMEOUT = 5 * POLL_SECONDS + 6
 SETTLE_SECONDS = 0.15  # htmx settles swapped content 20 ms after a swap
@@ -743,10 +743,13 @@ class Run:
         def shows_the_reply() -> list[tuple[str, str]]:
             readers = [viewer for viewer in self.people.viewers if viewer.thread == key]
             fresh = self.people.fresh_views(readers)
+            # Whoever is shown the answer replied to (not held back by a stance first) sees the reply.
+            answer = f'"response-{target["id"]}"'
             return [
                 (viewer.name, f"(a fresh load does not show the reply “{marker}”, posted after the restore)")
                 for viewer in readers
-                if not any(marker in line for line in fresh[viewer.name]["responses"])
+                if any(answer in line for line in fresh[viewer.name]["responses"])
+                and not any(marker in line for line in fresh[viewer.name]["responses"])
             ]
 
         return Step(
