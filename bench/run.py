@@ -50,6 +50,11 @@ PG_DATABASE = "agora_bench"
 REDIS_URL = "redis://127.0.0.1:6379/14"  # a database of its own, emptied before the run
 # SQLite alone; PostgreSQL with sessions in the database; PostgreSQL with Redis for cache and sessions.
 DATABASES = ("sqlite", "postgres", "postgres+redis")
+# --variants: SQLite again with one hand-made path swapped for Django's own (bench/settings_variant.py).
+VARIANTS = {
+    "sqlite/stock-sessions": {"AGORA_BENCH_SESSIONS": "stock"},
+    "sqlite/no-row-memo": {"AGORA_BENCH_ROW_MEMO": "0"},
+}
 BURST_SPREAD_SECONDS = 10
 BURST_DOUBLE_EVERY = 10
 BURST_DEADLINE_SECONDS = 90
@@ -451,6 +456,8 @@ def bench_database(name: str, url: str, options: argparse.Namespace, work: Path,
         "DATABASE_URL": url,
         "PYTHONUNBUFFERED": "1",
     }
+    if name in VARIANTS:
+        env |= VARIANTS[name] | {"DJANGO_SETTINGS_MODULE": "bench.settings_variant"}
     if name == "postgres+redis":  # the production path past one machine: cache and sessions in Redis
         import redis
 
@@ -520,14 +527,16 @@ def bench_database(name: str, url: str, options: argparse.Namespace, work: Path,
     run([PYTHON, "-m", "bench.audit", str(plan["burst"]["assignment"]), str(work / "audit.json")], env)
     burst = json.loads(burst_out.read_text())
     result["burst"] = summarise_burst(burst, json.loads((work / "audit.json").read_text()))
-    if name == "sqlite":
+    if name.startswith("sqlite"):
         database = sqlite3.connect(url.removeprefix("sqlite:///"))
     else:
         import psycopg  # only the PostgreSQL run needs it
 
         database = psycopg.connect(url, autocommit=True)
     with contextlib.closing(database):
-        result["integrity"] = integrity_check(database, "sqlite" if name == "sqlite" else "postgresql")
+        result["integrity"] = integrity_check(
+            database, "sqlite" if name.startswith("sqlite") else "postgresql"
+        )
     log_text = log_path.read_text(errors="replace")
     result["server_log"] = {"path": str(log_path.relative_to(ROOT))} | {
         alarm: log_text.count(alarm) for alarm in LOG_ALARMS
@@ -548,7 +557,7 @@ def table(rows: list[list[str]]) -> str:
 
 def report(results: dict) -> str:
     info = results["machine"]
-    dbs = [name for name in DATABASES if "burst" in results.get(name, {})]
+    dbs = [name for name in (*DATABASES, *VARIANTS) if "burst" in results.get(name, {})]
     lines = [
         f"Agora bench · {info['date']} · {info['cpu']} ({info['cpus']} CPUs)",
         f"Python {info['python']} · Django {info['django']} · gunicorn {info['gunicorn']} · {info['wrk']}"
@@ -642,13 +651,16 @@ def main() -> None:
     parser.add_argument("--db", action="append", choices=DATABASES, help="default: all three")
     parser.add_argument("--no-reads", action="store_true", help="only the post burst")
     parser.add_argument(
+        "--variants", action="store_true", help="also SQLite with stock sessions, and without the row memo"
+    )
+    parser.add_argument(
         "--kill", type=int, nargs="?", const=BURST_KILLS, default=0, metavar="N",
         help=f"SIGKILL a gunicorn worker N times (default {BURST_KILLS}) during the burst; the master replaces it",
     )  # fmt: skip
     options = parser.parse_args()
     if options.quick:
         options.reps, options.seconds, options.db = 3, 1, options.db or ["sqlite"]
-    databases = options.db or list(DATABASES)
+    databases = (options.db or list(DATABASES)) + (list(VARIANTS) if options.variants else [])
     ensure_wrk()
     RESULTS.mkdir(parents=True, exist_ok=True)
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
@@ -664,7 +676,7 @@ def main() -> None:
             continue
         with tempfile.TemporaryDirectory(prefix=f"agora-bench-{name}-") as tmp:
             work = Path(tmp)
-            if name == "sqlite":
+            if name.startswith("sqlite"):
                 url = f"sqlite:///{work / 'bench.sqlite3'}"
                 results[name] = bench_database(name, url, options, work, stamp)
             else:

@@ -21,6 +21,7 @@ from datetime import datetime
 from time import monotonic
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.core.cache import cache
 
 if TYPE_CHECKING:
@@ -82,6 +83,7 @@ _fragments = _Memo(size=2000, shared=False)  # rendered briefs: cheap to redo, n
 _rows: dict[tuple[int, int], tuple[int, dict]] = {}  # (thread, epoch): (version, {response id: row})
 _polled: dict[int, tuple[float, tuple[int, int, datetime | None] | None]] = {}
 ROWS_SIZE = 256
+ROW_MEMO = getattr(settings, "AGORA_ROW_MEMO", True)  # off only in the bench's A/B run
 POLL_SECONDS = 1.0
 POLLED_SIZE = 4096
 
@@ -157,7 +159,7 @@ def thread_rows(thread: "Assignment", read: Callable[[int | None], Iterable]) ->
     version to the thread's): `read(since)` reads those, `read(None)` the whole thread. A new
     epoch (a restore, a hard delete) starts from a whole read: deletions leave no version."""
     memo_key = (thread.pk, thread.epoch)
-    known = _rows.get(memo_key)
+    known = _rows.get(memo_key) if ROW_MEMO else None
     if known is not None and known[0] <= thread.version:
         rows = dict(known[1])
         changed = read(known[0])
