@@ -1,12 +1,16 @@
-"""Shared fixtures: people in each role, logged-in clients, and a real browser."""
+"""Shared fixtures: what the class discusses, a real browser, the cache and settings.
+
+The people, by role, and their logged-in clients are in tests/roles.py.
+"""
 
 import os
 import shutil
 
 import pytest
 
-from tests.factories import PASSWORD, BriefFactory, InstructorFactory, UserFactory
-from tests.helpers import peer_in
+from tests.factories import BriefFactory
+
+pytest_plugins = ["tests.roles"]
 
 # Playwright's sync API runs an event loop in the test thread; Django's
 # live_server and ORM calls from the test must still be allowed.
@@ -26,46 +30,8 @@ CHROMIUM_ARGS = [
 
 
 @pytest.fixture
-def password() -> str:
-    return PASSWORD
-
-
-@pytest.fixture
-def instructor(db):
-    return InstructorFactory(username="teacher", first_name="Tess", last_name="Teacher")
-
-
-@pytest.fixture
-def other_instructor(db):
-    return InstructorFactory(username="otherteacher", first_name="Omar", last_name="Other")
-
-
-@pytest.fixture
-def student(db):
-    return UserFactory(username="sam", first_name="Sam", last_name="Student")
-
-
-@pytest.fixture
 def brief(db):
     return BriefFactory()
-
-
-def logged_in_client(client_class, user):
-    client = client_class()
-    client.force_login(user)
-    return client
-
-
-@pytest.fixture
-def instructor_client(client, instructor):
-    client.force_login(instructor)
-    return client
-
-
-@pytest.fixture
-def student_client(client, student):
-    client.force_login(student)
-    return client
 
 
 # ---- browser --------------------------------------------------------------
@@ -132,31 +98,6 @@ def empty_cache():
     caching.forget_everything()
     cache.clear()  # sessions and rate-limit counters too (CI's Redis database is the suite's own)
     yield
-
-
-@pytest.fixture
-def group(instructor, student):
-    """The owning instructor's group, with `student` as a member."""
-    from tests.factories import GroupFactory
-
-    return GroupFactory(name="Period 3", instructors=[instructor], students=[student])
-
-
-@pytest.fixture
-def peer(group):
-    """A classmate of `student` in `group`, with a name that appears nowhere else."""
-    return peer_in(group)
-
-
-@pytest.fixture
-def other_peer(group):
-    return peer_in(group, username="vx_other", first_name="Valdemar", last_name="Xanthopoulos")
-
-
-@pytest.fixture
-def outsider(db):
-    """A student in no group of the instructor's."""
-    return UserFactory(username="olly", first_name="Olly", last_name="Outsider")
 
 
 @pytest.fixture

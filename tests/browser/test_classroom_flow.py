@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 
 from briefs.models import Brief
 from classroom.models import Assignment
-from tests.factories import AssignmentFactory, GroupFactory, UserFactory, make_response
+from tests.factories import AssignmentFactory, GroupFactory, make_response
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -147,16 +147,6 @@ def test_instructor_sets_up_post_first_thread_and_two_students_discuss_it_live(
     expect(teacher.get_by_role("article", name="Answer by Ann Archer")).to_contain_text(ANSWER_A)
     expect(teacher.get_by_role("article", name="Answer by Ben Baker")).to_contain_text(ANSWER_B)
     expect(teacher.get_by_role("article", name="Reply by Ben Baker")).to_contain_text(REPLY_B)
-
-
-@pytest.fixture
-def ann(db):
-    return UserFactory(username="ann", first_name="Ann", last_name="Archer")
-
-
-@pytest.fixture
-def ben(db):
-    return UserFactory(username="ben", first_name="Ben", last_name="Baker")
 
 
 @pytest.fixture

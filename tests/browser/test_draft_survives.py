@@ -5,7 +5,7 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from classroom.models import Membership, Response
-from tests.factories import UserFactory, make_response
+from tests.factories import make_response
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -128,8 +128,7 @@ def test_answer_stored_but_lost_on_the_way_back_is_not_posted_twice_on_retry(
 
 
 @pytest.fixture
-def classmates_answer(thread):
-    ben = UserFactory(username="ben", first_name="Ben", last_name="Baker")
+def classmates_answer(thread, ben):
     Membership.objects.create(group=thread.group, student=ben)
     return make_response(thread, ben, body="Air links are symbolic; the oil market follows sanctions.")
 
@@ -177,9 +176,9 @@ def test_reply_cut_off_stays_in_box_and_returns_when_reply_form_reopens(
     assert Response.objects.filter(parent=classmates_answer).count() == 1
 
 
-def test_a_draft_stays_with_its_student_on_a_shared_computer(live_server, page, login, thread, group):
+def test_a_draft_stays_with_its_student_on_a_shared_computer(live_server, page, login, thread, group, ben):
     """Sam leaves an unsent answer and logs out; Ben, on the same browser, gets an empty box."""
-    Membership.objects.create(group=group, student=UserFactory(username="ben", first_name="Ben"))
+    Membership.objects.create(group=group, student=ben)
     box = open_thread(page, live_server, login, thread)
     box.fill(ANSWER)
     page.get_by_role("button", name="Log out").click()

@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import expect
 
 from classroom.actions import post_response, set_stance
-from tests.factories import BriefFactory, UserFactory, make_response
+from tests.factories import BriefFactory, make_response
 from tests.helpers import set_rules
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -52,21 +52,19 @@ def brief(db):
 
 
 @pytest.fixture
-def classmate(group):
+def classmate(group, ann):
     """Ann, in sam's group."""
     from classroom.models import Membership
 
-    ann = UserFactory(username="ann", first_name="Ann", last_name="Archer")
     Membership.objects.create(group=group, student=ann)
     return ann
 
 
 @pytest.fixture
-def second_classmate(group):
+def second_classmate(group, ben):
     """Ben, in sam's group."""
     from classroom.models import Membership
 
-    ben = UserFactory(username="ben", first_name="Ben", last_name="Baker")
     Membership.objects.create(group=group, student=ben)
     return ben
 

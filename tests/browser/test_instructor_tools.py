@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 
 from classroom.actions import save_feedback
 from classroom.models import Feedback
-from tests.factories import AssignmentFactory, GroupFactory, UserFactory, make_response
+from tests.factories import AssignmentFactory, GroupFactory, make_response
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -22,21 +22,6 @@ ANSWER_A = "Direct flights would make trade and family visits easier, but energy
 ANSWER_B = "Air links are symbolic; the oil market follows sanctions, not flights."
 ANSWER_C = "Nobody flies anywhere until the insurers agree, whatever the ministers say."
 HIDE_REASON = "Please rewrite this without the personal remark."
-
-
-@pytest.fixture
-def ann(db):
-    return UserFactory(username="ann", first_name="Ann", last_name="Archer")
-
-
-@pytest.fixture
-def ben(db):
-    return UserFactory(username="ben", first_name="Ben", last_name="Baker")
-
-
-@pytest.fixture
-def cara(db):
-    return UserFactory(username="cara", first_name="Cara", last_name="Clark")
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from classroom.actions import delete_response, post_response
 from classroom.models import Membership
-from tests.factories import AssignmentFactory, BriefFactory, GroupFactory, InstructorFactory, UserFactory
+from tests.factories import AssignmentFactory, BriefFactory, GroupFactory, UserFactory
 
 HTMX = {"HX-Request": "true"}
 
@@ -51,12 +51,6 @@ def cell_states(row: str) -> list[str]:
 def quiet_line(html: str) -> str:
     match = re.search(r"<strong>Quiet so far:</strong>(.*?)</p>", html, re.DOTALL)
     return match.group(1) if match else ""
-
-
-@pytest.fixture
-def instructor_client(instructor):
-    """Its own client: the shared `client` fixture would be one session for everybody."""
-    return client_for(instructor)
 
 
 @pytest.fixture
@@ -123,10 +117,8 @@ def test_owning_instructor_sees_dashboard(instructor_client, group):
     assert "<h1>Participation</h1>" in response.content.decode()
 
 
-def test_co_instructor_sees_dashboard(group):
-    co = InstructorFactory(username="coteacher")
-    group.instructors.add(co)
-    assert client_for(co).get(dashboard_url(group)).status_code == 200
+def test_co_instructor_sees_dashboard(group, co_instructor):
+    assert client_for(co_instructor).get(dashboard_url(group)).status_code == 200
 
 
 def test_post_to_dashboard_is_405(instructor_client, group):

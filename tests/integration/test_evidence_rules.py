@@ -36,17 +36,6 @@ PEER_SECRET = "Quokka-ledger answer from the first classmate."
 OTHER_SECRET = "Marmalade-compass answer from the second classmate."
 
 
-@pytest.fixture
-def users(outsider, student, other_instructor, instructor):
-    return {
-        "anonymous": None,
-        "outsider": outsider,
-        "member": student,
-        "other_instructor": other_instructor,
-        "owner": instructor,
-    }
-
-
 def page(user, assignment) -> str:
     response = client_for(user).get(thread_url(assignment))
     assert response.status_code == 200
@@ -154,8 +143,8 @@ def test_member_sees_only_the_stance_scale_until_placed_and_no_classmates(studen
         ("owner", "answers"),
     ],
 )
-def test_stance_thread_by_role(users, stance_thread, role, outcome, htmx):
-    response = client_for(users[role]).get(thread_url(stance_thread), headers=HTMX if htmx else {})
+def test_stance_thread_by_role(people, stance_thread, role, outcome, htmx):
+    response = client_for(people[role]).get(thread_url(stance_thread), headers=HTMX if htmx else {})
     if outcome == "login":
         assert_login(response, htmx)
         return
@@ -227,8 +216,8 @@ def test_htmx_stance_off_the_scale_is_refused_in_the_form(student, stance_thread
         ("owner", False),
     ],
 )
-def test_stance_post_by_role(users, stance_thread, role, saved, htmx):
-    response = client_for(users[role]).post(
+def test_stance_post_by_role(people, stance_thread, role, saved, htmx):
+    response = client_for(people[role]).post(
         stance_url(stance_thread), {"stance": "5", "moment": "before"}, headers=HTMX if htmx else {}
     )
     if role == "anonymous":
@@ -710,8 +699,8 @@ def test_reply_form_to_a_classmate_asks_for_a_restatement_first(student, peer_an
         ("owner", "reply"),
     ],
 )
-def test_reply_form_under_the_steelman_rule_by_role(users, peer_answer, role, outcome, htmx):
-    response = client_for(users[role]).get(reply_url(peer_answer), headers=HTMX if htmx else {})
+def test_reply_form_under_the_steelman_rule_by_role(people, peer_answer, role, outcome, htmx):
+    response = client_for(people[role]).get(reply_url(peer_answer), headers=HTMX if htmx else {})
     if outcome == "login":
         assert_login(response, htmx)
     elif outcome == "404":
@@ -793,14 +782,14 @@ def restatement(steelman_thread, student, peer_answer):
 
 
 def test_fair_button_is_shown_only_to_the_author_of_the_view_restated(
-    users, peer, other_peer, restatement, steelman_thread
+    people, peer, other_peer, restatement, steelman_thread
 ):
     button = f'action="{fair_url(restatement)}"'
     viewers = {
         "restated author": peer,
-        "replier": users["member"],
+        "replier": people["member"],
         "classmate": other_peer,
-        "owner": users["owner"],
+        "owner": people["owner"],
     }
     for name, viewer in viewers.items():
         shown = card(page(viewer, steelman_thread), restatement)
@@ -848,9 +837,9 @@ def test_restated_author_marks_it_fair_with_a_plain_post_and_everyone_sees_it(
     ],
 )
 def test_marking_fair_by_anyone_but_the_restated_author_changes_nothing(
-    users, restatement, role, outcome, htmx
+    people, restatement, role, outcome, htmx
 ):
-    response = client_for(users[role]).post(
+    response = client_for(people[role]).post(
         fair_url(restatement), {"fair": "1"}, headers=HTMX if htmx else {}
     )
     if outcome == "login":
@@ -976,8 +965,8 @@ def test_report_shows_the_stance_chart_and_the_dispute_counts(instructor, argued
 @pytest.mark.parametrize(
     ("role", "status"), [("outsider", 404), ("member", 404), ("other_instructor", 404), ("owner", 200)]
 )
-def test_report_of_an_argued_thread_is_only_for_its_instructors(users, argued, role, status):
-    response = client_for(users[role]).get(report_url(argued))
+def test_report_of_an_argued_thread_is_only_for_its_instructors(people, argued, role, status):
+    response = client_for(people[role]).get(report_url(argued))
     assert response.status_code == status
     assert (b"Quotes summary" in response.content) is (status == 200)
 

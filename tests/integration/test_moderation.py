@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from classroom.actions import extend_due, hide_response, set_thread_lock
 from classroom.models import Assignment, ModerationEvent, Participation, Response
-from tests.factories import InstructorFactory, make_response
+from tests.factories import make_response
 from tests.helpers import client_for, close_at_due_time, create_url, page_poll, peer_in, poll_url, thread_url
 
 HTMX = {"HX-Request": "true"}
@@ -95,17 +95,6 @@ def events(assignment, action=None):
 
 
 @pytest.fixture
-def instructor_client(instructor):
-    """Its own client: the shared `client` fixture would be one session for everybody."""
-    return client_for(instructor)
-
-
-@pytest.fixture
-def student_client(student):
-    return client_for(student)
-
-
-@pytest.fixture
 def answer(thread, peer):
     return make_response(thread, peer, body="Zebra-striped argument about tariffs.")
 
@@ -113,18 +102,6 @@ def answer(thread, peer):
 @pytest.fixture
 def reply(thread, student, answer):
     return make_response(thread, student, parent=answer, body="Sam replies about the zebra argument.")
-
-
-@pytest.fixture
-def co_instructor(group):
-    co = InstructorFactory(username="coteacher", first_name="Cora", last_name="Colleague")
-    group.instructors.add(co)
-    return co
-
-
-@pytest.fixture
-def peer_client(peer):
-    return client_for(peer)
 
 
 # ---- role matrix -------------------------------------------------------------------------
@@ -166,7 +143,7 @@ POST_ONLY = ["hide", "unhide", "highlight", "pin", "lock", "extend"]
 
 
 @pytest.fixture
-def scene(thread, student, peer, instructor, other_instructor, outsider, co_instructor):
+def scene(thread, student, peer, instructor, people):
     answer = make_response(thread, peer, body="A visible answer.")
     second = make_response(thread, peer_in(thread.group, "hidee", "Hugo", "Hidden"), body="A hidden answer.")
     hidden = hide_response(response=second, by=instructor, reason="Earlier hide")
@@ -175,14 +152,7 @@ def scene(thread, student, peer, instructor, other_instructor, outsider, co_inst
         "answer": answer,
         "hidden": hidden,
         "student": student,
-        "people": {
-            "anonymous": None,
-            "outsider": outsider,
-            "member": student,
-            "other_instructor": other_instructor,
-            "owner": instructor,
-            "co_instructor": co_instructor,
-        },
+        "people": people,
     }
 
 

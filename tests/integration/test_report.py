@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from classroom.actions import delete_response, hide_response, post_response, save_feedback
 from classroom.models import Feedback, Membership
-from tests.factories import AssignmentFactory, GroupFactory, InstructorFactory, UserFactory, make_response
+from tests.factories import AssignmentFactory, GroupFactory, UserFactory, make_response
 
 HTMX = {"HX-Request": "true"}
 BOM = b"\xef\xbb\xbf"
@@ -115,24 +115,6 @@ def set_rules(assignment, **rules):
 
 
 @pytest.fixture
-def instructor_client(instructor):
-    """Its own client: the shared `client` fixture would be one session for everybody."""
-    return client_for(instructor)
-
-
-@pytest.fixture
-def student_client(student):
-    return client_for(student)
-
-
-@pytest.fixture
-def co_instructor(group):
-    co = InstructorFactory(username="coteacher", first_name="Cora", last_name="Colleague")
-    group.instructors.add(co)
-    return co
-
-
-@pytest.fixture
 def classroom(thread, group, student, instructor):
     """Sam answered on time (5 words); Lena answered late and replied to Sam; Nia has not answered."""
     lena = member(group, "lena", "Lena", "Late")
@@ -161,18 +143,6 @@ def endpoint(name, thread, student):
 
 
 ENDPOINTS = ["report", "feedback", "grades", "responses", "group_responses"]
-
-
-@pytest.fixture
-def people(student, outsider, other_instructor, instructor, co_instructor):
-    return {
-        "anonymous": None,
-        "outsider": outsider,
-        "member": student,
-        "other_instructor": other_instructor,
-        "owner": instructor,
-        "co_instructor": co_instructor,
-    }
 
 
 def call(client, method, url, data, **extra):

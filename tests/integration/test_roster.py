@@ -9,7 +9,7 @@ from django.test import Client
 from django.urls import reverse
 
 from classroom.models import Membership
-from tests.factories import InstructorFactory, UserFactory
+from tests.factories import UserFactory
 
 User = get_user_model()
 NEW_PASSWORD = "a-long-new-passphrase-42"
@@ -55,20 +55,7 @@ def world():
     )
 
 
-@pytest.fixture
-def instructor_client(instructor):
-    """Its own client: the shared `client` fixture would be one session for everybody."""
-    return client_for(instructor)
-
-
 # ---- role matrix -------------------------------------------------------------------------
-
-
-@pytest.fixture
-def co_instructor(group):
-    co = InstructorFactory(username="coteacher")
-    group.instructors.add(co)
-    return co
 
 
 def test_anonymous_visitor_is_sent_to_login_from_roster_import(group):

@@ -742,24 +742,6 @@ ROLES = ["anonymous", "outsider", "member", "other_instructor", "owner"]
 
 
 @pytest.fixture
-def as_role(client, outsider, student, other_instructor, instructor):
-    users = {
-        "anonymous": None,
-        "outsider": outsider,
-        "member": student,
-        "other_instructor": other_instructor,
-        "owner": instructor,
-    }
-
-    def login(role):
-        if users[role] is not None:
-            client.force_login(users[role])
-        return client
-
-    return login
-
-
-@pytest.fixture
 def member_answer(thread, student):
     return make_response(thread, student, body="The member's answer.")
 

@@ -14,7 +14,7 @@ import pytest
 
 from bench.run import Server
 from classroom.models import Response
-from tests.factories import PASSWORD, UserFactory, make_response
+from tests.factories import PASSWORD, make_response
 from tests.servers import collected_static, database_url, server_env
 
 pytestmark = [
@@ -46,15 +46,13 @@ def csrf_token(html: str) -> str:
 
 
 def test_a_session_and_a_post_from_one_instance_are_seen_by_the_other(
-    two_instances, thread, student, group, settings
+    two_instances, thread, student, peer, settings
 ):
     first, second = two_instances
     # The instances hash passwords with the production hasher, not the tests' fast one.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.PBKDF2PasswordHasher"]
     student.set_password(PASSWORD)
     student.save()
-    peer = UserFactory(username="peer")
-    group.memberships.create(student=peer)
     make_response(thread, peer, body="An answer that is already there.")
     thread.refresh_from_db()
     version_before = thread.version

@@ -28,7 +28,6 @@ from tests.factories import (
     AssignmentFactory,
     BriefFactory,
     GroupFactory,
-    InstructorFactory,
     UserFactory,
     make_response,
 )
@@ -299,17 +298,14 @@ class World:
         raise AttributeError(name)
 
 
-def build_world() -> World:
-    owner = InstructorFactory(username="owner")
-    co = InstructorFactory(username="coteacher")
-    other = InstructorFactory(username="elsewhere")
-    member = UserFactory(username="member")
-    peer = UserFactory(username="peer")
+@pytest.fixture
+def world(people, group) -> World:
+    """`group` with its teachers and members, a removed student, and the outsider's own group."""
+    owner, co, other = people["owner"], people["co_instructor"], people["other_instructor"]
+    member, peer, outsider, admin = people["member"], people["classmate"], people["outsider"], people["admin"]
     removed = UserFactory(username="removed")
-    outsider = UserFactory(username="outsider")
-    admin = UserFactory(username="admin", is_staff=True, is_superuser=True)
+    Membership.objects.create(group=group, student=removed)
     brief = BriefFactory()
-    group = GroupFactory(instructors=[owner, co], students=[member, peer, removed])
     other_group = GroupFactory(instructors=[other], students=[outsider])
     thread = AssignmentFactory(group=group, brief=brief)
     other_thread = AssignmentFactory(group=other_group, brief=brief)
@@ -445,9 +441,8 @@ def shared_client() -> Client:
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("name", CASES)
-def test_access_matrix(name):
+def test_access_matrix(name, world):
     """All the cells of one URL: each role, each method, each in a rolled-back savepoint."""
-    world = build_world()
     url_name, overrides = TAMPERED.get(name, (name, {}))
     url = reverse(url_name, kwargs=url_kwargs(world, URLS[url_name], overrides))
     data = POST_DATA.get(url_name, lambda w: {})(world)
@@ -492,8 +487,7 @@ def test_matrix_size():
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("role", [MEMBER, CO, OWNER])
-def test_nobody_but_the_author_can_change_a_students_response(role):
-    world = build_world()
+def test_nobody_but_the_author_can_change_a_students_response(role, world):
     client = Client()
     client.force_login(world.users[role])
     target = world.peer_response
@@ -505,8 +499,7 @@ def test_nobody_but_the_author_can_change_a_students_response(role):
 
 
 @pytest.mark.django_db
-def test_a_removed_student_cannot_change_their_old_response():
-    world = build_world()
+def test_a_removed_student_cannot_change_their_old_response(world):
     client = Client()
     client.force_login(world.removed)
     target = world.removed_response
@@ -521,8 +514,7 @@ def test_a_removed_student_cannot_change_their_old_response():
 
 
 @pytest.mark.django_db
-def test_an_instructor_cannot_assign_a_brief_to_another_instructors_group():
-    world = build_world()
+def test_an_instructor_cannot_assign_a_brief_to_another_instructors_group(world):
     client = Client()
     client.force_login(world.users[OTHER])
     fresh = BriefFactory()
@@ -543,8 +535,7 @@ def test_an_instructor_cannot_assign_a_brief_to_another_instructors_group():
 
 
 @pytest.mark.django_db
-def test_a_student_gets_404_for_a_thread_that_has_not_opened_yet():
-    world = build_world()
+def test_a_student_gets_404_for_a_thread_that_has_not_opened_yet(world):
     later = AssignmentFactory(group=world.group, opens_at=timezone.now() + timedelta(days=2))
     student, teacher = Client(), Client()
     student.force_login(world.member)
@@ -574,8 +565,7 @@ def test_htmx_login_redirect_does_not_send_the_page_to_another_site(client):
 
 
 @pytest.mark.django_db
-def test_admin_index_sends_non_staff_to_admin_login():
-    world = build_world()
+def test_admin_index_sends_non_staff_to_admin_login(world):
     admin_login = reverse("admin:login")
     for role in ROLES:
         client = Client()
@@ -626,9 +616,8 @@ def leaks(response, peers) -> list[str]:
 
 
 @pytest.mark.django_db
-def test_a_student_learns_no_classmates_identity_in_an_anonymous_thread():
-    owner = InstructorFactory(username="owner")
-    viewer = UserFactory(username="viewer", first_name="Vera", last_name="Viewer")
+def test_a_student_learns_no_classmates_identity_in_an_anonymous_thread(instructor, student):
+    owner, viewer = instructor, student
     peers = [UserFactory(**fields) for fields in PEERS]
     group = GroupFactory(instructors=[owner], students=[viewer, *peers])
     thread = AssignmentFactory(group=group, anonymous_to_peers=True)

@@ -7,7 +7,7 @@ from django.test import Client
 from django.urls import reverse
 
 from classroom import throttle
-from classroom.models import Membership, Response
+from classroom.models import Response
 from tests.factories import UserFactory, make_response
 
 HTMX = {"HX-Request": "true"}
@@ -143,9 +143,7 @@ def post(client: Client, url: str, body: str, **headers):
 
 
 @pytest.fixture
-def peer_answer(thread, group):
-    peer = UserFactory(username="pat")
-    Membership.objects.create(group=group, student=peer)
+def peer_answer(thread, peer):
     return make_response(thread, peer, body="A peer's answer to reply to.")
 
 
@@ -198,13 +196,11 @@ def test_posting_opens_again_the_next_minute(student_client, student, thread, pe
     assert Response.objects.filter(author=student).count() == 2
 
 
-def test_posting_limit_is_per_student(student_client, thread, group, peer_answer, settings, clock):
+def test_posting_limit_is_per_student(student_client, thread, other_peer, peer_answer, settings, clock):
     settings.AGORA_POSTS_PER_MINUTE = 1
     post(student_client, reply_url(peer_answer), "First reply.")
-    other = UserFactory(username="lee")
-    Membership.objects.create(group=group, student=other)
     other_client = Client()
-    other_client.force_login(other)
+    other_client.force_login(other_peer)
     assert post(other_client, reply_url(peer_answer), "My own reply.").status_code == 302
 
 

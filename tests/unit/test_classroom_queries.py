@@ -50,11 +50,8 @@ def test_owning_instructor_sees_their_groups_assignments_even_before_they_open(i
     assert visible(instructor) == {thread, upcoming}
 
 
-def test_co_instructor_sees_the_groups_assignments_even_before_they_open(
-    group, other_instructor, thread, upcoming
-):
-    group.instructors.add(other_instructor)
-    assert visible(other_instructor) == {thread, upcoming}
+def test_co_instructor_sees_the_groups_assignments_even_before_they_open(co_instructor, thread, upcoming):
+    assert visible(co_instructor) == {thread, upcoming}
 
 
 def test_other_instructor_sees_no_assignment_of_a_group_they_do_not_teach(other_instructor, thread, upcoming):
