@@ -6,6 +6,7 @@ may go back, ids come back with other contents) and a hard delete (the admin del
 cascades to their responses, which the incremental row read cannot see). Both give the
 threads they touch a new random epoch, in the same transaction as the change; every key
 and memo names the epoch, so every worker and instance drops the old state at its next read.
+An edited brief (the briefs app knows no threads) gives its threads a new version.
 """
 
 import secrets
@@ -14,6 +15,7 @@ from django.db import transaction
 from django.db.models import F, Q, QuerySet
 from django.db.models.signals import post_delete, post_save
 
+from briefs.models import Brief
 from classroom import caching
 from classroom.models import Assignment, Feedback, Membership, Participation, Response, User
 
@@ -49,8 +51,19 @@ def _user_saved(
     start_new_epoch(Assignment.objects.filter(pk__in=Assignment.objects.filter(groups).values("pk")))
 
 
+def _brief_saved(sender: type, instance: Brief, created: bool, **kwargs: object) -> None:
+    """An edited brief shows in its threads: a new version, so open pages and caches see it."""
+    if created:
+        return
+    threads = list(Assignment.objects.filter(brief_id=instance.pk).values_list("pk", flat=True))
+    if threads:
+        Assignment.objects.filter(pk__in=threads).update(version=F("version") + 1)
+        caching.thread_changed(*threads)
+
+
 def connect() -> None:
     for model in (Response, Participation, Feedback):
         post_delete.connect(_thread_data_deleted, sender=model, dispatch_uid=f"epoch-{model.__name__}")
     post_delete.connect(_membership_deleted, sender=Membership, dispatch_uid="epoch-Membership")
     post_save.connect(_user_saved, sender=User, dispatch_uid="epoch-User")
+    post_save.connect(_brief_saved, sender=Brief, dispatch_uid="version-Brief")

@@ -132,3 +132,14 @@ def test_a_restore_touches_no_cache_key_outside_agoras(tmp_path, thread, student
     if redis is not None:
         assert redis.get("another-site:session") == b"still signed in"
         redis.delete("another-site:session")
+
+
+@pytest.mark.django_db
+def test_an_edited_brief_reaches_open_pages_by_the_poll(thread, student, brief):
+    client = client_for(student)
+    link = page_poll(client, thread)
+    brief.commentary = "A commentary rewritten while the class reads."
+    brief.save()
+    response = client.get(link, headers=HTMX)
+    assert response.status_code == 200
+    assert "A commentary rewritten while the class reads." in response.content.decode()
