@@ -17,7 +17,7 @@ from django.db.models.signals import post_delete, post_save
 
 from briefs.models import Brief
 from classroom import caching
-from classroom.models import Assignment, Feedback, Membership, Participation, Response, User
+from classroom.models import Assignment, Feedback, Group, Membership, Participation, Response, User
 
 
 def new_epoch() -> int:
@@ -28,9 +28,13 @@ def new_epoch() -> int:
 def start_new_epoch(threads: QuerySet[Assignment] | None = None) -> int:
     """Give these threads (all, when None) a new epoch and version; returns how many."""
     threads = Assignment.objects.all() if threads is None else threads
-    count = threads.update(epoch=new_epoch(), version=F("version") + 1)
-    transaction.on_commit(caching.forget_everything)  # only frees this process's memory early
-    return count
+    return threads.update(epoch=new_epoch(), version=F("version") + 1)
+
+
+def _forget_after_commit(sender: type, **kwargs: object) -> None:
+    """A user or a group deleted (in the admin): free this process's memory of the old state once.
+    Other processes need no call: the new epochs already keep them from serving it."""
+    transaction.on_commit(caching.forget_everything)
 
 
 def _thread_data_deleted(sender: type, instance: object, **kwargs: object) -> None:
@@ -65,5 +69,7 @@ def connect() -> None:
     for model in (Response, Participation, Feedback):
         post_delete.connect(_thread_data_deleted, sender=model, dispatch_uid=f"epoch-{model.__name__}")
     post_delete.connect(_membership_deleted, sender=Membership, dispatch_uid="epoch-Membership")
+    for model in (User, Group):
+        post_delete.connect(_forget_after_commit, sender=model, dispatch_uid=f"forget-{model.__name__}")
     post_save.connect(_user_saved, sender=User, dispatch_uid="epoch-User")
     post_save.connect(_brief_saved, sender=Brief, dispatch_uid="version-Brief")

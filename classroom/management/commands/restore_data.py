@@ -17,6 +17,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection, transaction
 
+from classroom import caching
 from classroom.epochs import start_new_epoch
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -51,6 +52,7 @@ class Command(BaseCommand):
         if is_sqlite_file:
             with transaction.atomic():
                 start_new_epoch()
+        caching.forget_everything()  # this process's own memory; other processes go by the epochs
         if options["verbosity"] >= 1:
             self.stdout.write(self.style.SUCCESS(f"Restored from {path}."))
 
