@@ -52,8 +52,8 @@ REDIS_URL = "redis://127.0.0.1:6379/14"  # a database of its own, emptied before
 DATABASES = ("sqlite", "postgres", "postgres+redis")
 # --variants: SQLite again with one hand-made path swapped for Django's own (bench/settings_variant.py).
 VARIANTS = {
-    "sqlite/stock-sessions": {"AGORA_BENCH_SESSIONS": "stock"},
-    "sqlite/no-row-memo": {"AGORA_BENCH_ROW_MEMO": "0"},
+    "sqlite-stock-sessions": {"AGORA_BENCH_SESSIONS": "stock"},
+    "sqlite-no-row-memo": {"AGORA_BENCH_ROW_MEMO": "0"},
 }
 BURST_SPREAD_SECONDS = 10
 BURST_DOUBLE_EVERY = 10
