@@ -49,12 +49,17 @@ from django.test import Client  # noqa: E402
 settings.STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"
 
 
-def per_request_ms(client: Client, path: str, rounds: int) -> float:
+def per_request_ms(client: Client, path: str, rounds: int, batches: int = 5) -> float:
+    """CPU time of this process per request, the best of several batches: time the machine
+    gave to other work (a shared host's steal, another process) counts in none of them."""
     client.get(path)
-    start = time.perf_counter()
-    for _ in range(rounds):
-        client.get(path)
-    return (time.perf_counter() - start) * 1000 / rounds
+    best = float("inf")
+    for _ in range(batches):
+        start = time.process_time()
+        for _ in range(rounds):
+            client.get(path)
+        best = min(best, time.process_time() - start)
+    return best * 1000 / rounds
 
 
 def main() -> None:

@@ -79,7 +79,9 @@ class _Memo:
 _MISSING = object()
 _values = _Memo(size=4096)  # cards, counts, stances, a student's state and feedback
 _outlines = _Memo(size=64)  # a long thread's outline is large: keep fewer
-_fragments = _Memo(size=2000, shared=False)  # rendered briefs: cheap to redo, not worth a round trip
+_fragments = _Memo(
+    size=2000, shared=False
+)  # rendered briefs, page layouts: cheap to redo, not worth a round trip
 _rows: dict[tuple[int, int], tuple[int, dict]] = {}  # (thread, epoch): (version, {response id: row})
 _polled: dict[int, tuple[float, tuple[int, int, datetime | None] | None]] = {}
 ROWS_SIZE = 256
@@ -118,24 +120,29 @@ def feedback(thread: "Assignment", student_id: int, build: Callable[[], Any]) ->
     return _get_or_build(_values, key, build)
 
 
+def layout(thread: "Assignment", build: Callable[[], Any], *parts: object) -> Any:
+    """What one kind of reader's page lays out in a thread version (this process only)."""
+    return _get_or_build(_fragments, _thread_key("layout", thread, *parts), build)
+
+
 def brief(thread: "Assignment", sees_answers: bool, build: Callable[[], str]) -> str:
     """The brief as a thread version shows it (heat marks only for those who see answers)."""
     updated = thread.brief.updated_at.timestamp() if thread.brief.updated_at else 0
     return _get_or_build(_fragments, _thread_key("brief", thread, updated, int(sees_answers)), build)
 
 
-def card_key(thread: "Assignment", family_key: str, can_post: bool, personal: str | None) -> str:
-    """The key of an answer and its replies as rendered for one kind of viewer.
-
-    `family_key` changes with any of the family's responses; the rules a card reads and
-    whether the viewer may post (reply buttons) are named here. `personal` names the
-    viewer and their CSRF secret for cards with forms in them (their own, a teacher's).
-    """
+def card_prefix(thread: "Assignment", can_post: bool) -> str:
+    """The part of a card's key that the thread and the viewer's side of it decide: the rules
+    a card reads (CARD_DEPENDS_ON) and whether the viewer may post (reply buttons)."""
     rules = "|".join(repr(getattr(thread, name)) for name in CARD_DEPENDS_ON)
-    parts = [NAMESPACE, "card", thread.epoch, family_key, int(can_post), f"{zlib.crc32(rules.encode()):x}"]
-    if personal:
-        parts.append(personal)
-    return ":".join(str(part) for part in parts)
+    return f"{NAMESPACE}:card:{thread.epoch}:{int(can_post)}:{zlib.crc32(rules.encode()):x}"
+
+
+def card_key(prefix: str, family_key: str, personal: str | None) -> str:
+    """The key of an answer and its replies as rendered for one kind of viewer: `family_key`
+    changes with any of the family's responses; `personal` names the viewer and their CSRF
+    secret for cards with forms in them (their own, a teacher's)."""
+    return f"{prefix}:{family_key}:{personal}" if personal else f"{prefix}:{family_key}"
 
 
 def personal_part(user_id: int, csrf_secret: str | None) -> str | None:

@@ -239,7 +239,7 @@ def student_state(
 
 @dataclass(frozen=True)
 class Post:
-    """One response as the outline knows it."""
+    """A reply as the outline knows it (for the page's layout)."""
 
     pk: int
     author_id: int
@@ -250,42 +250,23 @@ class Post:
 
 @dataclass(frozen=True)
 class Family:
-    """An answer and its replies, as the thread's outline knows them."""
+    """An answer and its replies, as the thread's outline knows them. Every field is worked
+    out once per thread version: a page walks every family of a long thread."""
 
     pk: int
     pinned: bool
     key: str  # changes whenever the answer or a reply changes, or a reply comes
-    answer: Post
-    replies: tuple[Post, ...]
+    created_version: int  # the answer's
+    authors: frozenset[int]
+    any_live: bool  # something not deleted: an instructor sees the item
+    open_to_all: bool  # something neither deleted nor hidden: every student sees it
+    hidden_authors: frozenset[int]  # who still sees their own hidden post here
+    replies: tuple[Post, ...] = ()
+    live_reply_ids: tuple[int, ...] = ()  # the replies an instructor sees
+    open_reply_ids: tuple[int, ...] = ()  # the replies every student sees
     quote: tuple[str, int] | None = None  # the sentence of the brief the answer quotes, if classmates see it
-
-    @property
-    def authors(self) -> frozenset[int]:
-        return frozenset(post.author_id for post in (self.answer, *self.replies))
-
-    @property
-    def any_live(self) -> bool:
-        """Something not deleted: an instructor sees the item."""
-        return any(post.live for post in (self.answer, *self.replies))
-
-    @property
-    def open_to_all(self) -> bool:
-        """Something neither deleted nor hidden: every student sees it."""
-        return any(post.live and not post.hidden for post in (self.answer, *self.replies))
-
-    @property
-    def hidden_authors(self) -> frozenset[int]:
-        """Who still sees their own hidden post here."""
-        return frozenset(post.author_id for post in (self.answer, *self.replies) if post.live and post.hidden)
-
-    @property
-    def answer_author(self) -> int | None:
-        """Who wrote the answer, while it is not deleted (for the counts)."""
-        return self.answer.author_id if self.answer.live else None
-
-    @property
-    def live_replies(self) -> int:
-        return sum(1 for post in self.replies if post.live)
+    answer_author: int | None = None  # who wrote the answer, while it is not deleted (for the counts)
+    live_replies: int = 0
 
 
 OUTLINE_FIELDS = (
@@ -320,26 +301,36 @@ def thread_outline(assignment: Assignment) -> list[Family]:
         families = []
         for answer in ordered:
             family = [answer, *sorted(replies.get(answer.pk, []), key=lambda r: (r.created_at, r.pk))]
-            posts = [
-                Post(
-                    row.pk,
-                    row.author_id,
-                    row.created_version,
-                    row.deleted_at is None,
-                    row.hidden_at is not None,
-                )
-                for row in family
-            ]
+            live = [row for row in family if row.deleted_at is None]
             families.append(
                 Family(
                     pk=answer.pk,
                     pinned=answer.pinned_at is not None,
                     key=f"{answer.pk}:{max(row.version for row in family)}:{len(family)}",
-                    answer=posts[0],
-                    replies=tuple(posts[1:]),
+                    created_version=answer.created_version,
+                    authors=frozenset(row.author_id for row in family),
+                    any_live=bool(live),
+                    open_to_all=any(row.hidden_at is None for row in live),
+                    hidden_authors=frozenset(row.author_id for row in live if row.hidden_at is not None),
+                    replies=tuple(
+                        Post(
+                            row.pk,
+                            row.author_id,
+                            row.created_version,
+                            row.deleted_at is None,
+                            row.hidden_at is not None,
+                        )
+                        for row in family[1:]
+                    ),
+                    live_reply_ids=tuple(row.pk for row in live if row.parent_id is not None),
+                    open_reply_ids=tuple(
+                        row.pk for row in live if row.parent_id is not None and row.hidden_at is None
+                    ),
                     quote=(answer.quote_part, answer.quote_index)
                     if answer.quote_part and answer.deleted_at is None and answer.hidden_at is None
                     else None,
+                    answer_author=answer.author_id if answer.deleted_at is None else None,
+                    live_replies=sum(1 for row in live if row.parent_id is not None),
                 )
             )
         return families
@@ -349,6 +340,35 @@ def thread_outline(assignment: Assignment) -> list[Family]:
 
 def shown_families(viewer: Viewer, show_all: bool = False) -> tuple[list[Family], int]:
     """The families on the viewer's page, and how many earlier ones a long thread leaves out."""
+    known = viewer.__dict__.setdefault("_shown", {})  # a page asks for the cards and for its poll's frame
+    if show_all not in known:
+        known[show_all] = _shown_families(viewer, show_all)
+    return known[show_all]
+
+
+def reader_kind(viewer: Viewer) -> str | None:
+    """Readers who see the same families and replies: instructors, and students with no hidden
+    post of their own in the thread (None: this student's page is their own)."""
+    if viewer.teaches:
+        return "teacher"
+    hidden = caching.layout(
+        viewer.assignment,
+        lambda: frozenset().union(*(family.hidden_authors for family in thread_outline(viewer.assignment))),
+        "hidden-authors",
+    )
+    return None if viewer.user.pk in hidden else "student"
+
+
+def _shown_families(viewer: Viewer, show_all: bool) -> tuple[list[Family], int]:
+    kind = reader_kind(viewer)
+    if kind is None:
+        return _window(viewer, show_all)
+    return caching.layout(
+        viewer.assignment, lambda: _window(viewer, show_all), "families", kind, int(show_all)
+    )
+
+
+def _window(viewer: Viewer, show_all: bool) -> tuple[list[Family], int]:
     families = [family for family in thread_outline(viewer.assignment) if viewer.sees(family)]
     if show_all:
         return families, 0
@@ -363,12 +383,14 @@ def shown_replies(viewer: Viewer, family: Family, before: int | None = None) -> 
     """The replies of the family the page lays out (`nest`'s rule), leaving out those written
     after version `before`. Whether the answer shows its body or a placeholder is the card's
     own content; which replies hang under it is the layout."""
-    me, teaches_ = viewer.user.pk, viewer.teaches
+    me = viewer.user.pk
+    if before is None and (viewer.teaches or me not in family.hidden_authors):
+        return family.live_reply_ids if viewer.teaches else family.open_reply_ids
     return tuple(
         post.pk
         for post in family.replies
         if post.live
-        and (not post.hidden or teaches_ or post.author_id == me)
+        and (not post.hidden or viewer.teaches or post.author_id == me)
         and (before is None or post.created_version <= before)
     )
 
@@ -421,15 +443,14 @@ def thread_items(
     # Items with a form (the viewer's own posts, an instructor's moderation) carry a CSRF
     # token: they are cached for this viewer and this CSRF secret only (None: not cached).
     personal = caching.personal_part(me, request.META.get("CSRF_COOKIE"))
+    prefix = caching.card_prefix(thread, viewer.can_post)
     keys = {}
     for family in families:
         mine = viewer.teaches or me in family.authors
         if mine and personal is None:
             keys[family.pk] = None
         else:
-            keys[family.pk] = caching.card_key(
-                thread, family.key, viewer.can_post, personal if mine else None
-            )
+            keys[family.pk] = caching.card_key(prefix, family.key, personal if mine else None)
     found = caching.cards([key for key in keys.values() if key])
     missing = [family.pk for family in families if keys[family.pk] not in found]
     if missing:
@@ -569,13 +590,27 @@ def frame(viewer: Viewer, families: list[Family], before: int | None = None) -> 
         viewer.replies_given,
         viewer.extension,
         (seat.stance_before, seat.stance_after, seat.first_posted_at) if seat else None,
-        [
-            (family.pk, family.pinned, shown_replies(viewer, family, before))
-            for family in families
-            if before is None or family.answer.created_version <= before
-        ],
+        layout_digest(viewer, families, before),
     ]
     return hashlib.sha256(repr(parts).encode()).hexdigest()[:20]
+
+
+def layout_digest(viewer: Viewer, families: list[Family], before: int | None) -> str:
+    """Which answers and replies the page lays out where, leaving out those written after
+    version `before` (the same for all readers of one kind on a page of this version)."""
+
+    def digest() -> str:
+        laid_out = [
+            (family.pk, family.pinned, shown_replies(viewer, family, before))
+            for family in families
+            if before is None or family.created_version <= before
+        ]
+        return hashlib.sha256(repr(laid_out).encode()).hexdigest()
+
+    kind = reader_kind(viewer)
+    if before is not None or kind is None:
+        return digest()
+    return caching.layout(viewer.assignment, digest, "digest", kind)
 
 
 def poll_url(viewer: Viewer, families: list[Family], since: int | None = None) -> str:

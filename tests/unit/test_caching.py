@@ -64,11 +64,11 @@ def test_a_rule_that_changes_a_card_is_named_in_its_key(rule, thread, student, p
     Participation.objects.filter(assignment=thread, student=peer).update(stance_before=4)
     thread.refresh_from_db()
     before = rendered_card(thread, student, answer)
-    key_before = caching.card_key(thread, "family", True, None)
+    key_before = caching.card_key(caching.card_prefix(thread, True), "family", None)
     setattr(thread, rule, OTHER_VALUE[rule](thread))
     thread.save()
     after = rendered_card(thread, student, answer)
-    key_after = caching.card_key(thread, "family", True, None)
+    key_after = caching.card_key(caching.card_prefix(thread, True), "family", None)
     if before != after:
         assert rule in caching.CARD_DEPENDS_ON, f"{rule} changes a card but is not in its key"
     if rule in caching.CARD_DEPENDS_ON:
@@ -77,10 +77,21 @@ def test_a_rule_that_changes_a_card_is_named_in_its_key(rule, thread, student, p
 
 def test_forget_everything_leaves_keys_outside_its_namespace(settings):
     cache.set("session-of-another-site", "kept", 60)
-    caching.keep_cards({caching.card_key(Assignment(pk=1, epoch=1, version=1), "x", True, None): "<li></li>"})
+    caching.keep_cards(
+        {
+            caching.card_key(
+                caching.card_prefix(Assignment(pk=1, epoch=1, version=1), True), "x", None
+            ): "<li></li>"
+        }
+    )
     caching.forget_everything()
     assert cache.get("session-of-another-site") == "kept"
-    assert caching.cards([caching.card_key(Assignment(pk=1, epoch=1, version=1), "x", True, None)]) == {}
+    assert (
+        caching.cards(
+            [caching.card_key(caching.card_prefix(Assignment(pk=1, epoch=1, version=1), True), "x", None)]
+        )
+        == {}
+    )
 
 
 def test_a_new_epoch_reads_the_rows_again(thread, student, peer):
