@@ -81,12 +81,11 @@ def thread_poll(request: HttpRequest, assignment_id: int) -> HttpResponse:
         # Only the clock moved, and nothing the page shows changed with it: a new poller.
         return render(request, "includes/_poll.html", context)
     changed = changed_responses(viewer, since)
-    replies = {family.pk: shown_replies(viewer, family) for family in families}
+    by_pk = {family.pk: family for family in families}
     for response in changed:
-        if (
-            response.parent_id is None
-        ):  # a hidden or deleted answer stays a placeholder while replies hang under it
-            response.reply_list = replies.get(response.pk, ())
+        if response.parent_id is None and response.pk in by_pk:
+            # A hidden or deleted answer stays a placeholder while replies hang under it.
+            response.reply_list = shown_replies(viewer, by_pk[response.pk])
     new = [r for r in changed if r.created_version > since and not r.is_deleted and r.shows_body]
     for response in new:
         response.reply_list = []
