@@ -75,7 +75,7 @@ def test_a_rule_that_changes_a_card_is_named_in_its_key(rule, thread, student, p
         assert key_before != key_after
 
 
-def test_forget_everything_leaves_keys_outside_its_namespace(settings):
+def test_forget_everything_leaves_keys_outside_its_namespace(db):
     cache.set("session-of-another-site", "kept", 60)
     caching.keep_cards(
         {
