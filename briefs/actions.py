@@ -1,14 +1,20 @@
-"""Writes to the brief library: importing parsed briefs."""
+"""Writes to the brief library: importing parsed briefs, saving a brief as a new version."""
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
 from django.utils.text import slugify
 
 from briefs.importer import ParsedBrief, derive_title
-from briefs.models import Brief, Tag
+from briefs.models import TEXT_FIELDS, Brief, Tag
+
+
+class BriefRefused(Exception):
+    """The write would break a rule of the library; the message says why, for the user."""
 
 
 @dataclass(frozen=True)
@@ -60,6 +66,7 @@ def import_briefs(
     """
     parsed = list({brief.content_hash: brief for brief in reversed(parsed)}.values())[::-1]
     hashes = [brief.content_hash for brief in parsed]
+    # A text that was once a version of a brief counts as known, even if edited since.
     existing = set(Brief.objects.filter(content_hash__in=hashes).values_list("content_hash", flat=True))
     new = [brief for brief in parsed if brief.content_hash not in existing]
     taken = set(Brief.objects.values_list("slug", flat=True))
@@ -76,6 +83,8 @@ def import_briefs(
         )
         if tag_objects:
             brief.tags.add(*tag_objects)
+        if created_by is not None:
+            brief.owners.add(created_by)
         created.append(brief)
         if progress:
             progress(done, len(new))
@@ -86,15 +95,59 @@ def import_briefs(
 def save_brief(
     *,
     brief: Brief,
-    tags: Sequence[str],
+    tags: Sequence[str] | None = None,
     by: AbstractBaseUser | None = None,
 ) -> Brief:
-    """Create or update a brief from a validated form instance; an empty title is derived."""
+    """Create a brief, or save an edited one, from a validated form instance (tags: None keeps them).
+
+    A change to what students read (TEXT_FIELDS) adds a new version and leaves the old one
+    as it was, for the threads assigned with it; tags alone change in place. An empty title
+    is derived from the summary.
+    """
     brief.title = brief.title.strip() or derive_title(brief.summary)
-    if not brief.slug:
-        brief.slug = unique_slug(brief.title, set(Brief.objects.values_list("slug", flat=True)))
     if brief.pk is None:
+        brief.slug = unique_slug(brief.title, set(Brief.objects.values_list("slug", flat=True)))
         brief.created_by = by
-    brief.save()
-    brief.tags.set(get_or_create_tags(tags))
+        brief.save()
+        if by is not None:
+            brief.owners.add(by)
+    else:
+        previous = Brief.objects.select_for_update().get(pk=brief.pk)
+        if previous.superseded_at is not None:
+            raise BriefRefused(
+                "Someone saved a newer version of this brief while you were editing. "
+                "Your changes are not saved: open the brief again and make them there."
+            )
+        if any(getattr(previous, name) != getattr(brief, name) for name in TEXT_FIELDS):
+            brief = _new_version(previous, brief, by)
+        else:
+            brief.save()
+    if tags is not None:
+        brief.tags.set(get_or_create_tags(tags))
     return brief
+
+
+def _new_version(previous: Brief, edited: Brief, by: AbstractBaseUser | None) -> Brief:
+    owners, tags = list(previous.owners.all()), list(previous.tags.all())
+    previous.superseded_at = timezone.now()
+    previous.save(update_fields=["superseded_at"])  # first: the slug and text are unique among current ones
+    lineage = previous.lineage_id
+    newest = Brief.objects.filter(pk__in=previous.versions()).aggregate(n=Max("version"))["n"]
+    edited.pk = None
+    edited._state.adding = True
+    edited.first_version_id = lineage
+    edited.version = newest + 1
+    edited.created_by = by or previous.created_by
+    edited.archived_at = previous.archived_at
+    edited.save()
+    edited.owners.set(owners)
+    edited.tags.set(tags)
+    return edited
+
+
+@transaction.atomic
+def set_brief_owners(*, brief: Brief, owners: Sequence[AbstractBaseUser]) -> None:
+    """Owners share a brief: each may edit it, archive it and change who owns it."""
+    if not owners:
+        raise BriefRefused("A brief needs at least one owner.")
+    brief.owners.set(owners)

@@ -3,6 +3,7 @@
 from urllib.parse import urlencode
 
 from django import forms
+from django.contrib.auth import get_user_model
 
 from briefs.importer import content_hash
 from briefs.models import Brief
@@ -95,8 +96,32 @@ class BriefForm(forms.ModelForm):
         cleaned = super().clean()
         if cleaned.get("summary") and cleaned.get("question"):
             digest = content_hash(cleaned["summary"], cleaned["question"])
-            twin = Brief.objects.filter(content_hash=digest).exclude(pk=self.instance.pk).first()
+            twin = Brief.objects.current().filter(content_hash=digest)
+            if self.instance.pk:
+                twin = twin.exclude(pk__in=self.instance.versions())
+            twin = twin.first()
             if twin:
                 raise forms.ValidationError(f"The library already has this brief: “{twin.title}”.")
         cleaned["tag_names"] = split_tags(cleaned.get("tags_text", ""))
+        return cleaned
+
+
+class BriefOwnerForm(forms.Form):
+    """Another instructor, by username, to add as an owner (or, with `remove`, to take off)."""
+
+    username = forms.CharField(label="Instructor's username", max_length=150)
+    remove = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        username = cleaned.get("username", "").strip()
+        if username:
+            user = (
+                get_user_model()
+                .objects.filter(username__iexact=username, is_instructor=True, is_active=True)
+                .first()
+            )
+            if user is None:
+                raise forms.ValidationError(f"No instructor has the username “{username}”.")
+            cleaned["user"] = user
         return cleaned

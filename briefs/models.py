@@ -21,8 +21,18 @@ class Tag(models.Model):
 
 
 class BriefQuerySet(models.QuerySet):
+    def current(self) -> "BriefQuerySet":
+        """The newest version of each brief: what the library shows and what can be assigned."""
+        return self.filter(superseded_at__isnull=True)
+
     def active(self) -> "BriefQuerySet":
-        return self.filter(archived_at__isnull=True)
+        return self.current().filter(archived_at__isnull=True)
+
+    def editable_by(self, user) -> "BriefQuerySet":
+        """Owners edit and archive their briefs; a site administrator may edit any."""
+        if not user.is_authenticated:
+            return self.none()
+        return self if user.is_superuser else self.filter(owners=user)
 
     def search(self, text: str) -> "BriefQuerySet":
         """Every word must appear in the title, summary, commentary or question."""
@@ -38,11 +48,17 @@ class BriefQuerySet(models.QuerySet):
 
 
 QUOTABLE_PARTS = ("summary", "commentary")
+# What students read. Changing any of these makes a new version, so a thread keeps the text
+# it was assigned with and its answers keep quoting the sentences they quoted.
+TEXT_FIELDS = ("title", "summary", "commentary", "question", "source_url")
 
 
 class Brief(models.Model):
+    """One version of a brief. Editing the text adds a version (briefs.actions.save_brief); the
+    library lists the newest of each, and every thread keeps the version it was assigned with."""
+
     title = models.CharField(max_length=200)
-    slug = models.SlugField(max_length=220, unique=True)
+    slug = models.SlugField(max_length=220)  # shared by a brief's versions: unique among current ones
     summary = models.TextField()
     commentary = models.TextField(blank=True)
     question = models.TextField()
@@ -58,12 +74,34 @@ class Brief(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     archived_at = models.DateTimeField(null=True, blank=True)
-    content_hash = models.CharField(max_length=64, unique=True, editable=False)
+    content_hash = models.CharField(max_length=64, editable=False)
+    owners = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="briefs_owned",
+        help_text="Who may edit and archive this brief. Everyone may find and assign it.",
+    )
+    first_version = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="+", editable=False
+    )  # None on the first version itself
+    version = models.PositiveIntegerField(default=1, editable=False)
+    superseded_at = models.DateTimeField(null=True, blank=True, editable=False)  # None: the newest
 
     objects = BriefQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["slug"], condition=Q(superseded_at__isnull=True), name="one_current_brief_per_slug"
+            ),
+            models.UniqueConstraint(
+                fields=["content_hash"],
+                condition=Q(superseded_at__isnull=True),
+                name="one_current_brief_per_text",
+            ),
+            models.UniqueConstraint(fields=["first_version", "version"], name="one_brief_per_version_number"),
+        ]
 
     def __str__(self) -> str:
         return self.title
@@ -73,7 +111,19 @@ class Brief(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
+        if self.superseded_at:
+            return reverse("briefs:brief_version", args=[self.slug, self.version])
         return reverse("briefs:brief_detail", args=[self.slug])
+
+    @property
+    def lineage_id(self) -> int:
+        """The first version's id: the same for every version of one brief."""
+        return self.first_version_id or self.pk
+
+    def versions(self) -> BriefQuerySet:
+        """Every version of this brief, oldest first."""
+        lineage = self.lineage_id
+        return Brief.objects.filter(Q(pk=lineage) | Q(first_version=lineage)).order_by("version")
 
     def sentences(self) -> list[tuple[str, int, str]]:
         """The sentences a response can quote, as (part, index, text): summary, then commentary."""

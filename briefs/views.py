@@ -2,14 +2,15 @@
 
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import pluralize
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
-from briefs.actions import import_briefs, save_brief
-from briefs.forms import BriefForm, BriefImportForm, BriefSearchForm
+from briefs.actions import BriefRefused, import_briefs, save_brief, set_brief_owners
+from briefs.forms import BriefForm, BriefImportForm, BriefOwnerForm, BriefSearchForm
 from briefs.importer import derive_title, parse_briefs
 from briefs.models import Brief, Tag
 from briefs.permissions import instructor_required
@@ -42,8 +43,57 @@ def brief_list(request: HttpRequest) -> HttpResponse:
 @require_GET
 @instructor_required
 def brief_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    brief = get_object_or_404(Brief.objects.prefetch_related("tags"), slug=slug)
-    return render(request, "briefs/brief_detail.html", {"brief": brief})
+    brief = get_object_or_404(Brief.objects.current().prefetch_related("tags"), slug=slug)
+    return render(request, "briefs/brief_detail.html", detail_context(request, brief))
+
+
+@require_GET
+@instructor_required
+def brief_version(request: HttpRequest, slug: str, version: int) -> HttpResponse:
+    """An earlier version, as the threads assigned with it show it: for the brief's owners."""
+    current = get_object_or_404(Brief.objects.current().editable_by(request.user), slug=slug)
+    brief = get_object_or_404(current.versions(), version=version)
+    if brief.pk == current.pk:
+        return redirect(current)
+    context = detail_context(request, brief) | {"current": current}
+    return render(request, "briefs/brief_detail.html", context)
+
+
+def detail_context(request: HttpRequest, brief: Brief) -> dict:
+    editable = Brief.objects.editable_by(request.user).filter(pk=brief.pk).exists()
+    context = {"brief": brief, "can_edit": editable}
+    if editable:
+        context["versions"] = (
+            brief.versions().annotate(threads=Count("assignments")).select_related("created_by")
+        )
+        context["owners"] = brief.owners.order_by("last_name", "first_name", "username")
+        context["owner_form"] = BriefOwnerForm()
+    return context
+
+
+@require_POST
+@instructor_required
+def brief_owners(request: HttpRequest, slug: str) -> HttpResponse:
+    """Add a co-owner by username, or remove an owner (an owner may remove themselves)."""
+    brief = get_object_or_404(Brief.objects.current().editable_by(request.user), slug=slug)
+    owners = list(brief.owners.all())
+    form = BriefOwnerForm(request.POST)
+    if not form.is_valid():
+        for error in form.errors.get("__all__", []) + form.errors.get("username", []):
+            messages.error(request, error)
+        return redirect(brief)
+    try:
+        if form.cleaned_data["remove"]:
+            gone = form.cleaned_data["user"]
+            set_brief_owners(brief=brief, owners=[owner for owner in owners if owner.pk != gone.pk])
+            messages.success(request, f"{gone.display_name} no longer owns this brief.")
+        else:
+            added = form.cleaned_data["user"]
+            set_brief_owners(brief=brief, owners=[*owners, added])
+            messages.success(request, f"{added.display_name} now owns this brief with you.")
+    except BriefRefused as refusal:
+        messages.error(request, str(refusal))
+    return redirect(brief)
 
 
 @require_http_methods(["GET", "POST"])
@@ -100,13 +150,28 @@ def brief_create(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @instructor_required
 def brief_edit(request: HttpRequest, slug: str) -> HttpResponse:
-    brief = get_object_or_404(Brief, slug=slug)
+    """Owners only. A change to the text saves a new version; threads keep theirs."""
+    brief = get_object_or_404(Brief.objects.current().editable_by(request.user), slug=slug)
     form = BriefForm(request.POST or None, instance=brief)
     if request.method == "POST" and form.is_valid():
-        brief = save_brief(brief=form.instance, tags=form.cleaned_data["tag_names"])
-        messages.success(request, "Brief saved.")
-        return redirect(brief)
-    return render(request, "briefs/brief_form.html", {"form": form, "brief": brief, "preview": brief})
+        version = brief.version
+        try:
+            saved = save_brief(brief=form.instance, tags=form.cleaned_data["tag_names"], by=request.user)
+        except BriefRefused as refusal:
+            form.add_error(None, str(refusal))
+        else:
+            if saved.version != version:
+                messages.success(
+                    request,
+                    f"Saved as version {saved.version}. Threads assigned with version {version} "
+                    "keep it until their teacher moves them to this one.",
+                )
+            else:
+                messages.success(request, "Brief saved.")
+            return redirect(saved)
+    threads = brief.assignments.count()
+    context = {"form": form, "brief": brief, "preview": form.instance, "threads": threads}
+    return render(request, "briefs/brief_form.html", context)
 
 
 @require_POST
@@ -126,7 +191,7 @@ def brief_preview(request: HttpRequest) -> HttpResponse:
 @require_POST
 @instructor_required
 def brief_archive(request: HttpRequest, slug: str) -> HttpResponse:
-    brief = get_object_or_404(Brief, slug=slug)
+    brief = get_object_or_404(Brief.objects.current().editable_by(request.user), slug=slug)
     brief.set_archived(brief.archived_at is None)
     if brief.archived_at:
         messages.success(

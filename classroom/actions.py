@@ -98,7 +98,9 @@ def assign_brief(
     """Assign one brief to several groups at once: one thread per group."""
     groups = list(groups)
     already = set(
-        Assignment.objects.filter(brief=brief, group__in=groups).values_list("group__name", flat=True)
+        Assignment.objects.filter(brief__in=brief.versions(), group__in=groups).values_list(
+            "group__name", flat=True
+        )
     )
     if already:
         raise ActionRefused(f"This brief is already assigned to {', '.join(sorted(already))}.")
@@ -126,6 +128,65 @@ def set_thread_lock(*, assignment: Assignment, locked: bool, by: User | None = N
     action = ModerationEvent.Action.LOCK if locked else ModerationEvent.Action.UNLOCK
     ModerationEvent.objects.create(assignment=thread, actor=by, action=action)
     return thread
+
+
+@dataclass(frozen=True)
+class BriefMove:
+    """What moving a thread to the newest version of its brief does to its answers' quotes:
+    each quoted sentence is looked for in the new text (same part first), by its words."""
+
+    newest: Brief
+    found: dict[int, tuple[str, int]]  # response id: where its sentence is in the newest version
+    lost: list[Response]  # answers whose quoted sentence is not in the newest version
+
+
+def plan_brief_move(assignment: Assignment) -> BriefMove | None:
+    """None when the thread already shows the newest version of its brief."""
+    newest = Brief.objects.current().filter(pk__in=assignment.brief.versions()).first()
+    if newest is None or newest.pk == assignment.brief_id:
+        return None
+    places: dict[tuple[str, str], tuple[str, int]] = {}
+    for part, index, text in reversed(newest.sentences()):  # the first occurrence wins
+        places[(part, " ".join(text.split()))] = (part, index)
+        places[("", " ".join(text.split()))] = (part, index)
+    found, lost = {}, []
+    quoting = Response.objects.filter(assignment=assignment, parent=None).exclude(quote_text="")
+    for response in quoting.select_related("author").order_by("created_at", "id"):
+        words = " ".join(response.quote_text.split())
+        place = places.get((response.quote_part, words)) or places.get(("", words))
+        if place:
+            found[response.pk] = place
+        else:
+            lost.append(response)
+    return BriefMove(newest=newest, found=found, lost=lost)
+
+
+@transaction.atomic
+def move_to_newest_brief(*, assignment: Assignment, by: User) -> BriefMove:
+    """Show the thread the newest version of its brief. Quotes found in it point at their
+    sentence there; the others keep their words, shown as from an earlier version."""
+    thread = _bump_version(assignment)
+    thread.brief = assignment.brief
+    plan = plan_brief_move(thread)
+    if plan is None:
+        raise ActionRefused("This thread already shows the newest version of its brief.")
+    for response_id, (part, index) in plan.found.items():
+        Response.objects.filter(pk=response_id).update(
+            quote_part=part, quote_index=index, version=thread.version
+        )
+    Response.objects.filter(pk__in=[response.pk for response in plan.lost]).update(
+        quote_part="", quote_index=None, version=thread.version
+    )
+    before = thread.brief.version
+    thread.brief = plan.newest
+    thread.save(update_fields=["brief"])
+    ModerationEvent.objects.create(
+        assignment=thread,
+        actor=by,
+        action=ModerationEvent.Action.BRIEF_VERSION,
+        reason=f"version {before} to version {plan.newest.version}",
+    )
+    return plan
 
 
 def _bump_version(assignment: Assignment) -> Assignment:

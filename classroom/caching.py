@@ -128,7 +128,8 @@ def layout(thread: "Assignment", build: Callable[[], Any], *parts: object) -> An
 def brief(thread: "Assignment", sees_answers: bool, build: Callable[[], str]) -> str:
     """The brief as a thread version shows it (heat marks only for those who see answers)."""
     updated = thread.brief.updated_at.timestamp() if thread.brief.updated_at else 0
-    return _get_or_build(_fragments, _thread_key("brief", thread, updated, int(sees_answers)), build)
+    key = _thread_key("brief", thread, thread.brief_id, updated, int(sees_answers))
+    return _get_or_build(_fragments, key, build)
 
 
 def card_prefix(thread: "Assignment", can_post: bool) -> str:

@@ -6,7 +6,9 @@ may go back, ids come back with other contents) and a hard delete (the admin del
 cascades to their responses, which the incremental row read cannot see). Both give the
 threads they touch a new random epoch, in the same transaction as the change; every key
 and memo names the epoch, so every worker and instance drops the old state at its next read.
-An edited brief (the briefs app knows no threads) gives its threads a new version.
+A brief saved in place (its tags, archived; the briefs app knows no threads) gives its threads
+a new version; a change to its text is a new brief version, which threads show only once
+their teacher moves them (classroom.actions.move_to_newest_brief).
 """
 
 import secrets
@@ -55,10 +57,12 @@ def _user_saved(
     start_new_epoch(Assignment.objects.filter(pk__in=Assignment.objects.filter(groups).values("pk")))
 
 
-def _brief_saved(sender: type, instance: Brief, created: bool, **kwargs: object) -> None:
-    """An edited brief shows in its threads: a new version, so open pages and caches see it."""
-    if created:
-        return
+def _brief_saved(
+    sender: type, instance: Brief, created: bool, update_fields: frozenset | None, **kwargs: object
+) -> None:
+    """A brief row saved in place: a new thread version, so open pages and caches see it."""
+    if created or update_fields == {"superseded_at"}:
+        return  # a newer version saved: threads keep showing this one
     threads = list(Assignment.objects.filter(brief_id=instance.pk).values_list("pk", flat=True))
     if threads:
         Assignment.objects.filter(pk__in=threads).update(version=F("version") + 1)

@@ -438,6 +438,7 @@ class ModerationEvent(models.Model):
         LOCK = "lock", "locked the thread"
         UNLOCK = "unlock", "reopened the thread"
         EXTEND = "extend", "extended the due time"
+        BRIEF_VERSION = "brief_version", "moved the thread to a newer version of its brief"
 
     assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="moderation_events")
     response = models.ForeignKey(Response, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")

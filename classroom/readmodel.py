@@ -579,6 +579,7 @@ def frame(viewer: Viewer, families: list[Family], before: int | None = None) -> 
         [getattr(thread, name) for name in caching.CARD_IGNORES],
         thread.locked_at,
         thread.revealed_at,
+        thread.brief_id,
         thread.brief.updated_at,
         thread.feedback_version,
         thread.is_past_due(now),

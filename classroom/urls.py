@@ -28,6 +28,11 @@ classroom_patterns = (
         path("a/<int:assignment_id>/", thread.thread_detail, name="thread_detail"),
         path("a/<int:assignment_id>/settings/", assignments.assignment_edit, name="assignment_edit"),
         path("a/<int:assignment_id>/lock/", assignments.thread_lock, name="thread_lock"),
+        path(
+            "a/<int:assignment_id>/brief-version/",
+            assignments.assignment_brief_version,
+            name="assignment_brief_version",
+        ),
         path("a/<int:assignment_id>/report/", report.assignment_report, name="assignment_report"),
         path("a/<int:assignment_id>/feedback/<int:student_id>/", report.feedback_save, name="feedback_save"),
         path("a/<int:assignment_id>/grades.csv", report.grades_export, name="grades_export"),

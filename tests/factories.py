@@ -47,6 +47,7 @@ class TagFactory(factory.django.DjangoModelFactory):
 class BriefFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Brief
+        skip_postgeneration_save = True
 
     title = factory.Sequence(lambda n: f"Brief number {n}")
     slug = factory.Sequence(lambda n: f"brief-number-{n}")
@@ -54,6 +55,13 @@ class BriefFactory(factory.django.DjangoModelFactory):
     commentary = "The meeting matters more for what it signals than for what it settles."
     question = factory.Sequence(lambda n: f"Question {n}: will the talks change anything?")
     content_hash = factory.LazyAttribute(lambda b: content_hash(b.summary, b.question))
+
+    @factory.post_generation
+    def owners(obj, create, extracted, **kwargs):
+        """owners=[...]; by default whoever created it, as the library's actions do."""
+        if create:
+            owners = extracted if extracted is not None else [obj.created_by] if obj.created_by else []
+            obj.owners.add(*owners)
 
 
 class GroupFactory(factory.django.DjangoModelFactory):

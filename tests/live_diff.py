@@ -679,7 +679,7 @@ class Run:
         self.agent.call(
             "brief_edit", thread_key=key, sentence=f"Revised at step {n}: the talks resume in May"
         )
-        return Step(f"the teacher edits the brief of {key} (commentary)", {key})
+        return Step(f"the teacher edits the brief of {key} (commentary) and moves the thread to it", {key})
 
     def step_admin_delete(self, n: int) -> Step:
         """A superuser deletes, in the Django admin over HTTP, a student with answers."""

@@ -31,6 +31,8 @@ from django.db import transaction  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
+from briefs.actions import save_brief  # noqa: E402
+from briefs.models import Brief  # noqa: E402
 from classroom import actions  # noqa: E402
 from classroom.actions import ActionRefused, AssignmentRules  # noqa: E402
 from classroom.models import Assignment, Membership, Participation, Response, User  # noqa: E402
@@ -249,11 +251,15 @@ def rules(thread_key: str, **changes: Any) -> dict:
 
 
 def brief_edit(thread_key: str, sentence: str) -> None:
-    """The owning instructor rewrites the commentary's last sentence: a save bumps updated_at."""
-    brief = thread(thread_key).brief
+    """An owner rewrites the commentary's last sentence (a new version of the brief), and the
+    thread's teacher moves the thread to it: the quotes of the old sentence lose their place."""
+    assignment = thread(thread_key)
+    brief = Brief.objects.current().get(pk__in=assignment.brief.versions())
     parts = brief.commentary.split(". ")
     brief.commentary = ". ".join([*parts[:-1], sentence.rstrip(".") + "."])
-    brief.save()
+    teacher = assignment.group.instructors.order_by("pk").first()
+    save_brief(brief=brief, by=teacher)
+    actions.move_to_newest_brief(assignment=assignment, by=teacher)
 
 
 OPS = {

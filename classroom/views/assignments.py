@@ -3,10 +3,18 @@
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.defaultfilters import pluralize
 from django.views.decorators.http import require_http_methods, require_POST
 
 from briefs.models import Brief
-from classroom.actions import ActionRefused, assign_brief, set_thread_lock, update_assignment
+from classroom.actions import (
+    ActionRefused,
+    assign_brief,
+    move_to_newest_brief,
+    plan_brief_move,
+    set_thread_lock,
+    update_assignment,
+)
 from classroom.forms import AssignForm, AssignmentRulesForm
 from classroom.models import Group
 from classroom.permissions import get_taught_assignment, instructor_required
@@ -53,7 +61,39 @@ def assignment_edit(request: HttpRequest, assignment_id: int) -> HttpResponse:
         update_assignment(assignment=assignment, rules=form.rules())
         messages.success(request, "Dates and rules saved.")
         return redirect(assignment)
-    return render(request, "classroom/assignment_edit.html", {"form": form, "assignment": assignment})
+    newest = (
+        Brief.objects.current().filter(pk__in=assignment.brief.versions()).exclude(pk=assignment.brief_id)
+    )
+    context = {"form": form, "assignment": assignment, "newer_brief": newest.first()}
+    return render(request, "classroom/assignment_edit.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@instructor_required
+def assignment_brief_version(request: HttpRequest, assignment_id: int) -> HttpResponse:
+    """Move a thread to the newest version of its brief, after seeing which quotes would no
+    longer point at a sentence (GET shows them, POST moves)."""
+    assignment = get_taught_assignment(request.user, assignment_id)
+    if request.method == "POST":
+        try:
+            plan = move_to_newest_brief(assignment=assignment, by=request.user)
+        except ActionRefused as refusal:
+            messages.error(request, str(refusal))
+        else:
+            lost = len(plan.lost)
+            messages.success(
+                request,
+                f"The thread now shows version {plan.newest.version} of the brief."
+                + (
+                    f" {lost} quote{pluralize(lost)} no longer match{pluralize(lost, 'es,')} a sentence."
+                    if lost
+                    else ""
+                ),
+            )
+        return redirect(assignment)
+    plan = plan_brief_move(assignment)
+    context = {"assignment": assignment, "plan": plan, "moved": len(plan.found) if plan else 0}
+    return render(request, "classroom/assignment_brief_version.html", context)
 
 
 @require_POST

@@ -20,6 +20,18 @@ from tests.factories import BriefFactory, TagFactory, make_response
 
 pytestmark = pytest.mark.django_db
 
+
+@pytest.fixture
+def brief(instructor):
+    """A brief the signed-in instructor owns: only owners edit and archive."""
+    return BriefFactory(created_by=instructor)
+
+
+def current(brief: Brief) -> Brief:
+    """The library's newest version of `brief` (an edit of the text saves a new one)."""
+    return Brief.objects.current().get(slug=brief.slug)
+
+
 SEED = Path(__file__).resolve().parents[2] / "briefs" / "fixtures" / "briefs-russia-us-2025.txt"
 
 LIST_URL = reverse("briefs:brief_list")
@@ -455,35 +467,57 @@ def test_edit_form_shows_the_current_brief_and_its_tags(instructor_client, brief
     assert brief.question in page  # in the form and in the preview
 
 
-def test_another_instructor_edits_a_brief_keeping_its_slug_and_author(client, instructor, other_instructor):
-    brief = BriefFactory(created_by=instructor)
+def test_a_co_owner_edits_a_brief_as_a_new_version_keeping_its_slug(client, instructor, other_instructor):
+    first = BriefFactory(created_by=instructor, owners=[instructor, other_instructor])
     client.force_login(other_instructor)
     response = client.post(
-        reverse("briefs:brief_edit", args=[brief.slug]), brief_data(title="New title", tags_text="Trade")
+        reverse("briefs:brief_edit", args=[first.slug]), brief_data(title="New title", tags_text="Trade")
     )
     assert response.status_code == 302
-    brief.refresh_from_db()
-    assert response["Location"] == brief.get_absolute_url()
-    assert brief.title == "New title"
+    brief = current(first)
+    assert response["Location"] == brief.get_absolute_url() == first.get_absolute_url()
+    assert (brief.title, brief.version, brief.first_version) == ("New title", 2, first)
     assert brief.summary == brief_data()["summary"]
-    assert brief.slug.startswith("brief-number-")
-    assert brief.created_by == instructor
+    assert brief.created_by == other_instructor
+    assert set(brief.owners.all()) == {instructor, other_instructor}
     assert [tag.name for tag in brief.tags.all()] == ["Trade"]
-    assert messages_of(client.get(response["Location"])) == ["Brief saved."]
+    assert messages_of(client.get(response["Location"])) == [
+        "Saved as version 2. Threads assigned with version 1 keep it until their teacher moves them to this one."
+    ]
+    first.refresh_from_db()
+    assert first.title.startswith("Brief number") and first.superseded_at is not None
+
+
+def test_an_instructor_who_does_not_own_a_brief_cannot_edit_or_archive_it(
+    client, instructor, other_instructor
+):
+    brief = BriefFactory(created_by=instructor)
+    client.force_login(other_instructor)
+    page = client.get(brief.get_absolute_url()).content.decode()
+    assert "Assign to groups" in page
+    assert reverse("briefs:brief_edit", args=[brief.slug]) not in page
+    assert "Archive" not in page
+    assert client.get(reverse("briefs:brief_edit", args=[brief.slug])).status_code == 404
+    assert client.post(reverse("briefs:brief_edit", args=[brief.slug]), brief_data()).status_code == 404
+    assert client.post(reverse("briefs:brief_archive", args=[brief.slug])).status_code == 404
+    assert list(Brief.objects.values_list("title", "archived_at", "version")) == [(brief.title, None, 1)]
 
 
 def test_edit_with_empty_title_derives_it_and_empty_tags_clear_them(instructor_client, brief):
     brief.tags.add(TagFactory())
     instructor_client.post(reverse("briefs:brief_edit", args=[brief.slug]), brief_data(title=""))
-    brief.refresh_from_db()
+    brief = current(brief)
     assert brief.title == "Both sides agreed to restore embassy staff"
     assert not brief.tags.exists()
 
 
 def test_saving_a_brief_unchanged_is_not_a_duplicate_of_itself(instructor_client, brief):
-    data = brief_data(summary=brief.summary, question=brief.question, commentary=brief.commentary)
+    data = brief_data(
+        title=brief.title, summary=brief.summary, question=brief.question, commentary=brief.commentary
+    )
     response = instructor_client.post(reverse("briefs:brief_edit", args=[brief.slug]), data)
     assert response.status_code == 302
+    assert Brief.objects.get().version == 1  # nothing students read changed: no new version
 
 
 def test_editing_into_a_copy_of_another_brief_is_refused(instructor_client, brief):
@@ -647,10 +681,15 @@ def test_student_gets_404(student_client, brief, name, method, takes_slug):
 
 @pytest.mark.parametrize(("name", "method", "takes_slug"), CURATION_URLS)
 @pytest.mark.parametrize("who", ["instructor", "other_instructor"])
-def test_any_instructor_may_curate_the_shared_library(client, request_fixture, who, name, method, takes_slug):
+def test_any_instructor_adds_to_the_library_and_owners_change_their_briefs(
+    client, request_fixture, who, name, method, takes_slug
+):
     brief = BriefFactory(created_by=request_fixture("instructor"))
     client.force_login(request_fixture(who))
     response = send(client, method, curation_url(name, takes_slug, brief))
+    if takes_slug and who == "other_instructor":
+        assert response.status_code == 404  # another's brief: found and assigned, not changed
+        return
     assert response.status_code in (200, 302)
     assert not response.get("Location", "").startswith(reverse("login"))
 

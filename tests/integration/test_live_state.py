@@ -6,8 +6,10 @@ import re
 import pytest
 from django.core.management import call_command
 
+from briefs.actions import save_brief
+from briefs.models import Brief
 from classroom import caching
-from classroom.actions import post_response
+from classroom.actions import move_to_newest_brief, post_response
 from classroom.models import Response
 from tests.factories import UserFactory, make_response
 from tests.helpers import client_for, page_poll, peer_in, thread_url
@@ -135,11 +137,16 @@ def test_a_restore_touches_no_cache_key_outside_agoras(tmp_path, thread, student
 
 
 @pytest.mark.django_db
-def test_an_edited_brief_reaches_open_pages_by_the_poll(thread, student, brief):
+def test_a_brief_version_the_teacher_moves_to_reaches_open_pages_by_the_poll(
+    thread, student, brief, instructor
+):
     client = client_for(student)
     link = page_poll(client, thread)
-    brief.commentary = "A commentary rewritten while the class reads."
-    brief.save()
+    edited = Brief.objects.get(pk=brief.pk)
+    edited.commentary = "A commentary rewritten while the class reads."
+    save_brief(brief=edited, by=instructor)
+    assert client.get(link, headers=HTMX).status_code == 204  # the thread keeps its version
+    move_to_newest_brief(assignment=thread, by=instructor)
     response = client.get(link, headers=HTMX)
     assert response.status_code == 200
     assert "A commentary rewritten while the class reads." in response.content.decode()

@@ -11,6 +11,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from briefs.actions import save_brief
+from briefs.models import Brief
 from classroom.actions import extend_due, hide_response, set_thread_lock
 from classroom.models import Assignment, ModerationEvent, Participation, Response
 from tests.factories import make_response
@@ -699,6 +701,10 @@ def test_every_moderation_action_is_in_the_log_with_who_what_when_and_why(
     instructor_client.post(pin_url(answer), {"pinned": "0"})
     instructor_client.post(lock_url(thread))
     instructor_client.post(lock_url(thread))
+    newer = Brief.objects.get(pk=thread.brief_id)
+    newer.commentary = "A commentary its owner rewrote."
+    save_brief(brief=newer, by=co_instructor)
+    instructor_client.post(reverse("classroom:assignment_brief_version", args=[thread.pk]))
     instructor_client.post(extend_url(thread, student), {"due_at": local_input(thread.due_at + timedelta(1))})
 
     assert set(events(thread).values_list("action", flat=True)) == set(ModerationEvent.Action.values)
@@ -706,7 +712,7 @@ def test_every_moderation_action_is_in_the_log_with_who_what_when_and_why(
     assert response.status_code == 200
     html = response.content.decode()
     rows = re.findall(r"<tr>\s*<td><time.*?</tr>", html, re.DOTALL)
-    assert len(rows) == 9
+    assert len(rows) == 10
     assert "extended the due time" in rows[0]  # newest first
     hide_row = next(row for row in rows if "hid a response" in row)
     assert "Tess Teacher" in hide_row

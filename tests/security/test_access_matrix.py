@@ -21,6 +21,8 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
+from briefs.actions import save_brief
+from briefs.models import Brief
 from classroom import caching
 from classroom.actions import hide_response, remove_student
 from classroom.models import Assignment, Feedback, Group, Membership, Participation, Response
@@ -105,6 +107,7 @@ EXPECTED: dict[str, dict[tuple[str, str], str]] = {
     "classroom:assignment_create": view("200", "200", who=INSTRUCTORS),
     "classroom:thread_detail": view("200", who=READERS),
     "classroom:assignment_edit": view("200", "200"),
+    "classroom:assignment_brief_version": view("200", "redirect"),
     "classroom:thread_lock": view(None, "redirect"),
     "classroom:assignment_report": view("200"),
     "classroom:feedback_save": view(None, "redirect", hx_post="200"),
@@ -150,8 +153,11 @@ EXPECTED: dict[str, dict[tuple[str, str], str]] = {
     "briefs:brief_create": library("200", "200"),
     "briefs:brief_preview": library(None, "200"),
     "briefs:brief_detail": library("200"),
-    "briefs:brief_edit": library("200", "200"),
-    "briefs:brief_archive": library(None, "redirect"),
+    # The brief is the owning instructor's own (created by them); others find and assign it.
+    "briefs:brief_edit": view("200", "200", who={OWNER}),
+    "briefs:brief_archive": view(None, "redirect", who={OWNER}),
+    "briefs:brief_version": view("200", who={OWNER}),
+    "briefs:brief_owners": view(None, "redirect", who={OWNER}),
     # ---- accounts and health ------------------------------------------------------
     # The login page sends a logged-in visitor home; an empty POST shows the form again.
     "login": {
@@ -183,6 +189,10 @@ TAMPERED = {
     ),
     "classroom:grades_export@other_group": ("classroom:grades_export", {"assignment_id": "other_thread"}),
     "classroom:thread_lock@other_group": ("classroom:thread_lock", {"assignment_id": "other_thread"}),
+    "classroom:assignment_brief_version@other_group": (
+        "classroom:assignment_brief_version",
+        {"assignment_id": "other_thread"},
+    ),
     "classroom:feedback_save@student_of_other_group": ("classroom:feedback_save", {"student_id": "outsider"}),
     "classroom:feedback_save@removed_student": ("classroom:feedback_save", {"student_id": "removed"}),
     "classroom:due_extend@student_of_other_group": ("classroom:due_extend", {"student_id": "outsider"}),
@@ -223,6 +233,7 @@ EXPECTED.update(
         "classroom:assignment_report@other_group": view("200", who={OTHER}),
         "classroom:grades_export@other_group": view("200", who={OTHER}),
         "classroom:thread_lock@other_group": view(None, "redirect", who={OTHER}),
+        "classroom:assignment_brief_version@other_group": view("200", "redirect", who={OTHER}),
         "classroom:feedback_save@student_of_other_group": view(None, "404"),
         "classroom:feedback_save@removed_student": view(None, "404"),
         "classroom:due_extend@student_of_other_group": view(None, "404"),
@@ -269,6 +280,7 @@ POST_DATA = {
     "classroom:steelman_fair": lambda w: {"fair": "1"},
     "classroom:due_extend": lambda w: {"due_at": "2031-01-01T10:00"},
     "briefs:brief_preview": lambda w: {"summary": "Ministers met."},
+    "briefs:brief_owners": lambda w: {"username": w.users[CO].username},
     "password_reset": lambda w: {"email": "someone@school.example"},
 }
 
@@ -305,10 +317,13 @@ def world(people, group) -> World:
     member, peer, outsider, admin = people["member"], people["classmate"], people["outsider"], people["admin"]
     removed = UserFactory(username="removed")
     Membership.objects.create(group=group, student=removed)
-    brief = BriefFactory()
+    brief = BriefFactory(created_by=owner)
     other_group = GroupFactory(instructors=[other], students=[outsider])
     thread = AssignmentFactory(group=group, brief=brief)
     other_thread = AssignmentFactory(group=other_group, brief=brief)
+    edited = Brief.objects.get(pk=brief.pk)
+    edited.summary += " A sentence added in version 2."
+    save_brief(brief=edited, by=owner)  # both threads keep version 1
     world = World(
         users={
             ANON: None,
@@ -351,6 +366,7 @@ def url_kwargs(world: World, pattern_keys, overrides=None) -> dict:
         "response_id": world.member_response.pk,
         "code": world.group.join_code,
         "slug": world.brief.slug,
+        "version": world.brief.version,
         "uidb64": "MQ",
         "token": "not-a-valid-token",
     }
@@ -373,6 +389,11 @@ def snapshot() -> tuple:
         list(Participation.objects.order_by("pk").values_list("pk", "due_at_override")),
         list(Feedback.objects.order_by("pk").values_list("pk", "score", "comment")),
         list(get_user_model().objects.order_by("pk").values_list("pk", "username", "password")),
+        list(
+            Brief.objects.order_by("pk").values_list("pk", "title", "summary", "superseded_at", "archived_at")
+        ),
+        list(Brief.owners.through.objects.order_by("pk").values_list("brief_id", "user_id")),
+        list(Assignment.objects.order_by("pk").values_list("pk", "brief_id")),
     )
 
 

@@ -67,16 +67,23 @@ class Command(BaseCommand):
     help = "Load the seed briefs and a demo class with a discussion; print the demo logins."
 
     def handle(self, *args, **options) -> None:
-        call_command("import_briefs", str(SEED_FILE), tag=["Russia–US 2025"], verbosity=options["verbosity"])
+        teacher = self.user("teacher", "Tess", "Okafor", is_instructor=True)
+        # The demo teacher owns the seed briefs, so the demo shows editing and versions too.
+        call_command(
+            "import_briefs",
+            str(SEED_FILE),
+            tag=["Russia–US 2025"],
+            created_by=teacher.username,
+            verbosity=options["verbosity"],
+        )
         with transaction.atomic():
-            teacher = self.user("teacher", "Tess", "Okafor", is_instructor=True)
             students = [self.user(*names) for names in STUDENTS]
             group = Group.objects.filter(name=GROUP_NAME, instructors=teacher).first()
             if group is None:
                 group = create_group(name=GROUP_NAME, instructor=teacher)
             for student in students:
                 join_group(group=group, student=student)
-            briefs = list(Brief.objects.order_by("id")[:2])
+            briefs = list(Brief.objects.filter(first_version=None).order_by("id")[:2])  # first versions
             first = self.assignment(
                 briefs[0],
                 group,
@@ -108,7 +115,7 @@ class Command(BaseCommand):
         return user
 
     def assignment(self, brief: Brief, group: Group, teacher: User, **rules) -> Assignment:
-        existing = Assignment.objects.filter(brief=brief, group=group).first()
+        existing = Assignment.objects.filter(brief__in=brief.versions(), group=group).first()
         if existing:
             return existing
         now = timezone.now().replace(second=0, microsecond=0)
