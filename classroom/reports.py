@@ -5,6 +5,7 @@ A constant number of queries whatever the class size: members, responses, feedba
 
 import csv
 import io
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -179,11 +180,26 @@ def csv_bytes(header: list[str], rows: list[list[object]]) -> bytes:
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
+# A spreadsheet runs a cell as a formula when it starts with one of these (the fullwidth
+# forms too: some spreadsheets fold them to ASCII).
+FORMULA_START = "=+-@\t\r\uff1d\uff0b\uff0d\uff20"
+# Where a cell can start in the eyes of a reader: the file is comma-separated, but Excel
+# in a locale with a decimal comma splits on ";", others on tab or "|", and a reader that
+# does not take the quotes (a quote in the middle of its field is plain text to it) ends a
+# row at a line break. So "x;=1+1" is a formula in Excel in Germany or France.
+_FORMULA_AFTER_A_SPLIT = re.compile(f'(?:^|[,;\t|\r\n])[ "]*(?=[{re.escape(FORMULA_START)}])')
+
+
 def safe_cell(value: object) -> object:
-    """Text that a spreadsheet would run as a formula is prefixed with a quote."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
+    """Text with a quote before every formula start, wherever any reader may begin a cell.
+
+    The apostrophe (OWASP's advice) makes a spreadsheet show the text as text, and the rest
+    of the text reads as typed: only a formula character at the start or right after a
+    separator (spaces and double quotes in between) gets one, not every cell.
+    """
+    if not isinstance(value, str):
+        return value
+    return _FORMULA_AFTER_A_SPLIT.sub(lambda split: split.group() + "'", value)
 
 
 def grades_csv(assignment: Assignment) -> bytes:

@@ -108,6 +108,14 @@ PREPARED_STATEMENTS = os.environ.get("DJANGO_DB_PREPARED_STATEMENTS", "1") == "1
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and PREPARED_STATEMENTS:
     DATABASES["default"]["OPTIONS"] = {"server_side_binding": True, "prepare_threshold": 5}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The file is opened read-write but never created (a `file:` URI with mode=rw; Django's
+    # SQLite backend opens every NAME with uri=True): where the file went missing, SQLite
+    # would silently create an empty one, every page would fail on it while SELECT 1 said
+    # all was well. Only `migrate` creates the file (classroom/management/commands/migrate.py).
+    if DATABASES["default"]["NAME"] != ":memory:" and not str(DATABASES["default"]["NAME"]).startswith(
+        "file:"
+    ):
+        DATABASES["default"]["NAME"] = Path(DATABASES["default"]["NAME"]).resolve().as_uri() + "?mode=rw"
     # WAL lets readers run during a write; IMMEDIATE takes the write lock at BEGIN,
     # so concurrent posts queue on busy_timeout instead of failing with
     # "database is locked" half-way through a transaction.

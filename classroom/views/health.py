@@ -8,6 +8,9 @@ from django.http import HttpRequest, HttpResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from classroom.dbfile import sqlite_file
+from classroom.models import User
+
 logger = logging.getLogger(__name__)
 
 
@@ -15,10 +18,15 @@ logger = logging.getLogger(__name__)
 @never_cache
 @login_not_required
 def healthz(request: HttpRequest) -> HttpResponse:
+    # A real table, not SELECT 1: that one answers on an empty or unmigrated database too.
+    # A worker's kept connection still reads a SQLite file deleted under it, so the file
+    # itself must be there as well.
+    database_file = sqlite_file(connection)
+    if database_file is not None and not database_file.exists():
+        logger.error("health check: the database file %s is missing", database_file)
+        return HttpResponse("database missing\n", status=503, content_type="text/plain")
     try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-            cursor.fetchone()
+        User.objects.exists()
     except DatabaseError:
         logger.exception("health check: database unreachable")
         return HttpResponse("database unreachable\n", status=503, content_type="text/plain")

@@ -543,6 +543,53 @@ def test_csv_cells_that_a_spreadsheet_would_run_are_prefixed_with_a_quote(
     assert group_rows["body"] == "'" + formula
 
 
+# Text that hides a formula behind a separator some reader splits on, a line break, spaces
+# or quotes, and the fullwidth forms.
+HIDDEN_FORMULAS = [
+    "x;=1+1",
+    "x,=1+1",
+    "x\t=1+1",
+    "x|=1+1",
+    'x; "=1+1"',
+    "first line\n=1+1",
+    "first line\r\n  +SUM(A1)",
+    "a;-2+3;@SUM(A1)",
+    "\uff1d1+1",
+    "x;\uff0b1",
+]
+
+
+@pytest.mark.parametrize("delimiter", [",", ";", "\t", "|"])
+def test_csv_cells_start_with_no_formula_whatever_separator_a_reader_splits_on(
+    instructor_client, instructor, thread, group, delimiter
+):
+    from classroom.reports import FORMULA_START
+
+    for n, text in enumerate(HIDDEN_FORMULAS):
+        pupil = member(group, f"pupil{n}", text, text, email="")
+        make_response(thread, pupil, body=text)
+        save_feedback(assignment=thread, student=pupil, score=Decimal(5), comment=text, by=instructor)
+    for url in (grades_url(thread), responses_url(thread), group_responses_url(group)):
+        text = instructor_client.get(url).content.decode("utf-8-sig")
+        cells = [cell for row in csv.reader(io.StringIO(text), delimiter=delimiter) for cell in row]
+        # A reader that takes no quotes at all: every line, split on the separator.
+        cells += [cell for line in text.splitlines() for cell in line.split(delimiter)]
+        assert len(cells) > len(HIDDEN_FORMULAS)
+        formulas = [cell for cell in cells if cell.lstrip(' "')[:1] in set(FORMULA_START)]
+        assert formulas == [], (url, delimiter)
+
+
+def test_csv_ordinary_text_reads_as_typed():
+    from classroom.reports import safe_cell
+
+    assert safe_cell("Prices rose 3% in May, then fell; analysts (e-mail: a@b.c) disagree.") == (
+        "Prices rose 3% in May, then fell; analysts (e-mail: a@b.c) disagree."
+    )
+    assert safe_cell("x;=1+1") == "x;'=1+1"
+    assert safe_cell("costs, -3 points") == "costs, '-3 points"
+    assert safe_cell(7) == 7
+
+
 def test_csv_username_that_looks_like_a_formula_is_prefixed(instructor_client, thread, group):
     member(group, "@pupil", "Plain", "Name")
     assert "'@pupil" in by_username(read_csv(instructor_client.get(grades_url(thread))))

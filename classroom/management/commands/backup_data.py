@@ -27,13 +27,21 @@ class Command(BaseCommand):
     def handle(self, *args, path: Path, **options) -> None:
         if path.exists():
             raise CommandError(f"{path} exists already; choose a new file name")
-        if connection.vendor == "sqlite":
-            self.sqlite_backup(path)
-        else:
-            with transaction.atomic():
-                with connection.cursor() as cursor:
-                    cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
-                call_command("dumpdata", exclude=EXCLUDED, output=str(path), verbosity=0)
+        if not path.parent.is_dir():
+            raise CommandError(f"{path.parent}: no such folder")
+        try:
+            if connection.vendor == "sqlite":
+                self.sqlite_backup(path)
+            else:
+                with transaction.atomic():
+                    with connection.cursor() as cursor:
+                        cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+                    call_command("dumpdata", exclude=EXCLUDED, output=str(path), verbosity=0)
+        except OSError as error:
+            raise CommandError(f"{path}: {error.strerror or error}") from None
+        except sqlite3.Error as error:
+            path.unlink(missing_ok=True)
+            raise CommandError(f"{path}: {error}") from None
         if options["verbosity"] >= 1:
             self.stdout.write(
                 self.style.SUCCESS(f"Backup written to {path} ({path.stat().st_size:,} bytes).")

@@ -38,6 +38,11 @@ class Command(BaseCommand):
         user = User(
             username=username, email=email, first_name=first_name, last_name=last_name, is_instructor=True
         )
+        try:
+            user.full_clean(exclude=["password"])
+        except ValidationError as error:
+            field, messages = next(iter(error.message_dict.items()))
+            raise CommandError(f"{field} rejected: {' '.join(messages)}") from None
         password = os.environ.get("DJANGO_INSTRUCTOR_PASSWORD") or self.ask_password()
         try:
             validate_password(password, user)
