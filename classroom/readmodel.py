@@ -476,7 +476,9 @@ def changed_responses(viewer: Viewer, since: int) -> list[Response]:
     """The responses of the thread written or changed after version `since`, for this viewer's cards."""
     if not viewer.sees_peers:
         return []
-    responses = Response.objects.filter(assignment=viewer.assignment, version__gt=since)
+    # A reply shows the words of the reply it answers: a change to those changes its card too.
+    changed = Q(version__gt=since) | Q(reply_to__version__gt=since)
+    responses = Response.objects.filter(changed, assignment=viewer.assignment)
     return [
         viewer.present(response)
         for response in responses.select_related("author", "reply_to__author", "parent")

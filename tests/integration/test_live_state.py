@@ -9,7 +9,7 @@ from django.core.management import call_command
 from briefs.actions import save_brief
 from briefs.models import Brief
 from classroom import caching
-from classroom.actions import move_to_newest_brief, post_response
+from classroom.actions import edit_response, move_to_newest_brief, post_response
 from classroom.models import Response
 from tests.factories import UserFactory, make_response
 from tests.helpers import client_for, page_poll, peer_in, thread_url
@@ -49,6 +49,22 @@ def test_a_new_answer_by_the_poll_keeps_the_briefs_commentary_and_question(threa
     assert brief.commentary in brief_part
     assert brief.question in brief_part
     assert "A classmate&#x27;s answer arrives." in html or "A classmate's answer arrives." in html
+
+
+@pytest.mark.django_db
+def test_an_edited_reply_reaches_the_reply_that_quotes_it_by_the_poll(thread, student, group):
+    """Found by the long live-equals-reload run (seed 7, step 226): a reply shows the words of
+    the reply it answers, and the poll sent the edited reply's card but not the one quoting it."""
+    peer = peer_in(group)
+    answer = make_response(thread, student, body="My answer about the talks.")
+    first = make_response(thread, peer, body="A first reply, soon to be edited.", parent=answer)
+    make_response(thread, student, body="Answering that reply.", parent=first)
+    client = client_for(student)
+    link = page_poll(client, thread)
+    edit_response(response=first, body="The first reply, as edited later.", by=peer)
+    html = client.get(link, headers=HTMX).content.decode()
+    quotes = re.findall(r'<p class="reply-to">.*?<q>(.*?)</q>', html, re.DOTALL)
+    assert quotes == ["The first reply, as edited later."]
 
 
 @pytest.mark.django_db(transaction=True)
