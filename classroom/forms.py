@@ -1,7 +1,7 @@
 """Forms of the classroom; they validate and clean, nothing else."""
 
 import uuid
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django import forms
 from django.contrib.auth import forms as auth_forms
@@ -142,6 +142,23 @@ def default_due() -> timezone.datetime:
     return local.replace(hour=23, minute=59, second=0, microsecond=0)
 
 
+class DateTimeField(forms.DateTimeField):
+    """A date and time that exists: a real month, day and hour, a UTC offset under a day,
+    and a year from 2000 to 2999, so that every reader's time zone can show it (Python's
+    dates end with the year 9999, and 9999-12-31 23:59 is already 10000 in Tokyo)."""
+
+    default_error_messages = {
+        "invalid": "That date is not valid: check the day, the month, the hour and any UTC offset.",
+        "year": "Give a date in the years 2000 to 2999.",
+    }
+
+    def to_python(self, value) -> datetime | None:
+        when = super().to_python(value)
+        if when is not None and not 2000 <= when.year <= 2999:
+            raise forms.ValidationError(self.error_messages["year"], code="year")
+        return when
+
+
 class DateTimeLocalInput(forms.DateTimeInput):
     input_type = "datetime-local"
 
@@ -167,6 +184,7 @@ class AssignmentRulesForm(forms.ModelForm):
             "reveal_quorum",
             "steelman",
         ]
+        field_classes = {"opens_at": DateTimeField, "due_at": DateTimeField}
         widgets = {
             "opens_at": DateTimeLocalInput(),
             "due_at": DateTimeLocalInput(),
@@ -255,6 +273,12 @@ class AssignForm(AssignmentRulesForm):
         if chosen and str(chosen) not in {str(b.pk) for b in shown}:
             shown = [*Brief.objects.filter(pk=chosen if str(chosen).isdigit() else None), *shown]
         return shown, briefs.count()
+
+
+class ExtensionForm(forms.Form):
+    """One student's own due time; empty takes the extension back."""
+
+    due_at = DateTimeField(required=False)
 
 
 class FeedbackForm(forms.Form):
