@@ -235,6 +235,19 @@ class AssignmentRulesForm(forms.ModelForm):
         return AssignmentRules(**{name: self.cleaned_data[name] for name in self.Meta.fields})
 
 
+class AssignQueryForm(forms.Form):
+    """The assign page's query string: ?q= searches the briefs, ?brief=<slug> and ?group=<id> preselect."""
+
+    q = forms.CharField(label="Find a brief", required=False, max_length=200)
+    brief = forms.SlugField(required=False, max_length=220)
+    group = forms.IntegerField(required=False, min_value=1, max_value=2**63 - 1)
+
+    def value(self, name: str):
+        """The field's clean value, or None when it is empty or refused."""
+        self.is_valid()
+        return self.cleaned_data.get(name) or None
+
+
 class AssignForm(AssignmentRulesForm):
     """Assign one brief to one or more of the instructor's groups."""
 
@@ -269,9 +282,12 @@ class AssignForm(AssignmentRulesForm):
         if self.brief_query:
             briefs = briefs.search(self.brief_query)
         shown = list(briefs[: self.BRIEF_CHOICES_SHOWN])
-        chosen = self["brief"].value()
-        if chosen and str(chosen) not in {str(b.pk) for b in shown}:
-            shown = [*Brief.objects.filter(pk=chosen if str(chosen).isdigit() else None), *shown]
+        # The brief picked so far: the field's clean value, never the raw one ("²" is a digit to str.isdigit).
+        chosen = (
+            getattr(self, "cleaned_data", {}).get("brief") if self.is_bound else self.initial.get("brief")
+        )
+        if chosen and chosen.pk not in {b.pk for b in shown}:
+            shown = [chosen, *shown]
         return shown, briefs.count()
 
 
@@ -279,6 +295,10 @@ class ExtensionForm(forms.Form):
     """One student's own due time; empty takes the extension back."""
 
     due_at = DateTimeField(required=False)
+
+
+class HideForm(forms.Form):
+    reason = forms.CharField(required=False)  # hide_response asks for one, and keeps its first 300 characters
 
 
 class FeedbackForm(forms.Form):

@@ -19,7 +19,7 @@ from classroom.actions import (
     set_pin,
     unhide_response,
 )
-from classroom.forms import ExtensionForm
+from classroom.forms import ExtensionForm, HideForm
 from classroom.models import ModerationEvent, Response, User
 from classroom.permissions import get_taught_assignment, get_visible_response, instructor_required, teaches
 from classroom.readmodel import Viewer
@@ -53,8 +53,11 @@ def card(request: HttpRequest, response: Response, announce: str = "", error: st
 @vary_on_headers("HX-Request")
 def response_hide(request: HttpRequest, response_id: int) -> HttpResponse:
     response = get_moderated_response(request, response_id)
+    form = HideForm(request.POST)
+    if not form.is_valid():
+        return card(request, response, error=form.errors["reason"][0])
     try:
-        response = hide_response(response=response, by=request.user, reason=request.POST.get("reason", ""))
+        response = hide_response(response=response, by=request.user, reason=form.cleaned_data["reason"])
     except ActionRefused as refusal:
         return card(request, response, error=str(refusal))
     return card(request, response, "Hidden from the students; its author sees why.")

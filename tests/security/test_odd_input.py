@@ -3,7 +3,8 @@
 import pytest
 from django.urls import reverse
 
-from classroom.models import ModerationEvent, Participation
+from classroom.models import Assignment, ModerationEvent, Participation
+from tests.factories import make_response
 
 
 @pytest.mark.django_db
@@ -61,3 +62,41 @@ def test_a_due_date_past_what_python_can_show_is_refused_in_the_rules(instructor
     assert "Give a date in the years 2000 to 2999." in response.content.decode()
     thread.refresh_from_db()
     assert thread.due_at.year < 9999
+
+
+@pytest.mark.django_db
+def test_a_nul_in_the_assign_pages_brief_search_is_refused_with_a_message(instructor_client, group, brief):
+    response = instructor_client.get(reverse("classroom:assignment_create"), {"q": "trade\x00"})
+    assert response.status_code == 200
+    assert "Null characters are not allowed." in response.content.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("query", [{"group": "²"}, {"group": "99999999999999999999999"}, {"brief": "a\x00b"}])
+def test_an_odd_preselection_on_the_assign_page_preselects_nothing(query, instructor_client, group, brief):
+    response = instructor_client.get(reverse("classroom:assignment_create"), query)
+    assert response.status_code == 200
+    assert " checked" not in response.content.decode().split('name="groups"', 1)[-1].split(">", 1)[0]
+
+
+@pytest.mark.django_db
+def test_a_picked_brief_that_is_no_number_is_refused_in_the_assign_form(instructor_client, group, brief):
+    data = {"brief": "²", "groups": [group.pk], "opens_at": "2031-01-01T10:00", "min_words": 0}
+    data |= {"replies_required": 0, "points": 10}
+    response = instructor_client.post(reverse("classroom:assignment_create"), data)
+    assert response.status_code == 200
+    assert "Select a valid choice." in response.content.decode()
+    assert not Assignment.objects.exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("htmx", [False, True])
+def test_a_nul_in_a_hide_reason_is_refused_with_a_message(htmx, instructor_client, student, thread):
+    answer = make_response(thread, student)
+    headers = {"HX-Request": "true"} if htmx else {}
+    url = reverse("classroom:response_hide", args=[answer.pk])
+    response = instructor_client.post(url, {"reason": "Off\x00topic"}, headers=headers, follow=True)
+    assert response.status_code == 200
+    assert "Null characters are not allowed." in response.content.decode()
+    answer.refresh_from_db()
+    assert answer.hidden_at is None and not ModerationEvent.objects.exists()
