@@ -63,6 +63,10 @@ def split_name(name: str) -> tuple[str, str]:
 def parse_roster(text: str) -> tuple[list[RosterRow], list[RosterError]]:
     """Columns by header: username (required), name or first_name + last_name, email."""
     text = text.removeprefix("\ufeff")
+    if (nul := text.find("\x00")) >= 0:
+        # PostgreSQL cannot store one, and no spreadsheet writes one: this is not a CSV file.
+        line = len(re.findall(r"\r\n|\r|\n", text[:nul])) + 1
+        return [], [RosterError(line, "a NUL character (\\x00); export the roster as “CSV UTF-8” again")]
     try:
         dialect = csv.Sniffer().sniff(text[:2048], delimiters=",;\t")
     except csv.Error:

@@ -1,9 +1,12 @@
 """Odd input the generated-input test (test_generated_input.py) found ending in a 500: one test each."""
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import CommandError, call_command
 from django.urls import reverse
 
-from classroom.models import Assignment, ModerationEvent, Participation
+from briefs.models import Brief
+from classroom.models import Assignment, ModerationEvent, Participation, User
 from tests.factories import make_response
 
 
@@ -100,3 +103,40 @@ def test_a_nul_in_a_hide_reason_is_refused_with_a_message(htmx, instructor_clien
     assert "Null characters are not allowed." in response.content.decode()
     answer.refresh_from_db()
     assert answer.hidden_at is None and not ModerationEvent.objects.exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("step", ["preview", "confirm"])
+def test_a_nul_in_an_uploaded_brief_file_is_refused_naming_its_line(step, instructor_client):
+    text = b"Ministers met about trade.\nWill it last?\nSummary of the\x00 talks.\nWho pays?\n"
+    upload = SimpleUploadedFile("briefs.txt", text, content_type="text/plain")
+    response = instructor_client.post(reverse("briefs:brief_import"), {"step": step, "file": upload})
+    assert response.status_code == 200
+    assert "Line 3: a NUL character (\\x00); save the briefs as plain UTF-8 text" in response.content.decode()
+    assert not Brief.objects.exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("step", ["preview", "confirm"])
+def test_a_nul_in_an_uploaded_roster_is_refused_naming_its_line(step, instructor_client, group):
+    text = b"username,name,email\nnewkid,New\x00 Kid,new@school.example\n"
+    upload = SimpleUploadedFile("class.csv", text, content_type="text/csv")
+    url = reverse("classroom:roster_import", args=[group.pk])
+    response = instructor_client.post(url, {"step": step, "file": upload})
+    assert response.status_code == 200
+    assert (
+        "Line 2: a NUL character (\\x00); export the roster as “CSV UTF-8” again" in response.content.decode()
+    )
+    assert not User.objects.filter(username="newkid").exists()
+
+
+@pytest.mark.django_db
+def test_import_briefs_with_a_nul_fails_in_one_line_and_imports_nothing(tmp_path):
+    path = tmp_path / "briefs.txt"
+    path.write_bytes(b"Ministers met.\nWill they last?\nTalks\x00 on energy.\nWho pays?\n")
+    with pytest.raises(CommandError) as raised:
+        call_command("import_briefs", str(path), verbosity=0)
+    assert str(raised.value) == (
+        f"{path}: line 3: a NUL character (\\x00); save the briefs as plain UTF-8 text; nothing imported"
+    )
+    assert not Brief.objects.exists()
