@@ -217,11 +217,6 @@ class AssignmentRulesForm(forms.ModelForm):
         opens_at, due_at = cleaned.get("opens_at"), cleaned.get("due_at")
         if opens_at and due_at and due_at <= opens_at:
             self.add_error("due_at", "The due time must be after the opening time.")
-        if cleaned.get("min_words", 0) > 2000:
-            self.add_error("min_words", "Keep the minimum under 2,000 words.")
-        quorum = cleaned.get("reveal_quorum")
-        if quorum is not None and not 1 <= quorum <= 100:
-            self.add_error("reveal_quorum", "Give a share between 1 and 100 per cent, or leave it empty.")
         labels = [line for line in (cleaned.get("stance_labels") or "").splitlines() if line.strip()]
         if labels and len(labels) != len(STANCE_LABELS):
             self.add_error(

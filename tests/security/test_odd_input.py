@@ -140,3 +140,43 @@ def test_import_briefs_with_a_nul_fails_in_one_line_and_imports_nothing(tmp_path
         f"{path}: line 3: a NUL character (\\x00); save the briefs as plain UTF-8 text; nothing imported"
     )
     assert not Brief.objects.exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "field, value, message",
+    [
+        ("points", "70000", "Give at most 1,000 points."),
+        ("points", "1001", "Give at most 1,000 points."),
+        ("replies_required", "40000", "Ask for at most 100 replies."),
+        ("min_words", "3000000000", "Keep the minimum under 2,000 words."),
+        ("reveal_quorum", "40000", "Give a share between 1 and 100 per cent, or leave it empty."),
+    ],
+)
+def test_numbers_past_their_limit_are_refused_the_same_on_every_database(
+    field, value, message, instructor_client, thread
+):
+    """SQLite stores any 64-bit number in a small-integer column: the limit is the model's."""
+    data = {"opens_at": "2031-01-01T10:00", "min_words": 0, "replies_required": 0, "points": 10}
+    response = instructor_client.post(
+        reverse("classroom:assignment_edit", args=[thread.pk]), data | {field: value}
+    )
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    thread.refresh_from_db()
+    assert thread.points == 10 and thread.replies_required == 0
+
+
+@pytest.mark.django_db
+def test_the_largest_allowed_points_are_saved(instructor_client, thread):
+    data = {"opens_at": "2031-01-01T10:00", "min_words": 2000, "replies_required": 100, "points": 1000}
+    data["reveal_quorum"] = 100
+    response = instructor_client.post(reverse("classroom:assignment_edit", args=[thread.pk]), data)
+    assert response.status_code == 302
+    thread.refresh_from_db()
+    assert (thread.points, thread.replies_required, thread.min_words, thread.reveal_quorum) == (
+        1000,
+        100,
+        2000,
+        100,
+    )
