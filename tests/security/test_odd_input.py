@@ -180,3 +180,13 @@ def test_the_largest_allowed_points_are_saved(instructor_client, thread):
         2000,
         100,
     )
+
+
+@pytest.mark.django_db
+def test_a_roster_email_longer_than_its_column_is_refused(instructor_client, group):
+    email = "a" * 60 + "@" + ".".join(["b" * 60] * 4) + ".example"  # valid, and 312 characters
+    url = reverse("classroom:roster_import", args=[group.pk])
+    text = f"username,name,email\nnewkid,New Kid,{email}\n"
+    response = instructor_client.post(url, {"step": "confirm", "text": text})
+    assert "Line 2: the email address is longer than 254 characters" in response.content.decode()
+    assert not User.objects.filter(username="newkid").exists()
