@@ -179,6 +179,11 @@ def parse_briefs(text: str) -> ParseResult:
     """Read every brief in `text`; see the module docstring for the format."""
     result = ParseResult()
     text = text.removeprefix("\ufeff")
+    if (nul := text.find("\x00")) >= 0:
+        # PostgreSQL cannot store one, and no text editor writes one: this is not a text file.
+        line = len(re.findall(r"\r\n|\r|\n", text[:nul])) + 1
+        result.errors.append(ParseError(line, "a NUL character (\\x00); save the briefs as plain UTF-8 text"))
+        return result
     # Only \n, \r\n and \r end a line. str.splitlines() also breaks on form feeds,
     # U+2028 and the like, which would split a field and misnumber every later line.
     lines = re.split(r"\r\n|\r|\n", text)

@@ -10,7 +10,7 @@ urlpatterns = [
     path("preview/", views.brief_preview, name="brief_preview"),
     path("<slug:slug>/", views.brief_detail, name="brief_detail"),
     path("<slug:slug>/edit/", views.brief_edit, name="brief_edit"),
-    path("<slug:slug>/versions/<int:version>/", views.brief_version, name="brief_version"),
+    path("<slug:slug>/versions/<id:version>/", views.brief_version, name="brief_version"),
     path("<slug:slug>/owners/", views.brief_owners, name="brief_owners"),
     path("<slug:slug>/archive/", views.brief_archive, name="brief_archive"),
 ]

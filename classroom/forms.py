@@ -1,7 +1,7 @@
 """Forms of the classroom; they validate and clean, nothing else."""
 
 import uuid
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django import forms
 from django.contrib.auth import forms as auth_forms
@@ -142,6 +142,23 @@ def default_due() -> timezone.datetime:
     return local.replace(hour=23, minute=59, second=0, microsecond=0)
 
 
+class DateTimeField(forms.DateTimeField):
+    """A date and time that exists: a real month, day and hour, a UTC offset under a day,
+    and a year from 2000 to 2999, so that every reader's time zone can show it (Python's
+    dates end with the year 9999, and 9999-12-31 23:59 is already 10000 in Tokyo)."""
+
+    default_error_messages = {
+        "invalid": "That date is not valid: check the day, the month, the hour and any UTC offset.",
+        "year": "Give a date in the years 2000 to 2999.",
+    }
+
+    def to_python(self, value) -> datetime | None:
+        when = super().to_python(value)
+        if when is not None and not 2000 <= when.year <= 2999:
+            raise forms.ValidationError(self.error_messages["year"], code="year")
+        return when
+
+
 class DateTimeLocalInput(forms.DateTimeInput):
     input_type = "datetime-local"
 
@@ -167,6 +184,7 @@ class AssignmentRulesForm(forms.ModelForm):
             "reveal_quorum",
             "steelman",
         ]
+        field_classes = {"opens_at": DateTimeField, "due_at": DateTimeField}
         widgets = {
             "opens_at": DateTimeLocalInput(),
             "due_at": DateTimeLocalInput(),
@@ -199,11 +217,6 @@ class AssignmentRulesForm(forms.ModelForm):
         opens_at, due_at = cleaned.get("opens_at"), cleaned.get("due_at")
         if opens_at and due_at and due_at <= opens_at:
             self.add_error("due_at", "The due time must be after the opening time.")
-        if cleaned.get("min_words", 0) > 2000:
-            self.add_error("min_words", "Keep the minimum under 2,000 words.")
-        quorum = cleaned.get("reveal_quorum")
-        if quorum is not None and not 1 <= quorum <= 100:
-            self.add_error("reveal_quorum", "Give a share between 1 and 100 per cent, or leave it empty.")
         labels = [line for line in (cleaned.get("stance_labels") or "").splitlines() if line.strip()]
         if labels and len(labels) != len(STANCE_LABELS):
             self.add_error(
@@ -215,6 +228,19 @@ class AssignmentRulesForm(forms.ModelForm):
 
     def rules(self) -> AssignmentRules:
         return AssignmentRules(**{name: self.cleaned_data[name] for name in self.Meta.fields})
+
+
+class AssignQueryForm(forms.Form):
+    """The assign page's query string: ?q= searches the briefs, ?brief=<slug> and ?group=<id> preselect."""
+
+    q = forms.CharField(label="Find a brief", required=False, max_length=200)
+    brief = forms.SlugField(required=False, max_length=220)
+    group = forms.IntegerField(required=False, min_value=1, max_value=2**63 - 1)
+
+    def value(self, name: str):
+        """The field's clean value, or None when it is empty or refused."""
+        self.is_valid()
+        return self.cleaned_data.get(name) or None
 
 
 class AssignForm(AssignmentRulesForm):
@@ -251,10 +277,23 @@ class AssignForm(AssignmentRulesForm):
         if self.brief_query:
             briefs = briefs.search(self.brief_query)
         shown = list(briefs[: self.BRIEF_CHOICES_SHOWN])
-        chosen = self["brief"].value()
-        if chosen and str(chosen) not in {str(b.pk) for b in shown}:
-            shown = [*Brief.objects.filter(pk=chosen if str(chosen).isdigit() else None), *shown]
+        # The brief picked so far: the field's clean value, never the raw one ("²" is a digit to str.isdigit).
+        chosen = (
+            getattr(self, "cleaned_data", {}).get("brief") if self.is_bound else self.initial.get("brief")
+        )
+        if chosen and chosen.pk not in {b.pk for b in shown}:
+            shown = [chosen, *shown]
         return shown, briefs.count()
+
+
+class ExtensionForm(forms.Form):
+    """One student's own due time; empty takes the extension back."""
+
+    due_at = DateTimeField(required=False)
+
+
+class HideForm(forms.Form):
+    reason = forms.CharField(required=False)  # hide_response asks for one, and keeps its first 300 characters
 
 
 class FeedbackForm(forms.Form):

@@ -5,6 +5,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
@@ -172,6 +173,9 @@ class AssignmentQuerySet(models.QuerySet):
 STANCE_LABELS = ["Strongly disagree", "Disagree", "Undecided", "Agree", "Strongly agree"]
 
 
+QUORUM_MESSAGE = "Give a share between 1 and 100 per cent, or leave it empty."
+
+
 class Assignment(models.Model):
     """A brief assigned to one group: one assignment is one discussion thread."""
 
@@ -181,10 +185,22 @@ class Assignment(models.Model):
     due_at = models.DateTimeField(null=True, blank=True)
     post_first = models.BooleanField("students post before seeing classmates", default=True)
     anonymous_to_peers = models.BooleanField("anonymous to classmates", default=False)
-    min_words = models.PositiveIntegerField("minimum words", default=0)
-    replies_required = models.PositiveSmallIntegerField("replies required", default=0)
+    # Each number a teacher types has its limit here, so SQLite refuses what PostgreSQL's
+    # column sizes would (SQLite stores any 64-bit number in a small-integer column).
+    min_words = models.PositiveIntegerField(
+        "minimum words",
+        default=0,
+        validators=[MaxValueValidator(2000, "Keep the minimum under 2,000 words.")],
+    )
+    replies_required = models.PositiveSmallIntegerField(
+        "replies required",
+        default=0,
+        validators=[MaxValueValidator(100, "Ask for at most 100 replies.")],
+    )
     allow_late = models.BooleanField("accept late answers", default=False)
-    points = models.PositiveSmallIntegerField(default=10)
+    points = models.PositiveSmallIntegerField(
+        default=10, validators=[MaxValueValidator(1000, "Give at most 1,000 points.")]
+    )
     locked_at = models.DateTimeField(null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -205,7 +221,14 @@ class Assignment(models.Model):
     )
     evidence = models.BooleanField("answers can quote the brief", default=True)
     reveal_quorum = models.PositiveSmallIntegerField(
-        "reveal answers at once", null=True, blank=True, help_text="Per cent of the class who have answered."
+        "reveal answers at once",
+        null=True,
+        blank=True,
+        help_text="Per cent of the class who have answered.",
+        validators=[
+            MinValueValidator(1, QUORUM_MESSAGE),
+            MaxValueValidator(100, QUORUM_MESSAGE),
+        ],
     )
     revealed_at = models.DateTimeField(null=True, blank=True)  # when the quorum was reached
     steelman = models.BooleanField("replies restate the other view first", default=False)

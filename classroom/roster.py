@@ -10,6 +10,7 @@ from django.core.validators import validate_email
 
 USERNAME = re.compile(r"^[\w.@+-]{1,150}$")
 MAX_ROWS = 1000
+EMAIL_MAX_CHARS = 254  # User.email's column; validate_email lets 320 through
 # What spreadsheets call the columns, after lower case and spaces or dashes to "_".
 HEADER_ALIASES = {
     "user_name": "username",
@@ -63,6 +64,10 @@ def split_name(name: str) -> tuple[str, str]:
 def parse_roster(text: str) -> tuple[list[RosterRow], list[RosterError]]:
     """Columns by header: username (required), name or first_name + last_name, email."""
     text = text.removeprefix("\ufeff")
+    if (nul := text.find("\x00")) >= 0:
+        # PostgreSQL cannot store one, and no spreadsheet writes one: this is not a CSV file.
+        line = len(re.findall(r"\r\n|\r|\n", text[:nul])) + 1
+        return [], [RosterError(line, "a NUL character (\\x00); export the roster as “CSV UTF-8” again")]
     try:
         dialect = csv.Sniffer().sniff(text[:2048], delimiters=",;\t")
     except csv.Error:
@@ -99,6 +104,9 @@ def parse_roster(text: str) -> tuple[list[RosterRow], list[RosterError]]:
             continue
         if username.lower() in seen:
             errors.append(RosterError(line, f"“{username}” is already on line {seen[username.lower()]}"))
+            continue
+        if len(email) > EMAIL_MAX_CHARS:
+            errors.append(RosterError(line, f"the email address is longer than {EMAIL_MAX_CHARS} characters"))
             continue
         if email:
             try:

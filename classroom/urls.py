@@ -4,11 +4,32 @@ import os
 
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import include, path
+from django.urls import include, path, register_converter
+from django.urls.converters import IntConverter
 
 from classroom.forms import PasswordResetForm
 from classroom.throttle import ThrottledLoginView
 from classroom.views import assignments, groups, health, home, join, moderation, poll, report, roster, thread
+
+
+class IdConverter(IntConverter):
+    """A row's id: an id past what a 64-bit column holds matches no URL, so it is a 404.
+
+    Django's own `int` takes any number of digits, and SQLite raises OverflowError for an
+    id past 64 bits; Django refuses to register a converter named `int` again.
+    """
+
+    regex = "[0-9]{1,19}"
+    largest = 2**63 - 1
+
+    def to_python(self, value: str) -> int:
+        number = int(value)
+        if number > self.largest:
+            raise ValueError(f"{value} is past the largest id")
+        return number
+
+
+register_converter(IdConverter, "id")
 
 classroom_patterns = (
     [
@@ -16,48 +37,48 @@ classroom_patterns = (
         path("join/", join.join_start, name="join_start"),
         path("join/<str:code>/", join.join_group, name="join_group"),
         path("groups/new/", groups.group_create, name="group_create"),
-        path("groups/<int:group_id>/", groups.group_detail, name="group_detail"),
-        path("groups/<int:group_id>/join-code/", groups.join_code_regenerate, name="join_code_regenerate"),
-        path("groups/<int:group_id>/archive/", groups.group_archive, name="group_archive"),
+        path("groups/<id:group_id>/", groups.group_detail, name="group_detail"),
+        path("groups/<id:group_id>/join-code/", groups.join_code_regenerate, name="join_code_regenerate"),
+        path("groups/<id:group_id>/archive/", groups.group_archive, name="group_archive"),
         path(
-            "groups/<int:group_id>/students/<int:student_id>/remove/",
+            "groups/<id:group_id>/students/<id:student_id>/remove/",
             groups.member_remove,
             name="member_remove",
         ),
         path("assign/", assignments.assignment_create, name="assignment_create"),
-        path("a/<int:assignment_id>/", thread.thread_detail, name="thread_detail"),
-        path("a/<int:assignment_id>/settings/", assignments.assignment_edit, name="assignment_edit"),
-        path("a/<int:assignment_id>/lock/", assignments.thread_lock, name="thread_lock"),
+        path("a/<id:assignment_id>/", thread.thread_detail, name="thread_detail"),
+        path("a/<id:assignment_id>/settings/", assignments.assignment_edit, name="assignment_edit"),
+        path("a/<id:assignment_id>/lock/", assignments.thread_lock, name="thread_lock"),
         path(
-            "a/<int:assignment_id>/brief-version/",
+            "a/<id:assignment_id>/brief-version/",
             assignments.assignment_brief_version,
             name="assignment_brief_version",
         ),
-        path("a/<int:assignment_id>/report/", report.assignment_report, name="assignment_report"),
-        path("a/<int:assignment_id>/feedback/<int:student_id>/", report.feedback_save, name="feedback_save"),
-        path("a/<int:assignment_id>/grades.csv", report.grades_export, name="grades_export"),
-        path("a/<int:assignment_id>/responses.csv", report.responses_export, name="responses_export"),
-        path("groups/<int:group_id>/students/import/", roster.roster_import, name="roster_import"),
-        path("groups/<int:group_id>/dashboard/", report.group_dashboard, name="group_dashboard"),
+        path("a/<id:assignment_id>/report/", report.assignment_report, name="assignment_report"),
+        path("a/<id:assignment_id>/feedback/<id:student_id>/", report.feedback_save, name="feedback_save"),
+        path("a/<id:assignment_id>/grades.csv", report.grades_export, name="grades_export"),
+        path("a/<id:assignment_id>/responses.csv", report.responses_export, name="responses_export"),
+        path("groups/<id:group_id>/students/import/", roster.roster_import, name="roster_import"),
+        path("groups/<id:group_id>/dashboard/", report.group_dashboard, name="group_dashboard"),
         path(
-            "groups/<int:group_id>/responses.csv",
+            "groups/<id:group_id>/responses.csv",
             report.group_responses_export,
             name="group_responses_export",
         ),
-        path("a/<int:assignment_id>/responses/", thread.response_create, name="response_create"),
-        path("a/<int:assignment_id>/poll/", poll.thread_poll, name="thread_poll"),
-        path("a/<int:assignment_id>/stance/", thread.stance_save, name="stance_save"),
-        path("r/<int:response_id>/", thread.response_detail, name="response_detail"),
-        path("r/<int:response_id>/reply/", thread.response_reply, name="response_reply"),
-        path("r/<int:response_id>/edit/", thread.response_edit, name="response_edit"),
-        path("r/<int:response_id>/delete/", thread.response_delete, name="response_delete"),
-        path("r/<int:response_id>/fair/", thread.steelman_fair, name="steelman_fair"),
-        path("r/<int:response_id>/hide/", moderation.response_hide, name="response_hide"),
-        path("r/<int:response_id>/unhide/", moderation.response_unhide, name="response_unhide"),
-        path("r/<int:response_id>/highlight/", moderation.response_highlight, name="response_highlight"),
-        path("r/<int:response_id>/pin/", moderation.response_pin, name="response_pin"),
-        path("a/<int:assignment_id>/log/", moderation.moderation_log, name="moderation_log"),
-        path("a/<int:assignment_id>/extensions/<int:student_id>/", moderation.due_extend, name="due_extend"),
+        path("a/<id:assignment_id>/responses/", thread.response_create, name="response_create"),
+        path("a/<id:assignment_id>/poll/", poll.thread_poll, name="thread_poll"),
+        path("a/<id:assignment_id>/stance/", thread.stance_save, name="stance_save"),
+        path("r/<id:response_id>/", thread.response_detail, name="response_detail"),
+        path("r/<id:response_id>/reply/", thread.response_reply, name="response_reply"),
+        path("r/<id:response_id>/edit/", thread.response_edit, name="response_edit"),
+        path("r/<id:response_id>/delete/", thread.response_delete, name="response_delete"),
+        path("r/<id:response_id>/fair/", thread.steelman_fair, name="steelman_fair"),
+        path("r/<id:response_id>/hide/", moderation.response_hide, name="response_hide"),
+        path("r/<id:response_id>/unhide/", moderation.response_unhide, name="response_unhide"),
+        path("r/<id:response_id>/highlight/", moderation.response_highlight, name="response_highlight"),
+        path("r/<id:response_id>/pin/", moderation.response_pin, name="response_pin"),
+        path("a/<id:assignment_id>/log/", moderation.moderation_log, name="moderation_log"),
+        path("a/<id:assignment_id>/extensions/<id:student_id>/", moderation.due_extend, name="due_extend"),
     ],
     "classroom",
 )

@@ -15,7 +15,7 @@ from classroom.actions import (
     set_thread_lock,
     update_assignment,
 )
-from classroom.forms import AssignForm, AssignmentRulesForm
+from classroom.forms import AssignForm, AssignmentRulesForm, AssignQueryForm
 from classroom.models import Group
 from classroom.permissions import get_taught_assignment, instructor_required
 
@@ -24,13 +24,14 @@ from classroom.permissions import get_taught_assignment, instructor_required
 @instructor_required
 def assignment_create(request: HttpRequest) -> HttpResponse:
     """Assign a brief to one or more groups; ?brief=<slug> and ?group=<id> preselect."""
+    query = AssignQueryForm(request.GET)
     initial = {}
-    if brief := Brief.objects.active().filter(slug=request.GET.get("brief", "")).first():
+    if brief := Brief.objects.active().filter(slug=query.value("brief")).first():
         initial["brief"] = brief
-    if (group_id := request.GET.get("group", "")).isdigit():
+    if group_id := query.value("group"):
         initial["groups"] = Group.objects.taught_by(request.user).filter(pk=group_id)
     form = AssignForm(
-        request.POST or None, instructor=request.user, initial=initial, brief_query=request.GET.get("q", "")
+        request.POST or None, instructor=request.user, initial=initial, brief_query=query.value("q") or ""
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -48,7 +49,7 @@ def assignment_create(request: HttpRequest) -> HttpResponse:
             return redirect(assignments[0] if len(assignments) == 1 else "classroom:home")
     has_groups = form.fields["groups"].queryset.exists()
     briefs, matches = form.brief_choices()
-    context = {"form": form, "has_groups": has_groups, "briefs": briefs, "matches": matches}
+    context = {"form": form, "query": query, "has_groups": has_groups, "briefs": briefs, "matches": matches}
     return render(request, "classroom/assignment_form.html", context)
 
 

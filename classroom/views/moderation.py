@@ -8,7 +8,6 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 
@@ -20,6 +19,7 @@ from classroom.actions import (
     set_pin,
     unhide_response,
 )
+from classroom.forms import ExtensionForm, HideForm
 from classroom.models import ModerationEvent, Response, User
 from classroom.permissions import get_taught_assignment, get_visible_response, instructor_required, teaches
 from classroom.readmodel import Viewer
@@ -53,8 +53,11 @@ def card(request: HttpRequest, response: Response, announce: str = "", error: st
 @vary_on_headers("HX-Request")
 def response_hide(request: HttpRequest, response_id: int) -> HttpResponse:
     response = get_moderated_response(request, response_id)
+    form = HideForm(request.POST)
+    if not form.is_valid():
+        return card(request, response, error=form.errors["reason"][0])
     try:
-        response = hide_response(response=response, by=request.user, reason=request.POST.get("reason", ""))
+        response = hide_response(response=response, by=request.user, reason=form.cleaned_data["reason"])
     except ActionRefused as refusal:
         return card(request, response, error=str(refusal))
     return card(request, response, "Hidden from the students; its author sees why.")
@@ -97,13 +100,11 @@ def due_extend(request: HttpRequest, assignment_id: int, student_id: int) -> Htt
     """One student's extension, from the report page; an empty date takes it back."""
     assignment = get_taught_assignment(request.user, assignment_id)
     student = get_object_or_404(User, pk=student_id, memberships__group=assignment.group_id)
-    raw = request.POST.get("due_at", "").strip()
-    due_at = parse_datetime(raw) if raw else None
-    if raw and due_at is None:
-        messages.error(request, "That date is not valid.")
+    form = ExtensionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, form.errors["due_at"][0])
     else:
-        if due_at is not None and timezone.is_naive(due_at):
-            due_at = timezone.make_aware(due_at)
+        due_at = form.cleaned_data["due_at"]
         try:
             extend_due(assignment=assignment, student=student, due_at=due_at, by=request.user)
         except ActionRefused as refusal:

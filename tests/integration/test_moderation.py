@@ -666,7 +666,9 @@ def test_extension_not_after_the_due_time_is_refused_and_nothing_changes(
 
 def test_extension_with_an_unreadable_date_is_refused(instructor_client, student, thread):
     response = instructor_client.post(extend_url(thread, student), {"due_at": "next tuesday"}, follow=True)
-    assert "That date is not valid." in page_messages(response)
+    assert "That date is not valid: check the day, the month, the hour and any UTC offset." in page_messages(
+        response
+    )
     assert not ModerationEvent.objects.exists()
 
 
