@@ -8,7 +8,19 @@ from django.urls import include, path
 
 from classroom.forms import PasswordResetForm
 from classroom.throttle import ThrottledLoginView
-from classroom.views import assignments, groups, health, home, join, moderation, poll, report, roster, thread
+from classroom.views import (
+    assignments,
+    groups,
+    health,
+    home,
+    invitations,
+    join,
+    moderation,
+    poll,
+    report,
+    roster,
+    thread,
+)
 
 classroom_patterns = (
     [
@@ -33,6 +45,19 @@ classroom_patterns = (
         path("a/<int:assignment_id>/grades.csv", report.grades_export, name="grades_export"),
         path("a/<int:assignment_id>/responses.csv", report.responses_export, name="responses_export"),
         path("groups/<int:group_id>/students/import/", roster.roster_import, name="roster_import"),
+        path(
+            "groups/<int:group_id>/invitations/<int:invitation_id>/withdraw/",
+            invitations.invitation_withdraw,
+            name="invitation_withdraw",
+        ),
+        path(
+            "invitations/<int:invitation_id>/accept/", invitations.invitation_accept, name="invitation_accept"
+        ),
+        path(
+            "invitations/<int:invitation_id>/decline/",
+            invitations.invitation_decline,
+            name="invitation_decline",
+        ),
         path("groups/<int:group_id>/dashboard/", report.group_dashboard, name="group_dashboard"),
         path(
             "groups/<int:group_id>/responses.csv",
