@@ -528,6 +528,20 @@ class RosterPlan:
     def inviting(self) -> int:
         return len(self.invite)
 
+    def preview(self) -> list[tuple[str, object, str, str]]:
+        """The rows in the roster's order, as (what happens, row, name, email) for the preview.
+
+        Name and email are shown only for new accounts (as typed) and the teacher's own
+        students; an account to invite is shown by the typed username alone."""
+        shown = [
+            *(("new", row, f"{row.first_name} {row.last_name}".strip(), row.email) for row in self.new),
+            *(("join", row, user.display_name, row.email) for row, user in self.join),
+            *(("already", row, user.display_name, row.email) for row, user in self.already),
+            *(("invite", row, "", "") for row, _ in self.invite),
+            *(("invited", row, "", "") for row in self.invited),
+        ]
+        return sorted(shown, key=lambda entry: entry[1].line)
+
 
 def import_roster(*, group: Group, rows: list, by: User, commit: bool) -> RosterPlan:
     """Plan (commit=False) or carry out (commit=True) adding roster rows to a group.
