@@ -5,7 +5,6 @@ fetched through the `get_*` functions here, which apply the same rule (`may_see`
 forgotten check is a 404, not a leak.
 """
 
-from django.db.models import QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
@@ -26,13 +25,6 @@ def may_see(user: User, assignment: Assignment) -> bool:
 
 def get_taught_group(user: User, group_id: int) -> Group:
     return get_object_or_404(Group.objects.taught_by(user), pk=group_id)
-
-
-def students_of(user: User) -> QuerySet[User]:
-    """The people an instructor may see and change: members of the groups they teach.
-
-    Anybody else, another teacher's student included, is a 404 to them."""
-    return User.objects.filter(memberships__group__in=Group.objects.taught_by(user)).distinct()
 
 
 def get_taught_student(user: User, group_id: int, student_id: int) -> User:
