@@ -22,6 +22,7 @@ from classroom.models import (
     Assignment,
     Feedback,
     Group,
+    Invitation,
     Membership,
     ModerationEvent,
     Participation,
@@ -67,6 +68,8 @@ def join_group(*, group: Group, student: User) -> tuple[Membership, bool]:
     if group.instructors.filter(pk=student.pk).exists():
         raise ActionRefused("You teach this group, so you cannot join it as a student.")
     membership, created = Membership.objects.get_or_create(group=group, student=student)
+    # However they came in (code, link or accepting), an invitation to this group is spent.
+    Invitation.objects.filter(group=group, invitee=student).delete()
     if created:
         roster_changed(group)
     return membership, created
@@ -563,20 +566,50 @@ def save_feedback(
 
 @dataclass
 class RosterPlan:
-    """What importing a roster does, row by row; nothing is written until commit."""
+    """What importing a roster does, row by row; nothing is written until commit.
+
+    Only the importing teacher's own students (members of a group they teach) are added
+    at once and named. Any other existing account is invited: the plan keeps the account
+    to invite, but the preview shows only the username the teacher typed.
+    """
 
     new: list = field(default_factory=list)  # RosterRow
-    join: list = field(default_factory=list)  # (RosterRow, User)
+    join: list = field(default_factory=list)  # (RosterRow, User): the teacher's own students
+    invite: list = field(default_factory=list)  # (RosterRow, User): anybody else; never shown
+    invited: list = field(default_factory=list)  # RosterRow: invited before, not yet joined
     already: list = field(default_factory=list)  # (RosterRow, User)
     errors: list = field(default_factory=list)  # RosterError
     links: list = field(default_factory=list)  # (User, path to set a password), after commit
 
+    @property
+    def adding(self) -> int:
+        return len(self.new) + len(self.join)
 
-def import_roster(*, group: Group, rows: list, commit: bool) -> RosterPlan:
+    @property
+    def inviting(self) -> int:
+        return len(self.invite)
+
+    def preview(self) -> list[tuple[str, object, str, str]]:
+        """The rows in the roster's order, as (what happens, row, name, email) for the preview.
+
+        Name and email are shown only for new accounts (as typed) and the teacher's own
+        students; an account to invite is shown by the typed username alone."""
+        shown = [
+            *(("new", row, f"{row.first_name} {row.last_name}".strip(), row.email) for row in self.new),
+            *(("join", row, user.display_name, row.email) for row, user in self.join),
+            *(("already", row, user.display_name, row.email) for row, user in self.already),
+            *(("invite", row, "", "") for row, _ in self.invite),
+            *(("invited", row, "", "") for row in self.invited),
+        ]
+        return sorted(shown, key=lambda entry: entry[1].line)
+
+
+def import_roster(*, group: Group, rows: list, by: User, commit: bool) -> RosterPlan:
     """Plan (commit=False) or carry out (commit=True) adding roster rows to a group.
 
     New accounts get no usable password; each gets a one-time link to set one,
-    shown to the instructor once. Any error means nothing is written.
+    shown to the instructor once. Existing accounts that are not already students of
+    `by` are invited, not added. Any error means nothing is written.
     """
     from classroom.roster import RosterError
 
@@ -588,20 +621,36 @@ def import_roster(*, group: Group, rows: list, commit: bool) -> RosterPlan:
             key__in=[row.username.lower() for row in rows]
         )
     }
-    members = set(Membership.objects.filter(group=group).values_list("student_id", flat=True))
+    found = [user.pk for user in existing.values()]
+    own = set(
+        Membership.objects.filter(group__in=Group.objects.taught_by(by), student__in=found).values_list(
+            "student_id", flat=True
+        )
+    )
+    members = set(
+        Membership.objects.filter(group=group, student__in=found).values_list("student_id", flat=True)
+    )
+    invited = set(
+        Invitation.objects.filter(group=group, invitee__in=found).values_list("invitee_id", flat=True)
+    )
     teachers = set(group.instructors.values_list("pk", flat=True))
     for row in rows:
         user = existing.get(row.username.lower())
         if user is None:
             plan.new.append(row)
-        elif user.pk in teachers or user.is_instructor:
-            plan.errors.append(RosterError(row.line, f"“{row.username}” is an instructor account"))
+        elif user.pk in teachers:
+            # The group's own teachers are on its page already: naming them reveals nothing.
+            plan.errors.append(RosterError(row.line, f"“{row.username}” teaches this group"))
         elif user.pk in members:
             plan.already.append((row, user))
-        else:
+        elif user.pk in own:
             plan.join.append((row, user))
+        elif user.pk in invited:
+            plan.invited.append(row)
+        else:
+            plan.invite.append((row, user))
     if commit and not plan.errors:
-        _carry_out_roster(group, plan)
+        _carry_out_roster(group, plan, by)
     return plan
 
 
@@ -612,7 +661,7 @@ def roster_changed(group: Group) -> None:
 
 
 @transaction.atomic
-def _carry_out_roster(group: Group, plan: RosterPlan) -> None:
+def _carry_out_roster(group: Group, plan: RosterPlan, by: User) -> None:
     from django.contrib.auth.tokens import default_token_generator
     from django.urls import reverse
     from django.utils.encoding import force_bytes
@@ -630,7 +679,38 @@ def _carry_out_roster(group: Group, plan: RosterPlan) -> None:
         plan.links.append((user, reverse("password_reset_confirm", args=[uid, token])))
     for _, user in plan.join:
         Membership.objects.get_or_create(group=group, student=user)
-    roster_changed(group)
+    for _, user in plan.invite:
+        Invitation.objects.get_or_create(group=group, invitee=user, defaults={"invited_by": by})
+    if plan.new or plan.join:
+        roster_changed(group)
+
+
+@transaction.atomic
+def accept_invitation(*, invitation: Invitation, by: User) -> tuple[Membership, bool]:
+    """The invited person joins the group; accepting for a group they are in already is harmless.
+
+    Returns (membership, created). An archived group, or one they teach, refuses, and the
+    invitation stays (the group may be made active again; they may still decline)."""
+    if invitation.invitee_id != by.pk:
+        raise ActionRefused("This invitation is for somebody else.")
+    membership, created = join_group(group=invitation.group, student=by)  # deletes the invitation
+    return membership, created
+
+
+@transaction.atomic
+def decline_invitation(*, invitation: Invitation, by: User) -> None:
+    """The invited person says no: the invitation is gone, and they are not told again."""
+    if invitation.invitee_id != by.pk:
+        raise ActionRefused("This invitation is for somebody else.")
+    invitation.delete()
+
+
+@transaction.atomic
+def withdraw_invitation(*, invitation: Invitation, by: User) -> None:
+    """A teacher of the group takes back an invitation not yet accepted."""
+    if not invitation.group.instructors.filter(pk=by.pk).exists():
+        raise ActionRefused("Only the group's instructors withdraw its invitations.")
+    invitation.delete()
 
 
 def _moderate(response: Response, by: User, action: str, reason: str = "", **changes: object) -> Response:

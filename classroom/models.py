@@ -119,6 +119,46 @@ class Membership(models.Model):
         return f"{self.student} in {self.group}"
 
 
+class InvitationQuerySet(models.QuerySet):
+    def received_by(self, user: User) -> "InvitationQuerySet":
+        """The invitations a person may accept or decline: their own."""
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(invitee=user)
+
+    def open(self) -> "InvitationQuerySet":
+        """Invitations that can be accepted now: to a group that is not archived."""
+        return self.filter(group__archived_at__isnull=True)
+
+
+class Invitation(models.Model):
+    """An existing account asked to join a group by a teacher who does not teach them yet.
+
+    A roster may name anybody's username; the account joins only when its owner accepts,
+    so no teacher can enrol, or learn the name of, another teacher's student.
+    """
+
+    group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="invitations")
+    invitee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="invitations"
+    )
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = InvitationQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["group", "invitee"], name="one_invitation_per_group_and_person")
+        ]
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.invitee} invited to {self.group}"
+
+
 class AssignmentQuerySet(models.QuerySet):
     def visible_to(self, user: User, now: datetime | None = None) -> "AssignmentQuerySet":
         """Instructors see their groups' assignments; students, their groups' opened ones."""

@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404
 
 from briefs.permissions import instructor_required, is_instructor  # noqa: F401  (re-exported)
 from classroom import sql
-from classroom.models import Assignment, Group, Participation, Response, User
+from classroom.models import Assignment, Group, Invitation, Participation, Response, User
 
 
 def teaches(user: User, assignment: Assignment) -> bool:
@@ -25,6 +25,27 @@ def may_see(user: User, assignment: Assignment) -> bool:
 
 def get_taught_group(user: User, group_id: int) -> Group:
     return get_object_or_404(Group.objects.taught_by(user), pk=group_id)
+
+
+def get_taught_student(user: User, group_id: int, student_id: int) -> User:
+    """A member of this group, which the user teaches; a student of other groups only is a 404."""
+    taught = Group.objects.taught_by(user).filter(pk=group_id)
+    return get_object_or_404(User.objects.filter(memberships__group__in=taught), pk=student_id)
+
+
+def get_received_invitation(user: User, invitation_id: int) -> Invitation:
+    """An invitation the user may accept or decline: only the invited person's own."""
+    return get_object_or_404(
+        Invitation.objects.received_by(user).select_related("group", "invited_by"), pk=invitation_id
+    )
+
+
+def get_taught_invitation(user: User, group_id: int, invitation_id: int) -> Invitation:
+    """An invitation to this group, which the user teaches (to withdraw it)."""
+    taught = Group.objects.taught_by(user).filter(pk=group_id)
+    return get_object_or_404(
+        Invitation.objects.filter(group__in=taught).select_related("group", "invitee"), pk=invitation_id
+    )
 
 
 def get_visible_assignment(user: User, assignment_id: int) -> Assignment:

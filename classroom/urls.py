@@ -9,7 +9,19 @@ from django.urls.converters import IntConverter
 
 from classroom.forms import PasswordResetForm
 from classroom.throttle import ThrottledLoginView
-from classroom.views import assignments, groups, health, home, join, moderation, poll, report, roster, thread
+from classroom.views import (
+    assignments,
+    groups,
+    health,
+    home,
+    invitations,
+    join,
+    moderation,
+    poll,
+    report,
+    roster,
+    thread,
+)
 
 
 class IdConverter(IntConverter):
@@ -59,6 +71,19 @@ classroom_patterns = (
         path("a/<id:assignment_id>/grades.csv", report.grades_export, name="grades_export"),
         path("a/<id:assignment_id>/responses.csv", report.responses_export, name="responses_export"),
         path("groups/<id:group_id>/students/import/", roster.roster_import, name="roster_import"),
+        path(
+            "groups/<id:group_id>/invitations/<id:invitation_id>/withdraw/",
+            invitations.invitation_withdraw,
+            name="invitation_withdraw",
+        ),
+        path(
+            "invitations/<id:invitation_id>/accept/", invitations.invitation_accept, name="invitation_accept"
+        ),
+        path(
+            "invitations/<id:invitation_id>/decline/",
+            invitations.invitation_decline,
+            name="invitation_decline",
+        ),
         path("groups/<id:group_id>/dashboard/", report.group_dashboard, name="group_dashboard"),
         path(
             "groups/<id:group_id>/responses.csv",

@@ -2,7 +2,8 @@
 
 The class is `group` ("Period 3"): taught by `instructor` with `co_instructor`; `student`
 (Sam) is a member, and so are `peer` and `other_peer` when a test asks for them.
-`other_instructor` and `outsider` have nothing to do with it; `admin` runs the site.
+`other_instructor` and `outsider` have nothing to do with it; `invited_student` is
+`other_instructor`'s student whom `instructor` invited to `group`; `admin` runs the site.
 `people` names them by role for the tests that go through every role.
 
 tests/conftest.py registers this module (pytest_plugins), so any test asks for a person
@@ -71,6 +72,26 @@ def outsider(db):
 
 
 @pytest.fixture
+def invited_student(group, instructor, other_instructor):
+    """Ivadne Pemberthwaite ("ivy"): `other_instructor`'s student, invited to `group` by `instructor`
+    (a roster named her), not a member until she accepts. Her name and email appear nowhere else."""
+    from classroom.models import Invitation
+
+    ivy = UserFactory(
+        username="ivy", first_name="Ivadne", last_name="Pemberthwaite", email="ivadne.p@mail.example"
+    )
+    GroupFactory(name="Omar's seminar", instructors=[other_instructor], students=[ivy])
+    Invitation.objects.create(group=group, invitee=ivy, invited_by=instructor)
+    return ivy
+
+
+@pytest.fixture
+def invitation(invited_student, group):
+    """The invitation of `invited_student` to `group`."""
+    return invited_student.invitations.get(group=group)
+
+
+@pytest.fixture
 def admin(db):
     """The site's administrator ("admin"): staff and superuser, in no group."""
     return UserFactory(username="admin", is_staff=True, is_superuser=True)
@@ -118,6 +139,7 @@ ROLES = {
     "outsider": "outsider",
     "member": "student",
     "classmate": "peer",
+    "invited": "invited_student",
     "other_instructor": "other_instructor",
     "co_instructor": "co_instructor",
     "owner": "instructor",
@@ -179,4 +201,5 @@ other_instructor_client = logged_in("other_instructor")
 student_client = logged_in("student")
 peer_client = logged_in("peer")
 outsider_client = logged_in("outsider")
+invited_student_client = logged_in("invited_student")
 admin_client = logged_in("admin")  # in place of pytest-django's: `admin`, logged in

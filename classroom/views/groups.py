@@ -3,15 +3,14 @@
 from django.contrib import messages
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from classroom.actions import create_group, remove_student
 from classroom.forms import GroupForm
-from classroom.models import User
-from classroom.permissions import get_taught_group, instructor_required
+from classroom.permissions import get_taught_group, get_taught_student, instructor_required
 
 
 @require_http_methods(["GET", "POST"])
@@ -45,6 +44,8 @@ def group_detail(request: HttpRequest, group_id: int) -> HttpResponse:
         "members": members,
         "assignments": assignments,
         "co_instructors": group.instructors.exclude(pk=request.user.pk),
+        # Invited, not yet joined: shown by username only, as the roster named them.
+        "invitations": group.invitations.select_related("invitee").order_by("invitee__username"),
         "join_url": request.build_absolute_uri(reverse("classroom:join_group", args=[group.join_code])),
         "now": timezone.now(),
     }
@@ -78,7 +79,7 @@ def group_archive(request: HttpRequest, group_id: int) -> HttpResponse:
 @instructor_required
 def member_remove(request: HttpRequest, group_id: int, student_id: int) -> HttpResponse:
     group = get_taught_group(request.user, group_id)
-    student = get_object_or_404(User, pk=student_id, memberships__group=group)
+    student = get_taught_student(request.user, group.pk, student_id)
     remove_student(group=group, student=student)
     messages.success(request, f"{student.display_name} was removed from {group.name}. Their posts stay.")
     return redirect(group)

@@ -1,12 +1,12 @@
 """The home page: what is due for a student; groups and participation for an instructor."""
 
-from django.db.models import F, Prefetch
+from django.db.models import F, Prefetch, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from classroom.models import Assignment, Group
+from classroom.models import Assignment, Group, Invitation, User
 from classroom.permissions import is_instructor
 
 
@@ -33,7 +33,12 @@ def instructor_home(request: HttpRequest) -> HttpResponse:
     archived = (
         Group.objects.taught_by(request.user).filter(archived_at__isnull=False).order_by("-archived_at")
     )
-    context = {"groups": groups, "archived": archived, "now": timezone.now()}
+    context = {
+        "groups": groups,
+        "archived": archived,
+        "invitations": invitations_for(request.user),
+        "now": timezone.now(),
+    }
     return render(request, "classroom/home_instructor.html", context)
 
 
@@ -58,5 +63,16 @@ def student_home(request: HttpRequest) -> HttpResponse:
         else:
             sections["closed"].append(assignment)
     groups = Group.objects.filter(memberships__student=request.user).order_by("name")
-    context = {"sections": sections, "groups": groups, "now": now, "has_any": any(sections.values())}
+    context = {
+        "sections": sections,
+        "groups": groups,
+        "invitations": invitations_for(request.user),
+        "now": now,
+        "has_any": any(sections.values()),
+    }
     return render(request, "classroom/home_student.html", context)
+
+
+def invitations_for(user: User) -> QuerySet[Invitation]:
+    """Invitations the user can act on now; one to an archived group waits, unseen, until it is active."""
+    return Invitation.objects.received_by(user).open().select_related("group", "invited_by")

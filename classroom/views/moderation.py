@@ -6,7 +6,7 @@ redirect to it. Students and other instructors get a 404.
 
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
@@ -20,8 +20,14 @@ from classroom.actions import (
     unhide_response,
 )
 from classroom.forms import ExtensionForm, HideForm
-from classroom.models import ModerationEvent, Response, User
-from classroom.permissions import get_taught_assignment, get_visible_response, instructor_required, teaches
+from classroom.models import ModerationEvent, Response
+from classroom.permissions import (
+    get_taught_assignment,
+    get_taught_student,
+    get_visible_response,
+    instructor_required,
+    teaches,
+)
 from classroom.readmodel import Viewer
 
 
@@ -99,7 +105,7 @@ def response_pin(request: HttpRequest, response_id: int) -> HttpResponse:
 def due_extend(request: HttpRequest, assignment_id: int, student_id: int) -> HttpResponse:
     """One student's extension, from the report page; an empty date takes it back."""
     assignment = get_taught_assignment(request.user, assignment_id)
-    student = get_object_or_404(User, pk=student_id, memberships__group=assignment.group_id)
+    student = get_taught_student(request.user, assignment.group_id, student_id)
     form = ExtensionForm(request.POST)
     if not form.is_valid():
         messages.error(request, form.errors["due_at"][0])

@@ -1,7 +1,7 @@
 """The instructor's report on one thread: who posted, words, replies, feedback and score; CSV."""
 
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_POST
@@ -9,8 +9,12 @@ from django.views.decorators.vary import vary_on_headers
 
 from classroom.actions import ActionRefused, save_feedback
 from classroom.forms import FeedbackForm
-from classroom.models import User
-from classroom.permissions import get_taught_assignment, get_taught_group, instructor_required
+from classroom.permissions import (
+    get_taught_assignment,
+    get_taught_group,
+    get_taught_student,
+    instructor_required,
+)
 from classroom.reports import (
     EVIDENCE_FILTERS,
     FILTERS,
@@ -78,7 +82,7 @@ def feedback_form(assignment, row: StudentRow, data=None) -> FeedbackForm:
 def feedback_save(request: HttpRequest, assignment_id: int, student_id: int) -> HttpResponse:
     """Save one student's score and comment; htmx gets the row back, a plain post the page."""
     assignment = get_taught_assignment(request.user, assignment_id)
-    student = get_object_or_404(User, pk=student_id, memberships__group=assignment.group_id)
+    student = get_taught_student(request.user, assignment.group_id, student_id)
     rows = student_rows(assignment)
     row = next(r for r in rows if r.student.pk == student.pk)
     form = feedback_form(assignment, row, request.POST)

@@ -1,4 +1,6 @@
-"""Add students to a group from a CSV roster: preview with per-row errors, then confirm."""
+"""Add students to a group from a CSV roster: preview with per-row errors, then confirm.
+
+The teacher's own students are added; other existing accounts are invited, unnamed."""
 
 from django.conf import settings
 from django.contrib import messages
@@ -25,10 +27,8 @@ def roster_import(request: HttpRequest, group_id: int) -> HttpResponse:
         text = form.cleaned_data["text"]
         rows, errors = parse_roster(text)
         confirm = request.POST.get("step") == "confirm" and not errors
-        plan = import_roster(group=group, rows=rows, commit=confirm)
+        plan = import_roster(group=group, rows=rows, by=request.user, commit=confirm)
         plan.errors = sorted([*errors, *plan.errors], key=lambda e: e.line)
-        context.update(
-            plan=plan, text=text, done=confirm and not plan.errors, adding=len(plan.new) + len(plan.join)
-        )
+        context.update(plan=plan, text=text, done=confirm and not plan.errors)
         context["form"] = RosterForm(initial={"text": text})
     return render(request, "classroom/roster_import.html", context)

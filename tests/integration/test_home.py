@@ -175,7 +175,8 @@ def test_student_home_query_count_does_not_grow_with_assignments(
     few = count_queries(student_client)
     build_student_world(student, instructor, groups=3, assignments=6, classmates=4)
     assert count_queries(student_client) == few
-    with django_assert_max_num_queries(4):
+    # session, user, assignments, groups, invitations
+    with django_assert_max_num_queries(5):
         student_client.get(HOME_URL)
 
 
@@ -252,6 +253,6 @@ def test_instructor_home_query_count_does_not_grow_with_groups(
     few = count_queries(instructor_client)
     build_instructor_world(instructor, groups=4, assignments=5, students=5)
     assert count_queries(instructor_client) == few
-    # session, user, groups with their assignments (2), archived groups
-    with django_assert_max_num_queries(5):
+    # session, user, groups with their assignments (2), archived groups, invitations
+    with django_assert_max_num_queries(6):
         instructor_client.get(HOME_URL)

@@ -153,8 +153,9 @@ def test_preview_names_each_bad_row_by_line_and_writes_nothing(instructor_client
     assert "Line 3: “not-an-address” is not an email address" in html
     assert "Line 4: “bad user” is not a valid username" in html
     assert "Line 5: “GOOD” is already on line 2" in html
-    assert f"Line 6: “{other_instructor.username}” is an instructor account" in html
-    assert "these 4 rows are fixed" in html
+    # Another teacher's account is an existing account like any other: nothing says it teaches.
+    assert "instructor" not in html.split("Nothing is imported until")[1].split("</ul>")[0]
+    assert "these 3 rows are fixed" in html
     assert 'value="confirm"' not in html
     assert world() == before
 
@@ -163,7 +164,7 @@ def test_confirming_a_roster_with_errors_writes_nothing(instructor_client, group
     text = ROSTER + "teacher,Tess Teacher,\n"
     before = world()
     html = confirm(instructor_client, group, text).content.decode()
-    assert "Line 4: “teacher” is an instructor account" in html
+    assert "Line 4: “teacher” teaches this group" in html
     assert "Done:" not in html
     assert world() == before
 
@@ -243,8 +244,19 @@ def test_set_password_link_rejects_a_weak_password_and_stays_usable(instructor_c
     assert "Set your password" in Client().get(path, follow=True).content.decode()
 
 
-def test_existing_account_is_added_without_a_link_and_keeps_its_password(instructor_client, group, password):
+def lena_in_another_group_of(instructor):
+    """Lena Existing ("lena"): already a student of the instructor's, in another of their groups."""
+    from tests.factories import GroupFactory
+
     lena = UserFactory(username="lena", first_name="Lena", last_name="Existing")
+    GroupFactory(name="Period 5", instructors=[instructor], students=[lena])
+    return lena
+
+
+def test_existing_account_is_added_without_a_link_and_keeps_its_password(
+    instructor_client, instructor, group, password
+):
+    lena = lena_in_another_group_of(instructor)
     html = confirm(instructor_client, group, ROSTER + "lena,Lena Existing,\n").content.decode()
     assert "Done: 2 accounts created, 1 existing added." in html
     assert "lena" in member_usernames(group)
@@ -253,8 +265,8 @@ def test_existing_account_is_added_without_a_link_and_keeps_its_password(instruc
     assert lena.check_password(password)
 
 
-def test_existing_account_is_matched_whatever_the_case_of_its_username(instructor_client, group):
-    UserFactory(username="lena", first_name="Lena", last_name="Existing")
+def test_existing_account_is_matched_whatever_the_case_of_its_username(instructor_client, instructor, group):
+    lena_in_another_group_of(instructor)
     html = preview(instructor_client, group, "username\nLena\n").content.decode()
     assert "Existing account, added" in html
     confirm(instructor_client, group, "username\nLena\n")
@@ -265,12 +277,12 @@ def test_existing_account_is_matched_whatever_the_case_of_its_username(instructo
 def test_instructor_account_is_refused_whatever_the_case(instructor_client, group):
     before = world()
     html = confirm(instructor_client, group, "username\nTEACHER\n").content.decode()
-    assert "is an instructor account" in html
+    assert "teaches this group" in html
     assert world() == before
 
 
-def test_preview_shows_existing_and_already_member_rows(instructor_client, group, student):
-    UserFactory(username="lena", first_name="Lena", last_name="Existing")
+def test_preview_shows_existing_and_already_member_rows(instructor_client, instructor, group, student):
+    lena_in_another_group_of(instructor)
     html = preview(instructor_client, group, ROSTER + "lena,,\nsam,,\n").content.decode()
     assert "Existing account, added" in html
     assert "Already in the group" in html
@@ -320,3 +332,104 @@ def test_student_from_a_roster_can_reset_a_never_set_password_by_email(group, in
     assert response.status_code == 302
     assert len(mailoutbox) == 1
     assert "/accounts/reset/" in mailoutbox[0].body
+
+
+# ---- another teacher's students: invited, never named or enrolled ---------------------------
+
+
+@pytest.fixture
+def their_student(other_instructor):
+    """Thea Theirs ("thea"): a student of `other_instructor` only, with a name and email to look for."""
+    from tests.factories import GroupFactory
+
+    thea = UserFactory(
+        username="thea", first_name="Theodora", last_name="Quillfeather", email="thea@mail.example"
+    )
+    GroupFactory(name="Omar's seminar", instructors=[other_instructor], students=[thea])
+    return thea
+
+
+def test_preview_of_another_teachers_student_shows_neither_name_nor_email(
+    instructor_client, group, their_student
+):
+    html = preview(instructor_client, group, "username,name,email\nthea,,\n").content.decode()
+    assert "<code>thea</code>" in html
+    assert "An existing account: they will be invited and join when they accept" in html
+    for secret in ("Theodora", "Quillfeather", "thea@mail.example", "Omar"):
+        assert secret not in html
+    assert "Invite 1 student to Period 3" in html
+
+
+def test_preview_of_another_teacher_reads_like_any_other_account(
+    instructor_client, group, their_student, other_instructor
+):
+    """Which usernames are instructors is not told: both rows say the same thing."""
+    html = preview(instructor_client, group, "username\nthea\notherteacher\n").content.decode()
+    assert html.count("An existing account: they will be invited and join when they accept") == 2
+    assert "instructor account" not in html
+    assert "Omar Other" not in html
+
+
+def test_confirm_invites_another_teachers_student_and_does_not_enrol_them(
+    instructor_client, instructor, group, their_student
+):
+    from classroom.models import Invitation
+
+    html = confirm(
+        instructor_client, group, ROSTER + "thea,Someone Else,else@school.example\n"
+    ).content.decode()
+    assert "Done: 2 accounts created, 0 existing added, 1 invited." in html
+    assert "thea" not in member_usernames(group)
+    invitation = Invitation.objects.get(group=group, invitee=their_student)
+    assert invitation.invited_by == instructor
+    their_student.refresh_from_db()  # what the roster typed does not change their account
+    assert (their_student.first_name, their_student.email) == ("Theodora", "thea@mail.example")
+    assert "Theodora" not in html and "thea@mail.example" not in html
+
+
+def test_importing_the_same_roster_again_does_not_invite_twice(instructor_client, group, their_student):
+    from classroom.models import Invitation
+
+    confirm(instructor_client, group, "username\nthea\n")
+    html = preview(instructor_client, group, "username\nthea\n").content.decode()
+    assert "Invited already, not yet joined" in html
+    assert 'value="confirm"' not in html  # nothing left to do
+    confirm(instructor_client, group, "username\nthea\n")
+    assert Invitation.objects.filter(group=group, invitee=their_student).count() == 1
+
+
+def test_an_account_in_no_group_is_invited_too(instructor_client, group):
+    from classroom.models import Invitation
+
+    loner = UserFactory(username="loner", first_name="Lonely", last_name="Person")
+    html = preview(instructor_client, group, "username\nloner\n").content.decode()
+    assert "Lonely" not in html
+    confirm(instructor_client, group, "username\nloner\n")
+    assert Invitation.objects.filter(group=group, invitee=loner).exists()
+    assert "loner" not in member_usernames(group)
+
+
+def test_a_student_shared_with_another_teacher_is_added_directly(
+    instructor_client, instructor, group, their_student
+):
+    """Thea is in one of this teacher's groups too: she is their student, named and added."""
+    from tests.factories import GroupFactory
+
+    GroupFactory(name="Period 5", instructors=[instructor], students=[their_student])
+    html = preview(instructor_client, group, "username\nthea\n").content.decode()
+    assert "Theodora Quillfeather" in html and "Existing account, added" in html
+    confirm(instructor_client, group, "username\nthea\n")
+    assert "thea" in member_usernames(group)
+
+
+def test_a_co_instructor_imports_with_their_own_students_not_the_owners(
+    co_instructor, instructor, group, their_student
+):
+    """Whose students count is the importing teacher's: the owner's other groups do not lend theirs."""
+    from tests.factories import GroupFactory
+
+    lena = UserFactory(username="lena", first_name="Lena", last_name="Existing")
+    GroupFactory(name="Owner only", instructors=[instructor], students=[lena])
+    html = preview(client_for(co_instructor), group, "username\nlena\n").content.decode()
+    assert "Lena" not in html
+    assert "they will be invited" in html

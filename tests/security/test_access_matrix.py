@@ -8,6 +8,7 @@ and each method runs in a savepoint that is rolled back, so a POST never leaks i
 the next cell. A refused cell (login, 404, 405, 403) must also leave the world unchanged.
 """
 
+import re
 from dataclasses import dataclass
 from datetime import timedelta
 from http.cookies import SimpleCookie
@@ -25,7 +26,7 @@ from briefs.actions import save_brief
 from briefs.models import Brief
 from classroom import caching
 from classroom.actions import hide_response, remove_student
-from classroom.models import Assignment, Feedback, Group, Membership, Participation, Response
+from classroom.models import Assignment, Feedback, Group, Invitation, Membership, Participation, Response
 from tests.factories import (
     AssignmentFactory,
     BriefFactory,
@@ -38,11 +39,12 @@ ANON = "anonymous"
 OUTSIDER = "student_outside_group"
 MEMBER = "student_in_group"
 REMOVED = "removed_student"
+INVITED = "invited_student"  # another teacher's student, invited to the group, not yet joined
 OTHER = "instructor_of_another_group"
 CO = "co_instructor"
 OWNER = "owning_instructor"
 ADMIN = "admin"
-ROLES = (ANON, OUTSIDER, MEMBER, REMOVED, OTHER, CO, OWNER, ADMIN)
+ROLES = (ANON, OUTSIDER, MEMBER, REMOVED, INVITED, OTHER, CO, OWNER, ADMIN)
 TEACHERS = frozenset({CO, OWNER})
 INSTRUCTORS = frozenset({OTHER, CO, OWNER})
 READERS = frozenset({MEMBER, CO, OWNER})  # who may read the group's thread
@@ -147,6 +149,11 @@ EXPECTED: dict[str, dict[tuple[str, str], str]] = {
     "classroom:response_pin": view(None, "redirect", hx_post="200"),
     "classroom:moderation_log": view("200"),
     "classroom:due_extend": view(None, "redirect"),
+    # Only the invited person accepts or declines (and is then a member, or not); a
+    # teacher of the group withdraws. Everyone else, the group's teachers included, 404.
+    "classroom:invitation_accept": view(None, "redirect", who={INVITED}),
+    "classroom:invitation_decline": view(None, "redirect", who={INVITED}),
+    "classroom:invitation_withdraw": view(None, "redirect"),
     # ---- brief library ------------------------------------------------------------
     "briefs:brief_list": library("200"),
     "briefs:brief_import": library("200", "200"),
@@ -196,6 +203,26 @@ TAMPERED = {
     "classroom:feedback_save@student_of_other_group": ("classroom:feedback_save", {"student_id": "outsider"}),
     "classroom:feedback_save@removed_student": ("classroom:feedback_save", {"student_id": "removed"}),
     "classroom:due_extend@student_of_other_group": ("classroom:due_extend", {"student_id": "outsider"}),
+    # Invited is not joined: the teacher who invited her cannot act on her yet.
+    "classroom:member_remove@invited": ("classroom:member_remove", {"student_id": "invited"}),
+    "classroom:feedback_save@invited": ("classroom:feedback_save", {"student_id": "invited"}),
+    "classroom:due_extend@invited": ("classroom:due_extend", {"student_id": "invited"}),
+    "classroom:due_extend@removed_student": ("classroom:due_extend", {"student_id": "removed"}),
+    "classroom:member_remove@removed_student": ("classroom:member_remove", {"student_id": "removed"}),
+    # Another group's invitation, through this group's URL, and through its own.
+    "classroom:invitation_withdraw@other_groups_invitation": (
+        "classroom:invitation_withdraw",
+        {"invitation_id": "other_invitation"},
+    ),
+    "classroom:invitation_withdraw@other_group": (
+        "classroom:invitation_withdraw",
+        {"group_id": "other_group", "invitation_id": "other_invitation"},
+    ),
+    # The member's own invitation to the other group: hers to accept, nobody else's.
+    "classroom:invitation_accept@member_invited_elsewhere": (
+        "classroom:invitation_accept",
+        {"invitation_id": "other_invitation"},
+    ),
     "classroom:response_reply@other_group": ("classroom:response_reply", {"response_id": "other_response"}),
     "classroom:response_hide@other_group": ("classroom:response_hide", {"response_id": "other_response"}),
     "classroom:response_pin@other_group": ("classroom:response_pin", {"response_id": "other_response"}),
@@ -237,6 +264,14 @@ EXPECTED.update(
         "classroom:feedback_save@student_of_other_group": view(None, "404"),
         "classroom:feedback_save@removed_student": view(None, "404"),
         "classroom:due_extend@student_of_other_group": view(None, "404"),
+        "classroom:member_remove@invited": view(None, "404"),
+        "classroom:feedback_save@invited": view(None, "404"),
+        "classroom:due_extend@invited": view(None, "404"),
+        "classroom:due_extend@removed_student": view(None, "404"),
+        "classroom:member_remove@removed_student": view(None, "404"),
+        "classroom:invitation_withdraw@other_groups_invitation": view(None, "404"),
+        "classroom:invitation_withdraw@other_group": view(None, "redirect", who={OTHER}),
+        "classroom:invitation_accept@member_invited_elsewhere": view(None, "redirect", who={MEMBER}),
         "classroom:response_reply@other_group": view("200", "redirect", who=OTHER_READERS, hx_post="200"),
         "classroom:response_hide@other_group": view(None, "redirect", who={OTHER}, hx_post="200"),
         "classroom:response_pin@other_group": view(None, "redirect", who={OTHER}, hx_post="200"),
@@ -302,9 +337,11 @@ class World:
     hidden_reply: Response
     post_first_response: Response
     brief: object
+    invitation: Invitation | None = None
+    other_invitation: Invitation | None = None
 
     def __getattr__(self, name):  # world.outsider, world.member, ... for kwargs
-        aliases = {"outsider": OUTSIDER, "member": MEMBER, "removed": REMOVED}
+        aliases = {"outsider": OUTSIDER, "member": MEMBER, "removed": REMOVED, "invited": INVITED}
         if name in aliases:
             return self.users[aliases[name]]
         raise AttributeError(name)
@@ -319,6 +356,10 @@ def world(people, group) -> World:
     Membership.objects.create(group=group, student=removed)
     brief = BriefFactory(created_by=owner)
     other_group = GroupFactory(instructors=[other], students=[outsider])
+    # Another teacher's student, in a group of their own (not the other group: she reads none
+    # of its threads), whom the owner's roster invited to `group`.
+    invited = UserFactory(username="invited", first_name="Inez", last_name="Invitee")
+    GroupFactory(instructors=[other], students=[invited])
     thread = AssignmentFactory(group=group, brief=brief)
     other_thread = AssignmentFactory(group=other_group, brief=brief)
     edited = Brief.objects.get(pk=brief.pk)
@@ -330,6 +371,7 @@ def world(people, group) -> World:
             OUTSIDER: outsider,
             MEMBER: member,
             REMOVED: removed,
+            INVITED: invited,
             OTHER: other,
             CO: co,
             OWNER: owner,
@@ -346,6 +388,8 @@ def world(people, group) -> World:
         hidden_reply=None,
         post_first_response=None,
         brief=brief,
+        invitation=Invitation.objects.create(group=group, invitee=invited, invited_by=owner),
+        other_invitation=Invitation.objects.create(group=other_group, invitee=member, invited_by=other),
     )
     remove_student(group=group, student=removed)
     world.hidden_reply = make_response(
@@ -369,6 +413,7 @@ def url_kwargs(world: World, pattern_keys, overrides=None) -> dict:
         "version": world.brief.version,
         "uidb64": "MQ",
         "token": "not-a-valid-token",
+        "invitation_id": world.invitation.pk,
     }
     for key, attr in (overrides or {}).items():
         by_name[key] = getattr(world, attr).pk
@@ -394,6 +439,7 @@ def snapshot() -> tuple:
         ),
         list(Brief.owners.through.objects.order_by("pk").values_list("brief_id", "user_id")),
         list(Assignment.objects.order_by("pk").values_list("pk", "brief_id")),
+        list(Invitation.objects.order_by("pk").values_list("group_id", "invitee_id")),
     )
 
 
@@ -691,3 +737,84 @@ def test_a_student_learns_no_classmates_identity_in_an_anonymous_thread(instruct
         response = client.get(reverse(name, args=args))
         assert response.status_code == 404, name
         assert not leaks(response, peers), name
+
+
+# ---- each teacher's people are their own --------------------------------------------------
+
+
+def identity(user) -> list[str]:
+    """What names a person beyond the username a roster already typed."""
+    return [user.first_name, user.last_name, user.email]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", [OWNER, CO])
+def test_a_roster_naming_another_teachers_student_shows_no_name_or_email(role, world):
+    client = Client()
+    client.force_login(world.users[role])
+    url = reverse("classroom:roster_import", args=[world.group.pk])
+    html = client.post(url, {"step": "preview", "text": "username\nolly\n"}).content.decode()
+    assert "they will be invited" in html
+    found = [part for part in identity(world.outsider) if part in html]
+    assert not found, f"the preview shows {found}"
+
+
+def without_csrf_tokens(html: str) -> str:
+    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", html)
+
+
+@pytest.mark.django_db
+def test_a_roster_does_not_tell_which_usernames_are_instructors(world):
+    client = Client()
+    client.force_login(world.users[OWNER])
+    url = reverse("classroom:roster_import", args=[world.group.pk])
+    student = client.post(url, {"step": "preview", "text": "username\nolly\n"}).content.decode()
+    teacher = client.post(url, {"step": "preview", "text": f"username\n{world.users[OTHER].username}\n"})
+    # The two previews differ only in the username typed (and the form's CSRF token).
+    teacher_html = teacher.content.decode().replace(world.users[OTHER].username, "olly")
+    assert without_csrf_tokens(teacher_html) == without_csrf_tokens(student)
+
+
+@pytest.mark.django_db
+def test_confirming_a_roster_does_not_enrol_another_teachers_student(world):
+    client = Client()
+    client.force_login(world.users[OWNER])
+    url = reverse("classroom:roster_import", args=[world.group.pk])
+    client.post(url, {"step": "confirm", "text": "username\nolly\n"})
+    assert not Membership.objects.filter(group=world.group, student=world.outsider).exists()
+    assert Invitation.objects.filter(group=world.group, invitee=world.outsider).exists()
+
+
+@pytest.mark.django_db
+def test_no_page_of_the_group_names_an_invited_student(world):
+    """Invited, not joined: the teacher's pages and exports show her username at most."""
+    client = Client()
+    client.force_login(world.users[OWNER])
+    pages = [
+        reverse("classroom:group_detail", args=[world.group.pk]),
+        reverse("classroom:assignment_report", args=[world.thread.pk]),
+        reverse("classroom:grades_export", args=[world.thread.pk]),
+        reverse("classroom:responses_export", args=[world.thread.pk]),
+        reverse("classroom:group_responses_export", args=[world.group.pk]),
+        reverse("classroom:group_dashboard", args=[world.group.pk]),
+        reverse("classroom:thread_detail", args=[world.thread.pk]),
+    ]
+    for url in pages:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        text = response.content.decode("utf-8-sig")
+        found = [part for part in identity(world.invited) if part in text]
+        assert not found, f"{url} shows {found}"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", [OUTSIDER, MEMBER, OTHER, CO, OWNER, ADMIN])
+def test_nobody_but_the_invited_person_accepts_her_invitation(role, world):
+    client = Client()
+    client.force_login(world.users[role])
+    before = snapshot()
+    response = client.post(reverse("classroom:invitation_accept", args=[world.invitation.pk]))
+    assert response.status_code == 404
+    assert snapshot() == before
+    assert not Membership.objects.filter(group=world.group, student=world.invited).exists()
+    assert Invitation.objects.filter(pk=world.invitation.pk).exists()

@@ -37,9 +37,11 @@ from django.urls import Resolver404, URLPattern, URLResolver, get_resolver, reso
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from briefs.actions import save_brief
+from briefs.models import Brief
 from classroom import caching
 from classroom.actions import hide_response
-from classroom.models import Assignment
+from classroom.models import Assignment, Invitation
 from tests.factories import AssignmentFactory, BriefFactory, GroupFactory, make_response
 
 ROLES = ("owner", "member", "anonymous", "outsider", "other_instructor")
@@ -66,7 +68,7 @@ class World:
 def world(people, group) -> World:
     owner, member, peer = people["owner"], people["member"], people["classmate"]
     outsider, other = people["outsider"], people["other_instructor"]
-    brief = BriefFactory()
+    brief = BriefFactory(created_by=owner)
     # Every rule that adds a field to the thread's forms: stance, quotes, steelman.
     thread = AssignmentFactory(group=group, brief=brief, evidence=True)
     quiet = AssignmentFactory(group=group, brief=BriefFactory())  # the member has not answered here
@@ -79,6 +81,10 @@ def world(people, group) -> World:
     hide_response(response=hidden, by=owner, reason="Off topic.")
     other_answer = make_response(other_thread, outsider)
     Assignment.objects.filter(pk=thread.pk).update(stance=True, steelman=True)
+    edited = Brief.objects.get(pk=brief.pk)
+    edited.summary += " A sentence added in version 2."
+    save_brief(brief=edited, by=owner)  # the threads keep version 1: both versions have pages
+    invitation = Invitation.objects.create(group=group, invitee=outsider, invited_by=owner)
     return World(
         ids={
             "group_id": [group.pk, other_group.pk],
@@ -87,6 +93,8 @@ def world(people, group) -> World:
             "response_id": [answer.pk, peer_answer.pk, reply.pk, hidden.pk, other_answer.pk],
             "code": [group.join_code, other_group.join_code],
             "slug": [brief.slug],
+            "version": [1, 2],
+            "invitation_id": [invitation.pk],
             "uidb64": ["MQ"],
             "token": ["set-password"],
         },
@@ -325,7 +333,6 @@ def reaching(world: World, fields: dict[tuple[str, str], Fields]) -> dict[str, l
     the login, the role and the method checks to the view's work: most examples aim there."""
     found: dict[str, list[tuple[str, str]]] = {name: [] for name in URLS}
     for name, converters in URLS.items():
-        url = reverse(name, kwargs={kwarg: world.ids[kwarg][0] for kwarg in converters})
         for role in ROLES:
             for method in ("GET", "POST"):
                 known = fields.get((name, method.lower()), Fields())
