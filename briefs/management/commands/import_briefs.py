@@ -24,7 +24,9 @@ class Command(BaseCommand):
         parser.add_argument("files", nargs="+", type=Path, metavar="FILE")
         parser.add_argument("--dry-run", action="store_true", help="parse and count, write nothing")
         parser.add_argument("--tag", action="append", default=[], help="tag the new briefs (repeatable)")
-        parser.add_argument("--created-by", metavar="USERNAME", help="record this user as the author and owner")
+        parser.add_argument(
+            "--created-by", metavar="USERNAME", help="record this user as the author and owner"
+        )
 
     def handle(
         self, *args, files: list[Path], dry_run: bool, tag: list[str], created_by: str | None, **options
