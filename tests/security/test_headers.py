@@ -85,6 +85,7 @@ def test_with_https_settings_login_sets_secure_httponly_session_cookie(client, s
 
 DUMMY = {
     "IntConverter": 1,
+    "IdConverter": 1,
     "StringConverter": "x",
     "SlugConverter": "x",
     "PathConverter": "x",
