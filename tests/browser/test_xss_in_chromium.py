@@ -138,7 +138,7 @@ def test_hostile_brief_imported_and_edited_in_the_browser_runs_nothing(live_serv
     page.wait_for_url(f"{live_server.url}/briefs/")
     assert_inert(page, dialogs)
 
-    brief = hostile_brief()
+    brief = hostile_brief(created_by=instructor)  # its owner edits it
     page.goto(f"{live_server.url}{brief.get_absolute_url()}")
     expect(page.get_by_role("heading", level=1)).to_have_text(brief.title)
     assert_inert(page, dialogs)
