@@ -34,6 +34,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import models, transaction
 from django.test import Client
 from django.urls import Resolver404, URLPattern, URLResolver, get_resolver, resolve, reverse
+from django.urls.converters import IntConverter
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -538,7 +539,7 @@ class Case:
 
     def path(self) -> str:
         placeholders = {
-            kwarg: (f"9{i}" * 7 if kwarg.endswith("_id") else f"kw{i}x")
+            kwarg: (f"9{i}" * 7 if isinstance(URLS[self.name][kwarg], IntConverter) else f"kw{i}x")
             for i, kwarg in enumerate(self.kwargs)
         }
         path = reverse(self.name, kwargs=placeholders)
