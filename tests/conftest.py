@@ -91,13 +91,30 @@ def login(live_server, password):
 @pytest.fixture(autouse=True)
 def empty_cache():
     """Test databases reuse ids, epochs and versions: start each test with no cached thread state."""
-    from django.core.cache import cache
+    from django.core.cache import caches
 
     from classroom import caching
 
     caching.forget_everything()
-    cache.clear()  # sessions and rate-limit counters too (CI's Redis database is the suite's own)
+    clear_cache(caches["default"])  # sessions and rate-limit counters too
     yield
+
+
+def clear_cache(cache) -> None:
+    """Empty the cache of the site's own keys; on Redis, only the keys under its KEY_PREFIX.
+
+    RedisCache.clear() is FLUSHDB: it would empty the whole Redis database, which the
+    suite may share with others (another checkout's tests, a developer's own site).
+    """
+    from django.core.cache.backends.redis import RedisCache
+
+    if not isinstance(cache, RedisCache):
+        cache.clear()
+        return
+    client = cache._cache.get_client(write=True)
+    keys = list(client.scan_iter(match=cache.make_key("*"), count=1000))
+    if keys:
+        client.delete(*keys)
 
 
 @pytest.fixture
