@@ -94,27 +94,11 @@ def empty_cache():
     from django.core.cache import caches
 
     from classroom import caching
+    from tests.helpers import clear_cache
 
     caching.forget_everything()
     clear_cache(caches["default"])  # sessions and rate-limit counters too
     yield
-
-
-def clear_cache(cache) -> None:
-    """Empty the cache of the site's own keys; on Redis, only the keys under its KEY_PREFIX.
-
-    RedisCache.clear() is FLUSHDB: it would empty the whole Redis database, which the
-    suite may share with others (another checkout's tests, a developer's own site).
-    """
-    from django.core.cache.backends.redis import RedisCache
-
-    if not isinstance(cache, RedisCache):
-        cache.clear()
-        return
-    client = cache._cache.get_client(write=True)
-    keys = list(client.scan_iter(match=cache.make_key("*"), count=1000))
-    if keys:
-        client.delete(*keys)
 
 
 @pytest.fixture
