@@ -1,13 +1,15 @@
 """The login and posting limits hold across the workers of a real gunicorn: each attempt counts once.
 
 gunicorn runs 2 sync workers (tests/servers.py). On SQLite the counters are in the
-served database file; in CI's second pass (PostgreSQL and Redis) they are in Redis.
+served database file; in CI's second pass (PostgreSQL and Redis) they are in Redis, and
+then once more in PostgreSQL, with the server started without REDIS_URL.
 The attempts are sent several at once, so both workers serve them and some run at the
 same moment: exactly the limit's number of attempts get through, whichever worker
 serves them, and every attempt after that is refused.
 """
 
 import http.client
+import os
 import re
 import time
 import uuid
@@ -34,10 +36,16 @@ def fresh_window(window: int, needed: float) -> None:
         time.sleep(left + 0.1)
 
 
-@pytest.fixture
-def site(transactional_db, tmp_path):
+STORES = ["as configured", "database"] if os.environ.get("REDIS_URL") else ["as configured"]
+
+
+@pytest.fixture(params=STORES)
+def site(request, transactional_db, tmp_path):
     limits = {"AGORA_LOGIN_ATTEMPTS": str(LOGIN_ATTEMPTS), "AGORA_POSTS_PER_MINUTE": str(POSTS_PER_MINUTE)}
+    if request.param == "database":
+        limits["REDIS_URL"] = ""  # the server and its seeding: sessions and counts in the database
     with served_class(tmp_path, students=1, settings_env=limits) as site:
+        site.counts_in_database = request.param == "database" or not os.environ.get("REDIS_URL")
         yield site
 
 
@@ -81,6 +89,8 @@ def test_failed_logins_are_counted_once_across_two_workers(site):
     # Once refused, refused on every worker: the next attempts, one after another.
     later = [login_attempts(site.server.port, "served0000", "not-the-password", 1)[0][0] for _ in range(4)]
     assert later == [429] * 4
+    counted_rows = site.database.rows("SELECT COUNT(*) FROM classroom_throttlecount")[0][0]
+    assert (counted_rows > 0) == site.counts_in_database
 
 
 def test_posts_are_counted_once_across_two_workers(site):
