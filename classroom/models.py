@@ -520,3 +520,18 @@ class ModerationEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.action} by {self.actor_id} in {self.assignment_id}"
+
+
+class ThrottleCount(models.Model):
+    """One rate limit's count in one fixed window (classroom/throttle.py), where there is no Redis.
+
+    The key names the limit, who it counts and the window, so a row is never read
+    after its window ends; `expires_at` only tells the sweep which rows to delete.
+    """
+
+    key = models.CharField(max_length=150, primary_key=True)
+    count = models.PositiveIntegerField()
+    expires_at = models.DateTimeField(db_index=True)
+
+    def __str__(self) -> str:
+        return f"{self.key}: {self.count}"

@@ -164,10 +164,12 @@ AUTH_PASSWORD_VALIDATORS = [
 # Password-reset and set-password links from roster imports work once, for a week.
 PASSWORD_RESET_TIMEOUT = 7 * 24 * 3600
 LOGIN_URL = "login"
-# Rate limits (classroom/throttle.py), counted in the cache. The login address is
-# REMOTE_ADDR: behind a proxy, the proxy must set it to the client's address.
-AGORA_LOGIN_ATTEMPTS = int(os.environ.get("AGORA_LOGIN_ATTEMPTS", "5"))  # failures per username
-AGORA_LOGIN_ATTEMPTS_PER_ADDRESS = int(os.environ.get("AGORA_LOGIN_ATTEMPTS_PER_ADDRESS", "20"))
+# Rate limits (classroom/throttle.py), counted in Redis when there is one, else in the
+# database (never in one worker's memory). The login address is REMOTE_ADDR: behind a
+# proxy, the proxy must set it to the client's address.
+AGORA_THROTTLE_STORE = "cache" if REDIS_URL else "database"
+AGORA_LOGIN_ATTEMPTS = int(os.environ.get("AGORA_LOGIN_ATTEMPTS", "5"))  # per username from one address
+AGORA_LOGIN_ATTEMPTS_PER_USERNAME = int(os.environ.get("AGORA_LOGIN_ATTEMPTS_PER_USERNAME", "20"))
 AGORA_LOGIN_WINDOW = int(os.environ.get("AGORA_LOGIN_WINDOW", str(15 * 60)))  # seconds
 AGORA_POSTS_PER_MINUTE = int(os.environ.get("AGORA_POSTS_PER_MINUTE", "10"))  # answers and replies
 LOGIN_REDIRECT_URL = "classroom:home"

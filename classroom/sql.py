@@ -127,3 +127,26 @@ def bump_version(assignment_id: int) -> Model | None:
         [assignment_id],
     )
     return thread.instance(row) if row else None
+
+
+def count_hit(key: str, expires_at: datetime) -> int:
+    """Count one hit on a throttle counter and return its count, this hit included.
+
+    One INSERT ... ON CONFLICT DO UPDATE ... RETURNING (SQLite 3.35+, PostgreSQL), so
+    two workers counting the same key at once both count: the ORM has no single
+    statement for it, and an UPDATE, then an INSERT where no row was updated, then a
+    SELECT would race in the gap between them without a transaction around all three."""
+    from classroom.models import ThrottleCount
+
+    quote = connection.ops.quote_name
+    table = quote(ThrottleCount._meta.db_table)
+    key_column, count_column, expires_column = (
+        quote(ThrottleCount._meta.get_field(name).column) for name in ("key", "count", "expires_at")
+    )
+    row = fetch_one(
+        f"INSERT INTO {table} ({key_column}, {count_column}, {expires_column}) VALUES (%s, 1, %s)"  # noqa: S608
+        f" ON CONFLICT ({key_column}) DO UPDATE SET {count_column} = {table}.{count_column} + 1"
+        f" RETURNING {count_column}",
+        [key, connection.ops.adapt_datetimefield_value(expires_at)],
+    )  # names come from our model; the key and time are parameters
+    return row[0]

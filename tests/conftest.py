@@ -91,12 +91,13 @@ def login(live_server, password):
 @pytest.fixture(autouse=True)
 def empty_cache():
     """Test databases reuse ids, epochs and versions: start each test with no cached thread state."""
-    from django.core.cache import cache
+    from django.core.cache import caches
 
     from classroom import caching
+    from tests.helpers import clear_cache
 
     caching.forget_everything()
-    cache.clear()  # sessions and rate-limit counters too (CI's Redis database is the suite's own)
+    clear_cache(caches["default"])  # sessions and rate-limit counters too
     yield
 
 

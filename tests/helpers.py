@@ -1,4 +1,4 @@
-"""Small helpers shared by the thread, htmx and moderation tests."""
+"""Small helpers shared by the thread, htmx and moderation tests, and the cache's emptying."""
 
 import html as html_lib
 import re
@@ -81,3 +81,20 @@ def close_at_due_time(assignment, **rules):
     """Move the due time into the past (the thread opened earlier still)."""
     now = timezone.now()
     return set_rules(assignment, opens_at=now - timedelta(days=2), due_at=now - timedelta(minutes=5), **rules)
+
+
+def clear_cache(cache) -> None:
+    """Empty the cache of the site's own keys; on Redis, only the keys under its KEY_PREFIX.
+
+    RedisCache.clear() is FLUSHDB: it would empty the whole Redis database, which the
+    suite may share with others (another checkout's tests, a developer's own site).
+    """
+    from django.core.cache.backends.redis import RedisCache
+
+    if not isinstance(cache, RedisCache):
+        cache.clear()
+        return
+    client = cache._cache.get_client(write=True)
+    keys = list(client.scan_iter(match=cache.make_key("*"), count=1000))
+    if keys:
+        client.delete(*keys)

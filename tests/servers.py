@@ -137,8 +137,13 @@ class Site:
 
 
 @contextlib.contextmanager
-def served_class(tmp_path: Path, students: int, workers: int = 2) -> Iterator[Site]:
+def served_class(
+    tmp_path: Path, students: int, workers: int = 2, settings_env: dict[str, str] | None = None
+) -> Iterator[Site]:
     """gunicorn with `workers` sync workers over a class of `students` and its open, empty thread.
+
+    `settings_env`: environment variables of the server's settings on top of server_env's
+    (e.g. AGORA_LOGIN_ATTEMPTS).
 
     The test must use `transactional_db`: on PostgreSQL the server writes to the test
     database, and only a transactional test sees those rows and flushes them afterwards.
@@ -147,7 +152,7 @@ def served_class(tmp_path: Path, students: int, workers: int = 2) -> Iterator[Si
         database = ServedDatabase(database_url(), "postgresql")
     else:
         database = ServedDatabase(f"sqlite:///{tmp_path / 'served.sqlite3'}", "sqlite")
-    env = server_env(database.url)
+    env = server_env(database.url) | (settings_env or {})
     if database.vendor == "sqlite":
         run_manage(env, "migrate", "--noinput", "-v0")
     plan_path = tmp_path / "plan.json"

@@ -16,7 +16,7 @@ from urllib.parse import urlparse
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.core.cache import cache
+from django.core.cache import caches
 from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
@@ -34,6 +34,7 @@ from tests.factories import (
     UserFactory,
     make_response,
 )
+from tests.helpers import clear_cache
 
 ANON = "anonymous"
 OUTSIDER = "student_outside_group"
@@ -518,7 +519,7 @@ def test_access_matrix(name, world):
     for role in ROLES:
         for method in METHODS:
             with transaction.atomic():
-                cache.clear()
+                clear_cache(caches["default"])
                 caching.forget_everything()  # each cell is rolled back: ids, epochs and versions come again
                 client = shared_client()
                 if world.users.get(role) is not None:

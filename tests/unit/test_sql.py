@@ -98,3 +98,16 @@ def test_the_role_query_says_who_teaches_and_who_belongs(
     assert sql.role_in_group(group.pk, outsider.pk) == 0
     assert sql.role_in_group(group.pk, other_instructor.pk) == 0
     assert Group.objects.get(pk=group.pk).role_of(student) == Group.STUDENT
+
+
+def test_the_hand_written_throttle_count_counts_what_the_orm_reads():
+    """count_hit() inserts a row at 1, then adds one per hit, and returns what the ORM reads."""
+    from datetime import UTC, datetime
+
+    from classroom.models import ThrottleCount
+
+    expires_at = datetime(2027, 1, 1, 12, 15, tzinfo=UTC)
+    assert [sql.count_hit("throttle:test:a", expires_at) for _ in range(3)] == [1, 2, 3]
+    assert sql.count_hit("throttle:test:b", expires_at) == 1
+    rows = {row.key: (row.count, row.expires_at) for row in ThrottleCount.objects.all()}
+    assert rows == {"throttle:test:a": (3, expires_at), "throttle:test:b": (1, expires_at)}
