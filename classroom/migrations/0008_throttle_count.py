@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('classroom', '0005_moderation_brief_version'),
+        ('classroom', '0007_invitations'),
     ]
 
     operations = [
