@@ -4,11 +4,24 @@ import os
 
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
+from django.views.generic import TemplateView
 
-from classroom.forms import PasswordResetForm
 from classroom.throttle import ThrottledLoginView
-from classroom.views import assignments, groups, health, home, join, moderation, poll, report, roster, thread
+from classroom.views import (
+    accounts,
+    assignments,
+    groups,
+    health,
+    home,
+    join,
+    moderation,
+    poll,
+    report,
+    roster,
+    thread,
+)
 
 classroom_patterns = (
     [
@@ -67,10 +80,11 @@ urlpatterns = [
     path("briefs/", include("briefs.urls")),
     path("accounts/login/", ThrottledLoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/password_reset/", accounts.PasswordResetView.as_view(), name="password_reset"),
     path(
-        "accounts/password_reset/",
-        auth_views.PasswordResetView.as_view(form_class=PasswordResetForm),
-        name="password_reset",
+        "accounts/password_reset/unsent/",
+        login_not_required(TemplateView.as_view(template_name="registration/password_reset_unsent.html")),
+        name="password_reset_unsent",
     ),
     path("accounts/", include("django.contrib.auth.urls")),  # password reset and change
     path("admin/", admin.site.urls),

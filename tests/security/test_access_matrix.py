@@ -167,6 +167,7 @@ EXPECTED: dict[str, dict[tuple[str, str], str]] = {
     "logout": view(None, "login", who=EVERYONE),
     "password_reset": public("200", "redirect"),
     "password_reset_done": public("200", "405"),
+    "password_reset_unsent": public("200", "405"),
     "password_reset_confirm": public("200", "200"),
     "password_reset_complete": public("200", "405"),
     "password_change": view("200", "200", who=EVERYONE),
