@@ -37,6 +37,11 @@ classroom_patterns = (
             groups.member_remove,
             name="member_remove",
         ),
+        path(
+            "groups/<int:group_id>/students/<int:student_id>/set-password-link/",
+            groups.set_password_link_create,
+            name="set_password_link_create",
+        ),
         path("assign/", assignments.assignment_create, name="assignment_create"),
         path("a/<int:assignment_id>/", thread.thread_detail, name="thread_detail"),
         path("a/<int:assignment_id>/settings/", assignments.assignment_edit, name="assignment_edit"),
@@ -85,6 +90,11 @@ urlpatterns = [
         "accounts/password_reset/unsent/",
         login_not_required(TemplateView.as_view(template_name="registration/password_reset_unsent.html")),
         name="password_reset_unsent",
+    ),
+    path(
+        "accounts/set-password/<uidb64>/<token>/",
+        accounts.SetPasswordLinkConfirmView.as_view(),
+        name="set_password_link_confirm",
     ),
     path("accounts/", include("django.contrib.auth.urls")),  # password reset and change
     path("admin/", admin.site.urls),

@@ -1,10 +1,15 @@
-"""Accounts: a password reset that tells the truth about the mail."""
+"""Accounts: a password reset that tells the truth about the mail, and the page a teacher's
+set-password link opens."""
 
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.forms import SetPasswordForm
 from django.http import HttpResponse
 from django.shortcuts import redirect
+from django.urls import reverse_lazy
 
+from classroom.actions import record_set_password_link_used
 from classroom.forms import PasswordResetForm
+from classroom.tokens import set_password_link_tokens
 
 
 class PasswordResetView(auth_views.PasswordResetView):
@@ -17,4 +22,17 @@ class PasswordResetView(auth_views.PasswordResetView):
         response = super().form_valid(form)
         if form.mail_failed:
             return redirect("password_reset_unsent")
+        return response
+
+
+class SetPasswordLinkConfirmView(auth_views.PasswordResetConfirmView):
+    """The page a teacher's set-password link opens: Django's, with the link's own tokens."""
+
+    token_generator = set_password_link_tokens
+    success_url = reverse_lazy("password_reset_complete")
+    extra_context = {"from_teacher": True}
+
+    def form_valid(self, form: SetPasswordForm) -> HttpResponse:
+        response = super().form_valid(form)
+        record_set_password_link_used(student=form.user)
         return response
