@@ -634,6 +634,15 @@ def _carry_out_roster(group: Group, plan: RosterPlan) -> None:
     roster_changed(group)
 
 
+@transaction.atomic
+def update_profile(*, user: User, first_name: str, last_name: str, email: str) -> User:
+    """A person's own name and email (the domain lower-cased, as Django's normalize_email)."""
+    user.first_name, user.last_name = first_name.strip(), last_name.strip()
+    user.email = User.objects.normalize_email(email.strip())
+    user.save(update_fields=["first_name", "last_name", "email"])
+    return user
+
+
 def set_password_link_refusal(student: User) -> str:
     """Why no instructor may make a set-password link for this account ("" if one may)."""
     if student.is_instructor or student.is_staff or student.is_superuser:

@@ -142,6 +142,29 @@ class SignupForm(forms.ModelForm):
         return password
 
 
+class ProfileForm(forms.Form):
+    """Name and email; the email may stay empty for students (they reset through their teacher)."""
+
+    first_name = forms.CharField(label="First name", max_length=150)
+    last_name = forms.CharField(label="Last name", max_length=150)
+    email = forms.EmailField(label="Email", max_length=254, required=False)
+
+    def __init__(self, *args, email_required: bool, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+        email = self.fields["email"]
+        email.required = email_required
+        email.widget.attrs["autocomplete"] = "email"
+        if email_required:
+            email.help_text = "Password reset links are sent here."
+            email.error_messages["required"] = (
+                "Instructors need an email address: reset links are sent to it."
+            )
+        else:
+            email.label = "Email (optional)"
+            email.help_text = "With an address, you can reset a forgotten password yourself. Without one, your teacher gives you a set-password link."
+
+
 def default_due() -> timezone.datetime:
     """A week from now at 23:59, local time."""
     local = timezone.localtime() + timedelta(days=7)

@@ -26,6 +26,7 @@ from classroom.views import (
 classroom_patterns = (
     [
         path("", home.home, name="home"),
+        path("profile/", accounts.profile_edit, name="profile_edit"),
         path("join/", join.join_start, name="join_start"),
         path("join/<str:code>/", join.join_group, name="join_group"),
         path("groups/new/", groups.group_create, name="group_create"),
