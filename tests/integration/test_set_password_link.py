@@ -25,7 +25,8 @@ def make_link(client, group, student) -> str:
     response = client.post(link_page_url(group, student))
     assert response.status_code == 200
     match = re.search(
-        r'value="http://testserver(/accounts/set-password/[\w-]+/[\w-]+/)"', response.content.decode()
+        r'readonly rows="3" class="link-field" spellcheck="false">http://testserver(/accounts/set-password/[\w-]+/[\w-]+/)</textarea>',
+        response.content.decode(),
     )
     assert match, response.content.decode()
     return match.group(1)
@@ -219,3 +220,12 @@ def test_the_student_row_has_a_labelled_set_password_link_button(instructor_clie
     html = instructor_client.get(group.get_absolute_url()).content.decode()
     assert f'action="{link_page_url(group, student)}"' in html
     assert 'Set-password link<span class="visually-hidden"> for Sam Student</span>' in html
+
+
+def test_logging_in_with_the_current_password_ends_the_link_as_the_page_says(
+    instructor_client, group, student, password
+):
+    path = make_link(instructor_client, group, student)
+    assert logs_in("sam", password)
+    _, page = set_password(path)
+    assert "This link no longer works" in page.content.decode()
