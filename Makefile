@@ -5,8 +5,10 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
-# Sessions and static files as in production, but plain HTTP on this machine.
-RUN_ENV = DJANGO_DEBUG=0 DJANGO_HTTPS=0 DJANGO_SECRET_KEY="$$(cat .local-secret-key)"
+# Sessions and static files as in production, but plain HTTP on this machine, and mail
+# printed in the server's output and kept in sent-mail/ (unless EMAIL_URL says otherwise).
+RUN_ENV = DJANGO_DEBUG=0 DJANGO_HTTPS=0 DJANGO_SECRET_KEY="$$(cat .local-secret-key)" \
+	EMAIL_URL="$${EMAIL_URL:-outbox:sent-mail}"
 
 .PHONY: run test install demo lint bench live-diff clean
 

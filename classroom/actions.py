@@ -27,6 +27,7 @@ from classroom.models import (
     ModerationEvent,
     Participation,
     Response,
+    SetPasswordLink,
     User,
 )
 from classroom.text import BODY_MAX_CHARS, count_words, render_markdown
@@ -711,6 +712,55 @@ def withdraw_invitation(*, invitation: Invitation, by: User) -> None:
     if not invitation.group.instructors.filter(pk=by.pk).exists():
         raise ActionRefused("Only the group's instructors withdraw its invitations.")
     invitation.delete()
+
+
+@transaction.atomic
+def update_profile(*, user: User, first_name: str, last_name: str, email: str) -> User:
+    """A person's own name and email (the domain lower-cased, as Django's normalize_email)."""
+    user.first_name, user.last_name = first_name.strip(), last_name.strip()
+    user.email = User.objects.normalize_email(email.strip())
+    user.save(update_fields=["first_name", "last_name", "email"])
+    return user
+
+
+def set_password_link_refusal(student: User) -> str:
+    """Why no instructor may make a set-password link for this account ("" if one may)."""
+    if student.is_instructor or student.is_staff or student.is_superuser:
+        return f"{student.display_name} has an instructor or staff account; its password is reset by email or by the site's administrator."
+    if not student.is_active:
+        return f"{student.display_name}'s account is switched off."
+    return ""
+
+
+@transaction.atomic
+def make_set_password_link(*, group: Group, student: User, by: User) -> tuple[SetPasswordLink, str]:
+    """A one-time link (its path) for a student of the group to set a password, logged."""
+    from django.urls import reverse
+    from django.utils.encoding import force_bytes
+    from django.utils.http import urlsafe_base64_encode
+
+    from classroom.tokens import SET_PASSWORD_LINK_LIFETIME, set_password_link_tokens
+
+    if not group.instructors.filter(pk=by.pk).exists():
+        raise ActionRefused("Only the group's instructors make set-password links.")
+    if not Membership.objects.filter(group=group, student=student).exists():
+        raise ActionRefused("This student is not in the group.")
+    refusal = set_password_link_refusal(student)
+    if refusal:
+        raise ActionRefused(refusal)
+    link = SetPasswordLink.objects.create(
+        group=group, student=student, made_by=by, expires_at=timezone.now() + SET_PASSWORD_LINK_LIFETIME
+    )
+    uid = urlsafe_base64_encode(force_bytes(student.pk))
+    return link, reverse(
+        "set_password_link_confirm", args=[uid, set_password_link_tokens.make_token(student)]
+    )
+
+
+def record_set_password_link_used(*, student: User) -> None:
+    """The student set a password through a link: every link still open for them ends with it."""
+    now = timezone.now()
+    SetPasswordLink.objects.filter(student=student, used_at=None, expires_at__gt=now).update(used_at=now)
 
 
 def _moderate(response: Response, by: User, action: str, reason: str = "", **changes: object) -> Response:

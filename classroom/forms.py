@@ -1,16 +1,22 @@
 """Forms of the classroom; they validate and clean, nothing else."""
 
+import logging
 import uuid
 from datetime import datetime, timedelta
 
 from django import forms
 from django.contrib.auth import forms as auth_forms
+from django.core.mail import EmailMessage
+from django.template.loader import render_to_string
 from django.utils import timezone
 
 from briefs.models import Brief
 from classroom.actions import AssignmentRules
+from classroom.mail import mail_works
 from classroom.models import DISPUTES, STANCE_LABELS, Assignment, Group, User, normalise_join_code
 from classroom.text import BODY_MAX_CHARS
+
+logger = logging.getLogger(__name__)
 
 
 class ResponseForm(forms.Form):
@@ -134,6 +140,29 @@ class SignupForm(forms.ModelForm):
         )
         validate_password(password, user)
         return password
+
+
+class ProfileForm(forms.Form):
+    """Name and email; the email may stay empty for students (they reset through their teacher)."""
+
+    first_name = forms.CharField(label="First name", max_length=150)
+    last_name = forms.CharField(label="Last name", max_length=150)
+    email = forms.EmailField(label="Email", max_length=254, required=False)
+
+    def __init__(self, *args, email_required: bool, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+        email = self.fields["email"]
+        email.required = email_required
+        email.widget.attrs["autocomplete"] = "email"
+        if email_required:
+            email.help_text = "Password reset links are sent here."
+            email.error_messages["required"] = (
+                "Instructors need an email address: reset links are sent to it."
+            )
+        else:
+            email.label = "Email (optional)"
+            email.help_text = "With an address, you can reset a forgotten password yourself. Without one, your teacher gives you a set-password link."
 
 
 def default_due() -> timezone.datetime:
@@ -344,7 +373,39 @@ class RosterForm(forms.Form):
 
 
 class PasswordResetForm(auth_forms.PasswordResetForm):
-    """Also reaches students created from a roster, who have never set a password."""
+    """Also reaches students created from a roster, who have never set a password.
+
+    After save(), `mail_failed` says whether the mailer failed: it sent to the account, or,
+    when no account uses the address, it was opened and closed without sending, so the
+    answer is the same whether or not the address has an account.
+    """
+
+    mail_failed = False
 
     def get_users(self, email: str):
         return User.objects.filter(email__iexact=email, is_active=True).exclude(email="")
+
+    def save(self, **kwargs) -> None:
+        self.mail_attempted = False
+        super().save(**kwargs)
+        if not self.mail_attempted:
+            self.mail_failed = not mail_works()
+
+    def send_mail(
+        self,
+        subject_template_name: str,
+        email_template_name: str,
+        context: dict,
+        from_email: str | None,
+        to_email: str,
+        html_email_template_name: str | None = None,
+    ) -> None:
+        # Django's own send_mail logs a failure and carries on; the page must know of it.
+        self.mail_attempted = True
+        subject = "".join(render_to_string(subject_template_name, context).splitlines())
+        body = render_to_string(email_template_name, context)
+        try:
+            EmailMessage(subject, body, from_email, [to_email]).send()
+        except Exception:
+            logger.exception("Password reset mail to user %s was not sent", context["user"].pk)
+            self.mail_failed = True

@@ -535,3 +535,26 @@ class ThrottleCount(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key}: {self.count}"
+
+
+class SetPasswordLink(models.Model):
+    """Audit log: an instructor made a one-time set-password link for a student of a group.
+
+    The link's token is not kept: Django's token generator makes it from the student's
+    password and last login, so it dies when the password changes (classroom/tokens.py).
+    """
+
+    group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="set_password_links")
+    student = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    made_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)  # the student set a password with a link
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"set-password link for {self.student_id} by {self.made_by_id}"

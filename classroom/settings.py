@@ -12,6 +12,8 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
+from classroom.mail import mailer_from_url
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -226,16 +228,19 @@ if HTTPS:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
 
-MAILERS = {
-    "default": {
-        "BACKEND": os.environ.get(
-            "DJANGO_EMAIL_BACKEND",
-            "django.core.mail.backends.console.EmailBackend"
-            if DEBUG
-            else "django.core.mail.backends.smtp.EmailBackend",
-        ),
-    }
-}
+# Outgoing mail from EMAIL_URL (classroom/mail.py): smtp://user:pass@host:587?tls=1, or
+# outbox:folder to print each message and keep it in a folder. Unset: the outbox
+# sent-mail/ in debug; otherwise a mailer that refuses every send, so the app starts and
+# a password reset says that no mail was sent.
+if os.environ.get("DJANGO_EMAIL_BACKEND"):
+    raise ImproperlyConfigured("DJANGO_EMAIL_BACKEND is no longer read: set EMAIL_URL (see .env.example).")
+EMAIL_URL = os.environ.get("EMAIL_URL", "").strip()
+if EMAIL_URL:
+    MAILERS = {"default": mailer_from_url(EMAIL_URL, base_dir=BASE_DIR)}
+elif DEBUG:
+    MAILERS = {"default": mailer_from_url("outbox:sent-mail", base_dir=BASE_DIR)}
+else:
+    MAILERS = {"default": {"BACKEND": "classroom.mail.NotConfiguredBackend"}}
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "agora@localhost")
 
 LOGGING = {

@@ -4,12 +4,14 @@ import os
 
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path, register_converter
 from django.urls.converters import IntConverter
+from django.views.generic import TemplateView
 
-from classroom.forms import PasswordResetForm
 from classroom.throttle import ThrottledLoginView
 from classroom.views import (
+    accounts,
     assignments,
     groups,
     health,
@@ -46,6 +48,7 @@ register_converter(IdConverter, "id")
 classroom_patterns = (
     [
         path("", home.home, name="home"),
+        path("profile/", accounts.profile_edit, name="profile_edit"),
         path("join/", join.join_start, name="join_start"),
         path("join/<str:code>/", join.join_group, name="join_group"),
         path("groups/new/", groups.group_create, name="group_create"),
@@ -56,6 +59,11 @@ classroom_patterns = (
             "groups/<id:group_id>/students/<id:student_id>/remove/",
             groups.member_remove,
             name="member_remove",
+        ),
+        path(
+            "groups/<id:group_id>/students/<id:student_id>/set-password-link/",
+            groups.set_password_link_create,
+            name="set_password_link_create",
         ),
         path("assign/", assignments.assignment_create, name="assignment_create"),
         path("a/<id:assignment_id>/", thread.thread_detail, name="thread_detail"),
@@ -113,10 +121,16 @@ urlpatterns = [
     path("briefs/", include("briefs.urls")),
     path("accounts/login/", ThrottledLoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/password_reset/", accounts.PasswordResetView.as_view(), name="password_reset"),
     path(
-        "accounts/password_reset/",
-        auth_views.PasswordResetView.as_view(form_class=PasswordResetForm),
-        name="password_reset",
+        "accounts/password_reset/unsent/",
+        login_not_required(TemplateView.as_view(template_name="registration/password_reset_unsent.html")),
+        name="password_reset_unsent",
+    ),
+    path(
+        "accounts/set-password/<uidb64>/<token>/",
+        accounts.SetPasswordLinkConfirmView.as_view(),
+        name="set_password_link_confirm",
     ),
     path("accounts/", include("django.contrib.auth.urls")),  # password reset and change
     path("admin/", admin.site.urls),

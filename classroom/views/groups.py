@@ -8,9 +8,17 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from classroom.actions import create_group, remove_student
+from classroom.actions import (
+    ActionRefused,
+    create_group,
+    make_set_password_link,
+    remove_student,
+    set_password_link_refusal,
+)
 from classroom.forms import GroupForm
+from classroom.models import User
 from classroom.permissions import get_taught_group, get_taught_student, instructor_required
+from classroom.tokens import SET_PASSWORD_LINK_LIFETIME
 
 
 @require_http_methods(["GET", "POST"])
@@ -46,6 +54,7 @@ def group_detail(request: HttpRequest, group_id: int) -> HttpResponse:
         "co_instructors": group.instructors.exclude(pk=request.user.pk),
         # Invited, not yet joined: shown by username only, as the roster named them.
         "invitations": group.invitations.select_related("invitee").order_by("invitee__username"),
+        "set_password_links": group.set_password_links.select_related("student", "made_by")[:20],
         "join_url": request.build_absolute_uri(reverse("classroom:join_group", args=[group.join_code])),
         "now": timezone.now(),
     }
@@ -83,3 +92,25 @@ def member_remove(request: HttpRequest, group_id: int, student_id: int) -> HttpR
     remove_student(group=group, student=student)
     messages.success(request, f"{student.display_name} was removed from {group.name}. Their posts stay.")
     return redirect(group)
+
+
+@require_http_methods(["GET", "POST"])
+@instructor_required
+def set_password_link_create(request: HttpRequest, group_id: int, student_id: int) -> HttpResponse:
+    """GET explains; POST makes a one-time link and shows it once (it is kept nowhere)."""
+    group = get_taught_group(request.user, group_id)
+    student = get_object_or_404(User, pk=student_id, memberships__group=group)
+    context = {
+        "group": group,
+        "student": student,
+        "refusal": set_password_link_refusal(student),
+        "lifetime_hours": int(SET_PASSWORD_LINK_LIFETIME.total_seconds() // 3600),
+    }
+    if request.method == "POST":
+        try:
+            link, path = make_set_password_link(group=group, student=student, by=request.user)
+        except ActionRefused as refusal:
+            messages.error(request, str(refusal))
+            return redirect(group)
+        context.update(link=link, link_url=request.build_absolute_uri(path))
+    return render(request, "classroom/set_password_link.html", context)

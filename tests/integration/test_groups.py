@@ -338,6 +338,6 @@ def test_group_page_query_count_does_not_grow_with_students(
     assert count_queries(instructor_client, detail_url(small)) == count_queries(
         instructor_client, detail_url(large)
     )
-    # session, user, group, members, assignments, co-instructors, invitations
-    with django_assert_max_num_queries(7):
+    # session, user, group, members, assignments, co-instructors, invitations, set-password links
+    with django_assert_max_num_queries(8):
         instructor_client.get(detail_url(large))

@@ -26,7 +26,16 @@ from briefs.actions import save_brief
 from briefs.models import Brief
 from classroom import caching
 from classroom.actions import hide_response, remove_student
-from classroom.models import Assignment, Feedback, Group, Invitation, Membership, Participation, Response
+from classroom.models import (
+    Assignment,
+    Feedback,
+    Group,
+    Invitation,
+    Membership,
+    Participation,
+    Response,
+    SetPasswordLink,
+)
 from tests.factories import (
     AssignmentFactory,
     BriefFactory,
@@ -100,6 +109,7 @@ REFUSAL = {"POST": "redirect", "HX-POST": "200"}
 EXPECTED: dict[str, dict[tuple[str, str], str]] = {
     # ---- classroom ----------------------------------------------------------------
     "classroom:home": view("200", None, who=EVERYONE),
+    "classroom:profile_edit": view("200", "200", who=EVERYONE),  # an empty POST shows the form's errors
     "classroom:join_start": public("200", "redirect"),
     "classroom:join_group": public("200", "redirect"),
     "classroom:group_create": view("200", "redirect", who=INSTRUCTORS, hx_post="redirect"),
@@ -107,6 +117,8 @@ EXPECTED: dict[str, dict[tuple[str, str], str]] = {
     "classroom:join_code_regenerate": view(None, "redirect"),
     "classroom:group_archive": view(None, "redirect"),
     "classroom:member_remove": view(None, "redirect"),
+    # GET explains, POST makes the link and shows it on the page.
+    "classroom:set_password_link_create": view("200", "200"),
     "classroom:assignment_create": view("200", "200", who=INSTRUCTORS),
     "classroom:thread_detail": view("200", who=READERS),
     "classroom:assignment_edit": view("200", "200"),
@@ -175,7 +187,9 @@ EXPECTED: dict[str, dict[tuple[str, str], str]] = {
     "logout": view(None, "login", who=EVERYONE),
     "password_reset": public("200", "redirect"),
     "password_reset_done": public("200", "405"),
+    "password_reset_unsent": public("200", "405"),
     "password_reset_confirm": public("200", "200"),
+    "set_password_link_confirm": public("200", "200"),
     "password_reset_complete": public("200", "405"),
     "password_change": view("200", "200", who=EVERYONE),
     "password_change_done": view("200", None, who=EVERYONE),
@@ -189,6 +203,14 @@ OPTIONAL = {"bench_floor"}
 TAMPERED = {
     "classroom:group_detail@other_group": ("classroom:group_detail", {"group_id": "other_group"}),
     "classroom:member_remove@student_of_other_group": ("classroom:member_remove", {"student_id": "outsider"}),
+    "classroom:set_password_link_create@student_of_other_group": (
+        "classroom:set_password_link_create",
+        {"student_id": "outsider"},
+    ),
+    "classroom:set_password_link_create@removed_student": (
+        "classroom:set_password_link_create",
+        {"student_id": "removed"},
+    ),
     "classroom:thread_detail@other_group": ("classroom:thread_detail", {"assignment_id": "other_thread"}),
     "classroom:response_create@other_group": ("classroom:response_create", {"assignment_id": "other_thread"}),
     "classroom:assignment_report@other_group": (
@@ -255,6 +277,8 @@ EXPECTED.update(
     {
         "classroom:group_detail@other_group": view("200", who={OTHER}),
         "classroom:member_remove@student_of_other_group": view(None, "404"),
+        "classroom:set_password_link_create@student_of_other_group": view("404", "404"),
+        "classroom:set_password_link_create@removed_student": view("404", "404"),
         "classroom:thread_detail@other_group": view("200", who=OTHER_READERS),
         # The outsider answered there already, and instructors do not answer: refused in the form.
         "classroom:response_create@other_group": view(None, "200", who=OTHER_READERS),
@@ -441,6 +465,7 @@ def snapshot() -> tuple:
         list(Brief.owners.through.objects.order_by("pk").values_list("brief_id", "user_id")),
         list(Assignment.objects.order_by("pk").values_list("pk", "brief_id")),
         list(Invitation.objects.order_by("pk").values_list("group_id", "invitee_id")),
+        list(SetPasswordLink.objects.order_by("pk").values_list("pk", "student_id", "made_by_id", "used_at")),
     )
 
 
