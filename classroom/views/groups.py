@@ -16,7 +16,6 @@ from classroom.actions import (
     set_password_link_refusal,
 )
 from classroom.forms import GroupForm
-from classroom.models import User
 from classroom.permissions import get_taught_group, get_taught_student, instructor_required
 from classroom.tokens import SET_PASSWORD_LINK_LIFETIME
 
@@ -99,7 +98,7 @@ def member_remove(request: HttpRequest, group_id: int, student_id: int) -> HttpR
 def set_password_link_create(request: HttpRequest, group_id: int, student_id: int) -> HttpResponse:
     """GET explains; POST makes a one-time link and shows it once (it is kept nowhere)."""
     group = get_taught_group(request.user, group_id)
-    student = get_object_or_404(User, pk=student_id, memberships__group=group)
+    student = get_taught_student(request.user, group.pk, student_id)
     context = {
         "group": group,
         "student": student,
