@@ -16,7 +16,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 
 from briefs.models import Brief
-from classroom import caching, sql
+from classroom import caching, names, sql
 from classroom.models import (
     DISPUTES,
     Assignment,
@@ -79,7 +79,7 @@ def join_group(*, group: Group, student: User) -> tuple[Membership, bool]:
 @transaction.atomic
 def register_student(*, username: str, first_name: str, last_name: str, password: str, group: Group) -> User:
     """A new student account, already in the group whose code they used."""
-    student = User(username=username, first_name=first_name, last_name=last_name)
+    student = User(username=names.normalise_username(username), first_name=first_name, last_name=last_name)
     student.set_password(password)
     student.save()
     join_group(group=group, student=student)
@@ -635,9 +635,13 @@ def import_roster(*, group: Group, rows: list, by: User, commit: bool) -> Roster
         Invitation.objects.filter(group=group, invitee__in=found).values_list("invitee_id", flat=True)
     )
     teachers = set(group.instructors.values_list("pk", flat=True))
+    in_use = names.skeletons_in_use() if len(existing) < len(rows) else set()
     for row in rows:
         user = existing.get(row.username.lower())
-        if user is None:
+        if user is None and names.skeleton(row.username) in in_use:
+            # Said of the typed name only: which account it looks like is not the teacher's to know.
+            plan.errors.append(RosterError(row.line, f"“{row.username}”: {names.USERNAME_TAKEN}"))
+        elif user is None:
             plan.new.append(row)
         elif user.pk in teachers:
             # The group's own teachers are on its page already: naming them reveals nothing.
