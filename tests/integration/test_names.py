@@ -1,6 +1,7 @@
 """No path makes a username that passes for another, or a name that turns a page around:
 sign-up at the join link, the roster import, the createinstructor command, the profile."""
 
+from html.parser import HTMLParser
 from io import StringIO
 
 import pytest
@@ -9,7 +10,7 @@ from django.urls import reverse
 
 from classroom import names
 from classroom.models import Membership, User
-from tests.factories import GroupFactory, UserFactory
+from tests.factories import AssignmentFactory, GroupFactory, UserFactory, make_response
 from tests.helpers import client_for
 
 CYRILLIC_A_NA = "\u0430na"  # "аna": a Cyrillic а, then Latin n and a
@@ -164,3 +165,50 @@ def test_profile_refuses_a_name_with_a_direction_isolate_and_changes_nothing(stu
     assert names.DIRECTION_IN_NAME in answer.content.decode()
     student.refresh_from_db()
     assert student.first_name == "Sam"
+
+
+class TextOutsideBdi(HTMLParser):
+    """The text of a page that is not inside a <bdi> (attributes are not text)."""
+
+    def __init__(self):
+        super().__init__()
+        self.depth, self.outside = 0, []
+
+    def handle_starttag(self, tag, attrs):
+        self.depth += tag == "bdi"
+
+    def handle_endtag(self, tag):
+        self.depth -= tag == "bdi"
+
+    def handle_data(self, data):
+        if not self.depth:
+            self.outside.append(data)
+
+
+def outside_bdi(html: str) -> str:
+    parser = TextOutsideBdi()
+    parser.feed(html)
+    return "".join(parser.outside)
+
+
+@pytest.mark.django_db
+def test_a_name_with_a_right_to_left_override_prints_only_inside_bdi(instructor_client, instructor, group):
+    # Named before the rule (or restored from a backup): the pages still isolate it.
+    eve = UserFactory(username="eve", first_name="Eve\u202egnp.exe", last_name="Evil")
+    group.memberships.create(student=eve)
+    thread = AssignmentFactory(group=group, anonymous_to_peers=False, post_first=False)
+    answer = make_response(thread, eve, body="My answer.")
+    make_response(thread, instructor, body="A reply.", parent=answer)
+    pages = {
+        "group": group.get_absolute_url(),
+        "report": reverse("classroom:assignment_report", args=[thread.pk]),
+        "dashboard": reverse("classroom:group_dashboard", args=[group.pk]),
+        "thread": thread.get_absolute_url(),
+    }
+    for name, url in pages.items():
+        html = instructor_client.get(url).content.decode()
+        assert "<bdi>Eve\u202egnp.exe Evil</bdi>" in html, name
+        assert "\u202e" not in outside_bdi(html), name
+    own = client_for(eve).get(reverse("classroom:home")).content.decode()
+    assert "Hello, <bdi>Eve\u202egnp.exe</bdi></h1>" in own
+    assert "\u202e" not in outside_bdi(own)
