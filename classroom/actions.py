@@ -16,7 +16,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 
 from briefs.models import Brief
-from classroom import caching, sql
+from classroom import caching, names, sql
 from classroom.models import (
     DISPUTES,
     Assignment,
@@ -79,7 +79,7 @@ def join_group(*, group: Group, student: User) -> tuple[Membership, bool]:
 @transaction.atomic
 def register_student(*, username: str, first_name: str, last_name: str, password: str, group: Group) -> User:
     """A new student account, already in the group whose code they used."""
-    student = User(username=username, first_name=first_name, last_name=last_name)
+    student = User(username=names.normalise_username(username), first_name=first_name, last_name=last_name)
     student.set_password(password)
     student.save()
     join_group(group=group, student=student)
@@ -93,6 +93,27 @@ def remove_student(*, group: Group, student: User) -> None:
     roster_changed(group)
     for thread in Assignment.objects.filter(group=group, reveal_quorum__isnull=False, revealed_at=None):
         _reveal_at_quorum(thread, timezone.now())  # a smaller class may have reached the share
+
+
+@transaction.atomic
+def move_student(*, student: User, from_group: Group, to_group: Group) -> None:
+    """A site admin moves a student to another group: joined there, then removed here."""
+    if from_group.pk == to_group.pk:
+        raise ActionRefused(f"{student.display_name} is already in {to_group.name}.")
+    if not Membership.objects.filter(group=from_group, student=student).exists():
+        raise ActionRefused(f"{student.display_name} is not in {from_group.name}.")
+    join_group(group=to_group, student=student)
+    remove_student(group=from_group, student=student)
+
+
+@transaction.atomic
+def deactivate_account(*, user: User, by: User) -> None:
+    """Switch an account off: it can no longer log in, and a session it has ends at its next request
+    (the authentication backend refuses an inactive user). Its posts stay."""
+    if user.pk == by.pk:
+        raise ActionRefused("You cannot switch off your own account.")
+    user.is_active = False
+    user.save(update_fields=["is_active"])
 
 
 @transaction.atomic
@@ -635,9 +656,13 @@ def import_roster(*, group: Group, rows: list, by: User, commit: bool) -> Roster
         Invitation.objects.filter(group=group, invitee__in=found).values_list("invitee_id", flat=True)
     )
     teachers = set(group.instructors.values_list("pk", flat=True))
+    in_use = names.skeletons_in_use() if len(existing) < len(rows) else set()
     for row in rows:
         user = existing.get(row.username.lower())
-        if user is None:
+        if user is None and names.skeleton(row.username) in in_use:
+            # Said of the typed name only: which account it looks like is not the teacher's to know.
+            plan.errors.append(RosterError(row.line, f"“{row.username}”: {names.USERNAME_TAKEN}"))
+        elif user is None:
             plan.new.append(row)
         elif user.pk in teachers:
             # The group's own teachers are on its page already: naming them reveals nothing.
@@ -741,7 +766,7 @@ def make_set_password_link(*, group: Group, student: User, by: User) -> tuple[Se
 
     from classroom.tokens import SET_PASSWORD_LINK_LIFETIME, set_password_link_tokens
 
-    if not group.instructors.filter(pk=by.pk).exists():
+    if not by.is_superuser and not group.instructors.filter(pk=by.pk).exists():
         raise ActionRefused("Only the group's instructors make set-password links.")
     if not Membership.objects.filter(group=group, student=student).exists():
         raise ActionRefused("This student is not in the group.")
@@ -766,7 +791,7 @@ def record_set_password_link_used(*, student: User) -> None:
 def _moderate(response: Response, by: User, action: str, reason: str = "", **changes: object) -> Response:
     """Apply a moderation change to a response, bump the thread version, log who and why."""
     thread = _bump_version(response.assignment)
-    if not thread.group.instructors.filter(pk=by.pk).exists():
+    if not by.is_superuser and not thread.group.instructors.filter(pk=by.pk).exists():
         raise ActionRefused("Only the group's instructors moderate this thread.")
     current = Response.objects.select_for_update().get(pk=response.pk)
     for name, value in changes.items():

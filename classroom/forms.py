@@ -11,6 +11,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from briefs.models import Brief
+from classroom import names
 from classroom.actions import AssignmentRules
 from classroom.mail import mail_works
 from classroom.models import DISPUTES, STANCE_LABELS, Assignment, Group, User, normalise_join_code
@@ -142,11 +143,16 @@ class SignupForm(forms.ModelForm):
         return password
 
 
+def refuse_direction_controls(name: str) -> None:
+    if problem := names.name_problem(name):
+        raise forms.ValidationError(problem)
+
+
 class ProfileForm(forms.Form):
     """Name and email; the email may stay empty for students (they reset through their teacher)."""
 
-    first_name = forms.CharField(label="First name", max_length=150)
-    last_name = forms.CharField(label="Last name", max_length=150)
+    first_name = forms.CharField(label="First name", max_length=150, validators=[refuse_direction_controls])
+    last_name = forms.CharField(label="Last name", max_length=150, validators=[refuse_direction_controls])
     email = forms.EmailField(label="Email", max_length=254, required=False)
 
     def __init__(self, *args, email_required: bool, **kwargs):

@@ -30,6 +30,13 @@ class User(AbstractUser):
     def display_name(self) -> str:
         return self.get_full_name() or self.username
 
+    def clean(self) -> None:
+        """Keep the username in NFKC (Django's clean) and refuse names that impersonate."""
+        from classroom import names
+
+        super().clean()
+        names.check_user(self)
+
 
 def new_join_code() -> str:
     return "".join(secrets.choice(JOIN_CODE_ALPHABET) for _ in range(JOIN_CODE_LENGTH))

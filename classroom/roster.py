@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 
+from classroom import names
+
 USERNAME = re.compile(r"^[\w.@+-]{1,150}$")
 MAX_ROWS = 1000
 EMAIL_MAX_CHARS = 254  # User.email's column; validate_email lets 320 through
@@ -89,7 +91,7 @@ def parse_roster(text: str) -> tuple[list[RosterRow], list[RosterError]]:
             errors.append(RosterError(line, f"more than {MAX_ROWS} students; split the file"))
             break
         record = {key: (values[i].strip() if i < len(values) else "") for i, key in enumerate(header)}
-        username = record.get("username", "")
+        username = names.normalise_username(record.get("username", ""))
         first, last = record.get("first_name", ""), record.get("last_name", "")
         if not (first or last) and record.get("name"):
             first, last = split_name(record["name"])
@@ -102,8 +104,13 @@ def parse_roster(text: str) -> tuple[list[RosterRow], list[RosterError]]:
                 RosterError(line, f"“{username}” is not a valid username (letters, digits, @ . + - _)")
             )
             continue
-        if username.lower() in seen:
-            errors.append(RosterError(line, f"“{username}” is already on line {seen[username.lower()]}"))
+        if problem := names.username_problem(username):
+            errors.append(RosterError(line, f"“{username}”: {problem}"))
+            continue
+        if names.skeleton(username) in seen:
+            errors.append(
+                RosterError(line, f"“{username}” is already on line {seen[names.skeleton(username)]}")
+            )
             continue
         if len(email) > EMAIL_MAX_CHARS:
             errors.append(RosterError(line, f"the email address is longer than {EMAIL_MAX_CHARS} characters"))
@@ -117,7 +124,10 @@ def parse_roster(text: str) -> tuple[list[RosterRow], list[RosterError]]:
         if len(first) > 150 or len(last) > 150:
             errors.append(RosterError(line, "the name is longer than 150 characters"))
             continue
-        seen[username.lower()] = line
+        if problem := names.name_problem(first + last):
+            errors.append(RosterError(line, problem))
+            continue
+        seen[names.skeleton(username)] = line
         rows.append(RosterRow(line, username, first, last, email))
     if not rows and not errors:
         errors.append(RosterError(2, "no students found below the header line"))

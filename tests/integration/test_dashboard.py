@@ -39,7 +39,7 @@ def bar_numbers(html: str) -> list[str]:
 
 
 def student_row(html: str, student) -> str:
-    match = re.search(rf'<tr><th scope="row">{student.display_name}</th>.*?</tr>', html, re.DOTALL)
+    match = re.search(rf'<tr><th scope="row"><bdi>{student.display_name}</bdi></th>.*?</tr>', html, re.DOTALL)
     assert match, f"no row for {student.display_name}"
     return match.group(0)
 

@@ -173,7 +173,7 @@ def test_roster_counts_each_students_live_answers_in_this_group_only(
 def test_group_page_names_co_instructors(instructor_client, group, other_instructor):
     group.instructors.add(other_instructor)
     html = instructor_client.get(detail_url(group)).content.decode()
-    assert "taught with Omar Other" in html
+    assert "taught with <bdi>Omar Other</bdi>" in html
 
 
 # ---- join code --------------------------------------------------------------
@@ -288,7 +288,7 @@ def test_co_instructor_has_full_access_to_the_group(client, group, student, othe
     client.force_login(other_instructor)
     html = client.get(detail_url(group)).content.decode()
     assert "<code>sam</code>" in html
-    assert "taught with Tess Teacher" in html
+    assert "taught with <bdi>Tess Teacher</bdi>" in html
 
     old_code = group.join_code
     assert client.post(regenerate_url(group)).status_code == 302

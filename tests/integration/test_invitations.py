@@ -124,7 +124,7 @@ def test_unknown_invitation_is_404(invited_student_client, invitation):
 
 def test_home_shows_the_invitation_with_accept_and_decline(invited_student_client, invitation):
     html = invited_student_client.get(HOME_URL).content.decode()
-    assert "<strong>Tess Teacher</strong> invites you to join <strong>Period 3</strong>." in html
+    assert "<strong><bdi>Tess Teacher</bdi></strong> invites you to join <strong>Period 3</strong>." in html
     assert f'action="{accept_url(invitation)}"' in html
     assert f'action="{decline_url(invitation)}"' in html
     assert html.count("csrfmiddlewaretoken") >= 2  # plain forms, no JavaScript needed
@@ -259,7 +259,7 @@ def test_teacher_b_cannot_name_enrol_or_grade_teacher_as_student_until_she_accep
 
     her = client_for(amira)
     home = her.get(HOME_URL).content.decode()
-    assert "<strong>Bo Brandt</strong> invites you to join <strong>B&#x27;s class</strong>." in home
+    assert "<strong><bdi>Bo Brandt</bdi></strong> invites you to join <strong>B&#x27;s class</strong>." in home
     invitation = Invitation.objects.get(group=b_group, invitee=amira)
     her.post(accept_url(invitation))
     assert is_member(b_group, amira)

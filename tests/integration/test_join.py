@@ -99,7 +99,7 @@ def test_anonymous_visitor_sees_group_teacher_signup_form_and_login_link(client,
     assert response.status_code == 200
     html = response.content.decode()
     assert "Join Period 3" in html
-    assert "Taught by Tess Teacher" in html
+    assert "Taught by <bdi>Tess Teacher</bdi>" in html
     for field in ("first_name", "last_name", "username", "password"):
         assert f'name="{field}"' in html
     assert f'href="{reverse("login")}?next={join_url("ABCDEFGH")}"' in html
@@ -115,7 +115,7 @@ def test_signup_logs_in_and_lands_on_home_as_a_member(client, coded_group):
     assert Membership.objects.filter(group=coded_group, student=nora).exists()
     html = response.content.decode()
     assert "Welcome to Agora, Nora! You are in Period 3." in html
-    assert "Hello, Nora" in html
+    assert "Hello, <bdi>Nora" in html
 
 
 def test_weak_password_is_an_inline_error_that_keeps_what_was_typed(client, coded_group):
@@ -170,7 +170,7 @@ def test_logged_in_student_sees_a_one_button_join_page(client, coded_group, outs
     response = client.get(join_url("ABCDEFGH"))
     assert response.status_code == 200
     html = response.content.decode()
-    assert "signed in as <strong>Olly Outsider</strong>" in html
+    assert "signed in as <strong><bdi>Olly Outsider</bdi></strong>" in html
     assert 'name="password"' not in html
     assert not Membership.objects.filter(group=coded_group, student=outsider).exists()
 

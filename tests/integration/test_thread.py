@@ -411,7 +411,7 @@ def test_reply_to_a_reply_attaches_to_the_answer_and_quotes_whom_it_answers(
     assert reply.reply_to == first_reply
     html = student_client.get(thread_url(thread)).content.decode()
     card = article(html, reply)
-    assert "Replying to Xanthe Umberfield" in card
+    assert "Replying to <bdi>Xanthe Umberfield</bdi>" in card
     assert "The first reply says this." in card
     replies = re.search(rf'<ol class="replies" id="replies-{answer.pk}".*?</ol>', html, re.DOTALL).group(0)
     assert f'id="response-{reply.pk}"' in replies
@@ -733,7 +733,7 @@ def test_classmate_numbers_are_stable_per_student(student_client, student, threa
     html = student_client.get(thread_url(thread)).content.decode()
     assert "Classmate 1" in article(html, answer)
     assert "Classmate 1" in article(html, reply)
-    assert "Replying to You (Classmate 2)" not in article(html, reply)  # a direct reply quotes nobody
+    assert "Replying to <bdi>You (Classmate 2)</bdi>" not in article(html, reply)  # a direct reply quotes nobody
 
 
 # ---- role matrix (plain requests) ------------------------------------------------------------

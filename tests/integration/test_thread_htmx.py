@@ -194,7 +194,7 @@ def test_htmx_reply_to_a_reply_joins_the_answer_and_quotes_whom_it_answers(
     assert reply.reply_to == first_reply
     assert f'<div hx-swap-oob="beforeend:#replies-{answer.pk}">' in html
     quoted = card(html, reply)
-    assert "Replying to Xanthe Umberfield" in quoted
+    assert "Replying to <bdi>Xanthe Umberfield</bdi>" in quoted
     assert "<q>The reply being answered.</q>" in quoted
 
 
@@ -520,7 +520,7 @@ def test_anonymous_thread_never_names_a_classmate_to_a_peer(client, student, ins
         assert_names_nobody(client.get(detail_url(target), headers=HTMX).content, classmates)
 
     reply = client.post(reply_url(x_reply), {"body": "My reply to the reply."}, headers=HTMX)
-    assert "Replying to Classmate" in reply.content.decode()
+    assert "Replying to <bdi>Classmate" in reply.content.decode()
     assert_names_nobody(reply.content, classmates)
 
     edit_response(response=x_reply, body="An edited reply from the second classmate.", by=xanthe)
