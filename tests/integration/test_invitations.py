@@ -259,7 +259,9 @@ def test_teacher_b_cannot_name_enrol_or_grade_teacher_as_student_until_she_accep
 
     her = client_for(amira)
     home = her.get(HOME_URL).content.decode()
-    assert "<strong><bdi>Bo Brandt</bdi></strong> invites you to join <strong>B&#x27;s class</strong>." in home
+    assert (
+        "<strong><bdi>Bo Brandt</bdi></strong> invites you to join <strong>B&#x27;s class</strong>." in home
+    )
     invitation = Invitation.objects.get(group=b_group, invitee=amira)
     her.post(accept_url(invitation))
     assert is_member(b_group, amira)

@@ -733,7 +733,9 @@ def test_classmate_numbers_are_stable_per_student(student_client, student, threa
     html = student_client.get(thread_url(thread)).content.decode()
     assert "Classmate 1" in article(html, answer)
     assert "Classmate 1" in article(html, reply)
-    assert "Replying to <bdi>You (Classmate 2)</bdi>" not in article(html, reply)  # a direct reply quotes nobody
+    assert "Replying to <bdi>You (Classmate 2)</bdi>" not in article(
+        html, reply
+    )  # a direct reply quotes nobody
 
 
 # ---- role matrix (plain requests) ------------------------------------------------------------
