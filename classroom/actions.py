@@ -81,7 +81,11 @@ def register_student(*, username: str, first_name: str, last_name: str, password
     """A new student account, already in the group whose code they used."""
     student = User(username=username, first_name=first_name, last_name=last_name)
     student.set_password(password)
-    student.save()
+    try:
+        with transaction.atomic():
+            student.save()
+    except IntegrityError:  # taken between the form's check and now
+        raise ActionRefused("Someone took that username a moment ago: choose another.") from None
     join_group(group=group, student=student)
     return student
 

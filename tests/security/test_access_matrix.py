@@ -320,8 +320,7 @@ EXPECTED.update(
 POST_DATA = {
     "classroom:join_start": lambda w: {"code": w.group.join_code},
     "classroom:join_group": lambda w: {
-        "first_name": "Nina",
-        "last_name": "Newcomer",
+        "name": "Nina Newcomer",
         "username": "nina_new",
         "password": "a-long-pass-phrase-42",
     },
