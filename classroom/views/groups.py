@@ -4,7 +4,6 @@ from django.contrib import messages
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -54,7 +53,6 @@ def group_detail(request: HttpRequest, group_id: int) -> HttpResponse:
         # Invited, not yet joined: shown by username only, as the roster named them.
         "invitations": group.invitations.select_related("invitee").order_by("invitee__username"),
         "set_password_links": group.set_password_links.select_related("student", "made_by")[:20],
-        "join_url": request.build_absolute_uri(reverse("classroom:join_group", args=[group.join_code])),
         "now": timezone.now(),
     }
     return render(request, "classroom/group_detail.html", context)

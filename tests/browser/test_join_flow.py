@@ -52,3 +52,35 @@ def test_student_goes_from_join_link_to_first_answer_in_six_actions(
     ana = User.objects.get(username="ana.lima")
     assert Response.objects.filter(author=ana, assignment=thread, parent=None).count() == 1
     assert len(counted) == 6, counted
+
+
+def test_teacher_copies_the_join_link_from_the_group_page(live_server, new_context, login, group, instructor):
+    context = new_context()
+    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=live_server.url)
+    teacher = login(context.new_page(), "teacher")
+    teacher.goto(live_server.url + group.get_absolute_url())
+    link = live_server.url + reverse("classroom:join_group", args=[group.join_code])
+    expect(teacher.get_by_label("Join link")).to_have_value(link)
+    copy = teacher.get_by_role("button", name="Copy the join link")
+    copy.focus()
+    teacher.keyboard.press("Enter")  # reachable and usable from the keyboard
+    status = teacher.locator(f"#join-link-{group.pk}-status")
+    expect(status).to_have_text("Copied")
+    expect(status).to_have_attribute("aria-live", "polite")
+    assert teacher.evaluate("navigator.clipboard.readText()") == link
+
+
+def test_without_a_clipboard_the_link_is_selected_in_its_field(
+    live_server, new_context, login, group, instructor
+):
+    context = new_context()
+    context.add_init_script("Object.defineProperty(navigator, 'clipboard', {value: undefined})")
+    teacher = login(context.new_page(), "teacher")
+    teacher.goto(live_server.url + group.get_absolute_url())
+    expect(teacher.get_by_role("button", name="Copy the join link")).to_be_hidden()
+    field = teacher.get_by_label("Join link")
+    field.focus()
+    assert teacher.evaluate(
+        "window.getSelection().toString() || document.activeElement.value.substring("
+        "document.activeElement.selectionStart, document.activeElement.selectionEnd)"
+    ) == (field.input_value())
