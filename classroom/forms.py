@@ -98,6 +98,32 @@ class GroupForm(forms.Form):
     )
 
 
+class GroupInstructorForm(forms.Form):
+    """Another instructor, by username or email, to teach a group with its teachers."""
+
+    who = forms.CharField(
+        label="Add a co-teacher",
+        max_length=254,
+        help_text="Their username or email. Only instructor accounts can teach a group.",
+        error_messages={"required": "Type the username or email of the instructor to add."},
+    )
+
+    def clean_who(self) -> User:
+        typed = self.cleaned_data["who"].strip()
+        instructors = User.objects.filter(is_instructor=True, is_active=True)
+        found = list(instructors.filter(username__iexact=typed)) or list(
+            instructors.filter(email__iexact=typed)[:2] if "@" in typed else []
+        )
+        # Said the same way for a student, an inactive account and nobody: nothing is revealed.
+        if not found:
+            raise forms.ValidationError(f"No instructor account has the username or email “{typed}”.")
+        if len(found) > 1:
+            raise forms.ValidationError(
+                "More than one instructor account uses that email: type the username."
+            )
+        return found[0]
+
+
 class JoinCodeForm(forms.Form):
     code = forms.CharField(label="Join code", max_length=20, help_text="Your teacher gives you this code.")
 

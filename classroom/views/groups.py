@@ -9,13 +9,20 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from classroom.actions import (
     ActionRefused,
+    add_group_instructor,
     create_group,
     make_set_password_link,
+    remove_group_instructor,
     remove_student,
     set_password_link_refusal,
 )
-from classroom.forms import GroupForm
-from classroom.permissions import get_taught_group, get_taught_student, instructor_required
+from classroom.forms import GroupForm, GroupInstructorForm
+from classroom.permissions import (
+    get_group_instructor,
+    get_taught_group,
+    get_taught_student,
+    instructor_required,
+)
 from classroom.tokens import SET_PASSWORD_LINK_LIFETIME
 
 
@@ -50,6 +57,8 @@ def group_detail(request: HttpRequest, group_id: int) -> HttpResponse:
         "members": members,
         "assignments": assignments,
         "co_instructors": group.instructors.exclude(pk=request.user.pk),
+        "teachers": group.instructors.order_by("last_name", "first_name", "username"),
+        "instructor_form": GroupInstructorForm(),
         # Invited, not yet joined: shown by username only, as the roster named them.
         "invitations": group.invitations.select_related("invitee").order_by("invitee__username"),
         "set_password_links": group.set_password_links.select_related("student", "made_by")[:20],
@@ -79,6 +88,49 @@ def group_archive(request: HttpRequest, group_id: int) -> HttpResponse:
     else:
         messages.success(request, f"“{group.name}” is active again.")
     return redirect(group)
+
+
+@require_POST
+@instructor_required
+def group_instructor_add(request: HttpRequest, group_id: int) -> HttpResponse:
+    """Add a co-teacher by username or email; only what the teacher typed is named back."""
+    group = get_taught_group(request.user, group_id)
+    form = GroupInstructorForm(request.POST)
+    if not form.is_valid():
+        for error in form.errors["who"]:
+            messages.error(request, error)
+        return redirect(f"{group.get_absolute_url()}#teachers-title")
+    instructor = form.cleaned_data["who"]
+    try:
+        added = add_group_instructor(group=group, instructor=instructor, by=request.user)
+    except ActionRefused as refusal:
+        messages.error(request, str(refusal))
+    else:
+        if added:
+            messages.success(
+                request, f"Added {instructor.display_name}: they now teach {group.name} with you."
+            )
+        else:
+            messages.info(request, f"{instructor.display_name} already teaches {group.name}.")
+    return redirect(f"{group.get_absolute_url()}#teachers-title")
+
+
+@require_POST
+@instructor_required
+def group_instructor_remove(request: HttpRequest, group_id: int, instructor_id: int) -> HttpResponse:
+    """Take a teacher off the group (yourself included), never its last one."""
+    group = get_taught_group(request.user, group_id)
+    instructor = get_group_instructor(request.user, group.pk, instructor_id)
+    try:
+        remove_group_instructor(group=group, instructor=instructor, by=request.user)
+    except ActionRefused as refusal:
+        messages.error(request, str(refusal))
+        return redirect(f"{group.get_absolute_url()}#teachers-title")
+    if instructor.pk == request.user.pk:
+        messages.success(request, f"You no longer teach {group.name}.")
+        return redirect("classroom:home")
+    messages.success(request, f"{instructor.display_name} no longer teaches {group.name}.")
+    return redirect(f"{group.get_absolute_url()}#teachers-title")
 
 
 @require_POST
