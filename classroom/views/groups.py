@@ -52,12 +52,13 @@ def group_detail(request: HttpRequest, group_id: int) -> HttpResponse:
         )
     )
     assignments = group.assignments.select_related("brief").with_participation().order_by("-opens_at")
+    teachers = list(group.instructors.order_by("last_name", "first_name", "username"))
     context = {
         "group": group,
         "members": members,
         "assignments": assignments,
-        "co_instructors": group.instructors.exclude(pk=request.user.pk),
-        "teachers": group.instructors.order_by("last_name", "first_name", "username"),
+        "co_instructors": [teacher for teacher in teachers if teacher.pk != request.user.pk],
+        "teachers": teachers,
         "instructor_form": GroupInstructorForm(),
         # Invited, not yet joined: shown by username only, as the roster named them.
         "invitations": group.invitations.select_related("invitee").order_by("invitee__username"),

@@ -338,7 +338,7 @@ def test_group_page_query_count_does_not_grow_with_students(
     assert count_queries(instructor_client, detail_url(small)) == count_queries(
         instructor_client, detail_url(large)
     )
-    # session, user, group, members, assignments, co-instructors, invitations, set-password links
+    # session, user, group, members, assignments, teachers, invitations, set-password links
     with django_assert_max_num_queries(8):
         instructor_client.get(detail_url(large))
 
