@@ -77,11 +77,44 @@ def join_group(*, group: Group, student: User) -> tuple[Membership, bool]:
 
 
 @transaction.atomic
+def add_group_instructor(*, group: Group, instructor: User, by: User) -> bool:
+    """Another instructor teaches the group too, exactly as its other teachers. Returns False
+    when they already did."""
+    if not instructor.is_instructor:
+        raise ActionRefused("Only instructor accounts can teach a group.")
+    if group.memberships.filter(student=instructor).exists():
+        raise ActionRefused(f"{instructor.display_name} is a student of this group.")
+    if group.instructors.filter(pk=instructor.pk).exists():
+        return False
+    group.instructors.add(instructor)
+    Invitation.objects.filter(group=group, invitee=instructor).delete()
+    roster_changed(group)
+    return True
+
+
+@transaction.atomic
+def remove_group_instructor(*, group: Group, instructor: User, by: User) -> None:
+    """The instructor no longer teaches the group; a group always keeps one teacher."""
+    Group.objects.select_for_update().filter(pk=group.pk).first()  # one removal at a time per group
+    teachers = set(group.instructors.values_list("pk", flat=True))
+    if instructor.pk not in teachers:
+        return
+    if len(teachers) == 1:
+        raise ActionRefused("A group needs a teacher: add another before you remove the last one.")
+    group.instructors.remove(instructor)
+    roster_changed(group)
+
+
+@transaction.atomic
 def register_student(*, username: str, first_name: str, last_name: str, password: str, group: Group) -> User:
     """A new student account, already in the group whose code they used."""
     student = User(username=names.normalise_username(username), first_name=first_name, last_name=last_name)
     student.set_password(password)
-    student.save()
+    try:
+        with transaction.atomic():
+            student.save()
+    except IntegrityError:  # taken between the form's check and now
+        raise ActionRefused("Someone took that username a moment ago: choose another.") from None
     join_group(group=group, student=student)
     return student
 

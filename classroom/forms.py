@@ -16,6 +16,7 @@ from classroom.actions import AssignmentRules
 from classroom.mail import mail_works
 from classroom.models import DISPUTES, STANCE_LABELS, Assignment, Group, User, normalise_join_code
 from classroom.text import BODY_MAX_CHARS
+from classroom.usernames import free_username, split_name, username_base
 
 logger = logging.getLogger(__name__)
 
@@ -98,6 +99,32 @@ class GroupForm(forms.Form):
     )
 
 
+class GroupInstructorForm(forms.Form):
+    """Another instructor, by username or email, to teach a group with its teachers."""
+
+    who = forms.CharField(
+        label="Add a co-teacher",
+        max_length=254,
+        help_text="Their username or email. Only instructor accounts can teach a group.",
+        error_messages={"required": "Type the username or email of the instructor to add."},
+    )
+
+    def clean_who(self) -> User:
+        typed = self.cleaned_data["who"].strip()
+        instructors = User.objects.filter(is_instructor=True, is_active=True)
+        found = list(instructors.filter(username__iexact=typed)) or list(
+            instructors.filter(email__iexact=typed)[:2] if "@" in typed else []
+        )
+        # Said the same way for a student, an inactive account and nobody: nothing is revealed.
+        if not found:
+            raise forms.ValidationError(f"No instructor account has the username or email “{typed}”.")
+        if len(found) > 1:
+            raise forms.ValidationError(
+                "More than one instructor account uses that email: type the username."
+            )
+        return found[0]
+
+
 class JoinCodeForm(forms.Form):
     code = forms.CharField(label="Join code", max_length=20, help_text="Your teacher gives you this code.")
 
@@ -109,26 +136,78 @@ class JoinCodeForm(forms.Form):
 
 
 class SignupForm(forms.ModelForm):
+    """A student's account from a join link: their name, a username suggested from it, a password."""
+
+    name = forms.CharField(
+        label="Your name",
+        max_length=300,
+        help_text="First and last name, as your teacher knows you.",
+        error_messages={"required": "Write your name, so your teacher knows who you are."},
+    )
+    # The username the page last suggested: left as it was, it may become the next free one.
+    suggested = forms.CharField(widget=forms.HiddenInput, required=False, max_length=150)
     password = forms.CharField(
         label="Password", widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
     )
 
     class Meta:
         model = User
-        fields = ["first_name", "last_name", "username"]
+        fields = ["username"]
 
-    def __init__(self, *args, **kwargs):
+    field_order = ["name", "suggested", "username", "password"]
+
+    def __init__(self, *args, suggest_url: str = "", **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["first_name"].required = True
-        self.fields["last_name"].required = True
-        self.fields["username"].help_text = "Letters, digits and @ . + - _ only. You log in with it."
+        self.fields["name"].widget.attrs["autocomplete"] = "name"
+        if suggest_url:  # the page asks for a username while the name is typed
+            self.fields["name"].widget.attrs.update(
+                {
+                    "hx-get": suggest_url,
+                    "hx-trigger": "input changed delay:300ms",
+                    "hx-target": "#username-field",
+                    "hx-swap": "outerHTML",
+                    "hx-include": "#id_username, #id_suggested",
+                    "hx-sync": "this:replace",
+                }
+            )
+        self.fields["username"].required = False
+        self.fields["username"].widget.attrs["autocomplete"] = "username"
+        self.fields["username"].help_text = (
+            "Made from your name; change it if you like. You log in with it. "
+            "Letters, digits and @ . + - _ only."
+        )
+
+    @classmethod
+    def suggesting(cls, data) -> "SignupForm":
+        """The form with a username suggested from the name typed so far, unless the
+        student wrote a username of their own."""
+        typed = data.get("username", "").strip()
+        if typed and typed != data.get("suggested", ""):
+            return cls(initial={"username": typed, "suggested": data.get("suggested", "")})
+        name = data.get("name", "")[:300]
+        username = free_username(name) if username_base(name) else ""
+        return cls(initial={"username": username, "suggested": username})
+
+    def clean_name(self) -> str:
+        name = " ".join(self.cleaned_data["name"].split())
+        first_name, last_name = split_name(name)
+        if len(first_name) > 150 or len(last_name) > 150:
+            raise forms.ValidationError("That name is too long: write it shorter.")
+        self.cleaned_data["first_name"], self.cleaned_data["last_name"] = first_name, last_name
+        return name
 
     def clean_username(self) -> str:
         # "Sam" and "sam" would be two accounts that look like one (as Django's own UserCreationForm).
         username = self.cleaned_data["username"]
-        if User.objects.filter(username__iexact=username).exists():
+        if not username or (username == self.cleaned_data.get("suggested") and self._taken(username)):
+            return free_username(self.cleaned_data.get("name", ""))
+        if self._taken(username):
             raise forms.ValidationError(self.instance.unique_error_message(User, ["username"]), code="unique")
         return username
+
+    @staticmethod
+    def _taken(username: str) -> bool:
+        return User.objects.filter(username__iexact=username).exists()
 
     def clean_password(self) -> str:
         from django.contrib.auth.password_validation import validate_password

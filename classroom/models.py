@@ -181,6 +181,12 @@ class AssignmentQuerySet(models.QuerySet):
             return self.none()
         return self.filter(group__instructors=user)
 
+    def open_to(self, student: User, group: Group) -> list["Assignment"]:
+        """The group's discussions the student can answer now: opened, not locked, not closed."""
+        now = timezone.now()
+        threads = self.visible_to(student, now).filter(group=group).select_related("group")
+        return [thread for thread in threads.order_by("opens_at", "pk") if thread.accepts_posts(now)]
+
     def with_participation(self) -> "AssignmentQuerySet":
         """Annotate posted_count (students with an answer) and member_count."""
         posted = (

@@ -33,6 +33,12 @@ def get_taught_student(user: User, group_id: int, student_id: int) -> User:
     return get_object_or_404(User.objects.filter(memberships__group__in=taught), pk=student_id)
 
 
+def get_group_instructor(user: User, group_id: int, instructor_id: int) -> User:
+    """A teacher of this group, which the user teaches; anyone else is a 404."""
+    taught = Group.objects.taught_by(user).filter(pk=group_id)
+    return get_object_or_404(User.objects.filter(teaching_groups__in=taught), pk=instructor_id)
+
+
 def get_received_invitation(user: User, invitation_id: int) -> Invitation:
     """An invitation the user may accept or decline: only the invited person's own."""
     return get_object_or_404(

@@ -55,6 +55,12 @@ classroom_patterns = (
         path("groups/<id:group_id>/", groups.group_detail, name="group_detail"),
         path("groups/<id:group_id>/join-code/", groups.join_code_regenerate, name="join_code_regenerate"),
         path("groups/<id:group_id>/archive/", groups.group_archive, name="group_archive"),
+        path("groups/<id:group_id>/teachers/", groups.group_instructor_add, name="group_instructor_add"),
+        path(
+            "groups/<id:group_id>/teachers/<id:instructor_id>/remove/",
+            groups.group_instructor_remove,
+            name="group_instructor_remove",
+        ),
         path(
             "groups/<id:group_id>/students/<id:student_id>/remove/",
             groups.member_remove,

@@ -4,19 +4,25 @@ from django.contrib import messages
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from classroom.actions import (
     ActionRefused,
+    add_group_instructor,
     create_group,
     make_set_password_link,
+    remove_group_instructor,
     remove_student,
     set_password_link_refusal,
 )
-from classroom.forms import GroupForm
-from classroom.permissions import get_taught_group, get_taught_student, instructor_required
+from classroom.forms import GroupForm, GroupInstructorForm
+from classroom.permissions import (
+    get_group_instructor,
+    get_taught_group,
+    get_taught_student,
+    instructor_required,
+)
 from classroom.tokens import SET_PASSWORD_LINK_LIFETIME
 
 
@@ -46,15 +52,17 @@ def group_detail(request: HttpRequest, group_id: int) -> HttpResponse:
         )
     )
     assignments = group.assignments.select_related("brief").with_participation().order_by("-opens_at")
+    teachers = list(group.instructors.order_by("last_name", "first_name", "username"))
     context = {
         "group": group,
         "members": members,
         "assignments": assignments,
-        "co_instructors": group.instructors.exclude(pk=request.user.pk),
+        "co_instructors": [teacher for teacher in teachers if teacher.pk != request.user.pk],
+        "teachers": teachers,
+        "instructor_form": GroupInstructorForm(),
         # Invited, not yet joined: shown by username only, as the roster named them.
         "invitations": group.invitations.select_related("invitee").order_by("invitee__username"),
         "set_password_links": group.set_password_links.select_related("student", "made_by")[:20],
-        "join_url": request.build_absolute_uri(reverse("classroom:join_group", args=[group.join_code])),
         "now": timezone.now(),
     }
     return render(request, "classroom/group_detail.html", context)
@@ -81,6 +89,49 @@ def group_archive(request: HttpRequest, group_id: int) -> HttpResponse:
     else:
         messages.success(request, f"“{group.name}” is active again.")
     return redirect(group)
+
+
+@require_POST
+@instructor_required
+def group_instructor_add(request: HttpRequest, group_id: int) -> HttpResponse:
+    """Add a co-teacher by username or email; only what the teacher typed is named back."""
+    group = get_taught_group(request.user, group_id)
+    form = GroupInstructorForm(request.POST)
+    if not form.is_valid():
+        for error in form.errors["who"]:
+            messages.error(request, error)
+        return redirect(f"{group.get_absolute_url()}#teachers-title")
+    instructor = form.cleaned_data["who"]
+    try:
+        added = add_group_instructor(group=group, instructor=instructor, by=request.user)
+    except ActionRefused as refusal:
+        messages.error(request, str(refusal))
+    else:
+        if added:
+            messages.success(
+                request, f"Added {instructor.display_name}: they now teach {group.name} with you."
+            )
+        else:
+            messages.info(request, f"{instructor.display_name} already teaches {group.name}.")
+    return redirect(f"{group.get_absolute_url()}#teachers-title")
+
+
+@require_POST
+@instructor_required
+def group_instructor_remove(request: HttpRequest, group_id: int, instructor_id: int) -> HttpResponse:
+    """Take a teacher off the group (yourself included), never its last one."""
+    group = get_taught_group(request.user, group_id)
+    instructor = get_group_instructor(request.user, group.pk, instructor_id)
+    try:
+        remove_group_instructor(group=group, instructor=instructor, by=request.user)
+    except ActionRefused as refusal:
+        messages.error(request, str(refusal))
+        return redirect(f"{group.get_absolute_url()}#teachers-title")
+    if instructor.pk == request.user.pk:
+        messages.success(request, f"You no longer teach {group.name}.")
+        return redirect("classroom:home")
+    messages.success(request, f"{instructor.display_name} no longer teaches {group.name}.")
+    return redirect(f"{group.get_absolute_url()}#teachers-title")
 
 
 @require_POST

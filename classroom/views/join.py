@@ -7,11 +7,12 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
+from django.views.decorators.vary import vary_on_headers
 
 from classroom.actions import ActionRefused, register_student
 from classroom.actions import join_group as add_to_group
 from classroom.forms import JoinCodeForm, SignupForm
-from classroom.models import Group, normalise_join_code
+from classroom.models import Assignment, Group, normalise_join_code
 
 
 @require_http_methods(["GET", "POST"])
@@ -25,6 +26,7 @@ def join_start(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @login_not_required
+@vary_on_headers("HX-Request")
 def join_group(request: HttpRequest, code: str) -> HttpResponse:
     code = normalise_join_code(code)
     group = Group.objects.active().filter(join_code=code).first()
@@ -40,22 +42,53 @@ def join_group(request: HttpRequest, code: str) -> HttpResponse:
             except ActionRefused as refusal:
                 messages.error(request, str(refusal))
                 return redirect("classroom:home")
-            if created:
-                messages.success(request, f"Welcome to {group.name}!")
-            else:
-                messages.info(request, f"You are already in {group.name}.")
-            return redirect("classroom:home")
+            joined = f"Welcome to {group.name}!" if created else f"You are already in {group.name}."
+            return landing(request, group, joined)
         return render(request, "classroom/join_group.html", {"group": group, "code": code})
 
-    form = SignupForm(request.POST or None)
+    if request.htmx and request.method == "GET":
+        # The username suggested from the name as it is typed.
+        context = {"group": group, "code": code, "form": SignupForm.suggesting(request.GET)}
+        return render(request, "classroom/join_group.html#username-field", context)
+
+    form = SignupForm(request.POST or None, suggest_url=request.path)
     if request.method == "POST" and form.is_valid():
-        user = register_student(group=group, **form.cleaned_data)
-        login(request, user, backend="classroom.auth.UserBackend")
-        messages.success(request, f"Welcome to Agora, {user.first_name}! You are in {group.name}.")
-        return redirect("classroom:home")
+        try:
+            user = register_student(
+                group=group,
+                username=form.cleaned_data["username"],
+                first_name=form.cleaned_data["first_name"],
+                last_name=form.cleaned_data["last_name"],
+                password=form.cleaned_data["password"],
+            )
+        except ActionRefused as refusal:
+            form.add_error("username", str(refusal))
+        else:
+            login(request, user, backend="classroom.auth.UserBackend")
+            welcome = (
+                f"Welcome to Agora, {user.first_name}! You are in {group.name}. "
+                f"Your username is {user.username}: you log in with it and your password."
+            )
+            return landing(request, group, welcome)
     login_url = f"{reverse('login')}?next={reverse('classroom:join_group', args=[code])}"
     return render(
         request,
         "classroom/join_group.html",
         {"group": group, "code": code, "form": form, "login_url": login_url},
     )
+
+
+def landing(request: HttpRequest, group: Group, welcome: str) -> HttpResponse:
+    """Into the group's open discussion when there is exactly one; else home, which lists them."""
+    discussions = Assignment.objects.open_to(request.user, group)
+    if len(discussions) == 1:
+        messages.success(request, welcome)
+        return redirect(discussions[0])
+    if discussions:
+        more = f"{group.name} has {len(discussions)} open discussions: pick one below."
+    else:
+        more = (
+            f"No discussion is open in {group.name} yet: it will be listed here when your teacher opens one."
+        )
+    messages.success(request, f"{welcome} {more}")
+    return redirect("classroom:home")

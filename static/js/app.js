@@ -255,4 +255,42 @@
   // The composer is swapped by htmx (an error, a posted answer): the mark follows the list.
   document.addEventListener("htmx:load", markChosen);
   document.addEventListener("DOMContentLoaded", markChosen);
+
+  // Copy buttons (data-copy names a read-only field): the field's text goes to the
+  // clipboard and its status line (aria-live) says so. Where there is no clipboard API
+  // (plain http) the button stays hidden; the field selects its text when focused.
+  function showCopyButtons(root) {
+    if (!navigator.clipboard) return;
+    root.querySelectorAll("button[data-copy][hidden]").forEach((button) => { button.hidden = false; });
+  }
+
+  function copyStatus(field, text) {
+    const status = document.querySelector(`[data-copy-status-for="${field.id}"]`);
+    if (!status) return;
+    status.textContent = text;
+    clearTimeout(status.copyTimer);
+    status.copyTimer = setTimeout(() => { status.textContent = ""; }, 4000);
+  }
+
+  document.addEventListener("click", (event) => {
+    const button = event.target.closest("button[data-copy]");
+    if (!button) return;
+    const field = document.getElementById(button.dataset.copy);
+    if (!field) return;
+    navigator.clipboard.writeText(field.value).then(
+      () => copyStatus(field, "Copied"),
+      () => {
+        field.focus();
+        field.select();
+        copyStatus(field, "The link is selected: press Ctrl+C (⌘C on a Mac) to copy it.");
+      },
+    );
+  });
+
+  document.addEventListener("focusin", (event) => {
+    if (event.target.matches("input[data-select-on-focus]")) event.target.select();
+  });
+
+  document.addEventListener("DOMContentLoaded", () => showCopyButtons(document));
+  document.addEventListener("htmx:load", (event) => showCopyButtons(event.detail.elt));
 })();

@@ -374,3 +374,47 @@ def test_brief_search_with_htmx_returns_the_whole_page_for_hx_select(instructor_
         reverse("classroom:assignment_create"), {"q": "grain"}, headers={"HX-Request": "true"}
     )
     assert 'id="brief-choices"' in response.content.decode()
+
+
+# ---- the join link where the teacher is after assigning --------------------------------
+
+
+def join_link_field(group) -> str:
+    link = f"http://testserver{reverse('classroom:join_group', args=[group.join_code])}"
+    return f'id="join-link-{group.pk}" type="text" readonly value="{link}"'
+
+
+def test_the_thread_reached_after_assigning_shows_the_join_link_and_code_to_copy(
+    instructor_client, group, brief
+):
+    response = instructor_client.post(ASSIGN_URL, assign_data(brief, [group]), follow=True)
+    html = response.content.decode()
+    assert response.redirect_chain == [(Assignment.objects.get().get_absolute_url(), 302)]
+    assert group.join_code_display in html
+    assert join_link_field(group) in html
+    assert f'data-copy="join-link-{group.pk}"' in html
+    assert f'aria-live="polite" data-copy-status-for="join-link-{group.pk}"' in html
+
+
+def test_home_reached_after_assigning_to_several_groups_shows_each_join_link(
+    instructor_client, instructor, group, brief
+):
+    period_4 = GroupFactory(name="Period 4", instructors=[instructor])
+    html = instructor_client.post(
+        ASSIGN_URL, assign_data(brief, [group, period_4]), follow=True
+    ).content.decode()
+    for each in (group, period_4):
+        assert join_link_field(each) in html
+        assert f"Join link for {each.name}" in html
+
+
+def test_students_see_no_join_link_in_the_thread(student_client, group, thread):
+    html = student_client.get(thread.get_absolute_url()).content.decode()
+    assert "join-link" not in html
+    assert group.join_code not in html
+
+
+def test_an_archived_groups_thread_shows_no_join_link(instructor_client, group, thread):
+    group.set_archived(True)
+    html = instructor_client.get(thread.get_absolute_url()).content.decode()
+    assert "join-link" not in html

@@ -338,6 +338,14 @@ def test_group_page_query_count_does_not_grow_with_students(
     assert count_queries(instructor_client, detail_url(small)) == count_queries(
         instructor_client, detail_url(large)
     )
-    # session, user, group, members, assignments, co-instructors, invitations, set-password links
+    # session, user, group, members, assignments, teachers, invitations, set-password links
     with django_assert_max_num_queries(8):
         instructor_client.get(detail_url(large))
+
+
+def test_group_page_has_the_join_link_in_a_read_only_field_with_a_copy_button(instructor_client, group):
+    html = instructor_client.get(detail_url(group)).content.decode()
+    link = f"http://testserver{join_url(group.join_code)}"
+    assert f'id="join-link-{group.pk}" type="text" readonly value="{link}"' in html
+    assert f'<button type="button" class="secondary" data-copy="join-link-{group.pk}" hidden>' in html
+    assert group.join_code_display in html

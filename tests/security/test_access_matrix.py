@@ -117,6 +117,10 @@ EXPECTED: dict[str, dict[tuple[str, str], str]] = {
     "classroom:join_code_regenerate": view(None, "redirect"),
     "classroom:group_archive": view(None, "redirect"),
     "classroom:member_remove": view(None, "redirect"),
+    # A teacher adds another instructor (here the other group's) or removes one (here the
+    # co-teacher, who may remove herself); a student or another group's teacher gets 404.
+    "classroom:group_instructor_add": view(None, "redirect"),
+    "classroom:group_instructor_remove": view(None, "redirect"),
     # GET explains, POST makes the link and shows it on the page.
     "classroom:set_password_link_create": view("200", "200"),
     "classroom:assignment_create": view("200", "200", who=INSTRUCTORS),
@@ -203,6 +207,17 @@ OPTIONAL = {"bench_floor"}
 TAMPERED = {
     "classroom:group_detail@other_group": ("classroom:group_detail", {"group_id": "other_group"}),
     "classroom:member_remove@student_of_other_group": ("classroom:member_remove", {"student_id": "outsider"}),
+    # Another group's teacher, through this group's URL; this group's co-teacher, through the other's.
+    "classroom:group_instructor_remove@teacher_of_other_group": (
+        "classroom:group_instructor_remove",
+        {"instructor_id": "other_teacher"},
+    ),
+    "classroom:group_instructor_remove@other_group": (
+        "classroom:group_instructor_remove",
+        {"group_id": "other_group", "instructor_id": "co_teacher"},
+    ),
+    # A student is no instructor: refused with a message, nothing added.
+    "classroom:group_instructor_add@student": ("classroom:group_instructor_add", {}),
     "classroom:set_password_link_create@student_of_other_group": (
         "classroom:set_password_link_create",
         {"student_id": "outsider"},
@@ -277,6 +292,9 @@ EXPECTED.update(
     {
         "classroom:group_detail@other_group": view("200", who={OTHER}),
         "classroom:member_remove@student_of_other_group": view(None, "404"),
+        "classroom:group_instructor_remove@teacher_of_other_group": view(None, "404"),
+        "classroom:group_instructor_remove@other_group": view(None, "404"),
+        "classroom:group_instructor_add@student": view(None, "redirect"),
         "classroom:set_password_link_create@student_of_other_group": view("404", "404"),
         "classroom:set_password_link_create@removed_student": view("404", "404"),
         "classroom:thread_detail@other_group": view("200", who=OTHER_READERS),
@@ -320,12 +338,13 @@ EXPECTED.update(
 POST_DATA = {
     "classroom:join_start": lambda w: {"code": w.group.join_code},
     "classroom:join_group": lambda w: {
-        "first_name": "Nina",
-        "last_name": "Newcomer",
+        "name": "Nina Newcomer",
         "username": "nina_new",
         "password": "a-long-pass-phrase-42",
     },
     "classroom:group_create": lambda w: {"name": "Period 9"},
+    "classroom:group_instructor_add": lambda w: {"who": w.users[OTHER].username},
+    "classroom:group_instructor_add@student": lambda w: {"who": w.member.username},
     "classroom:thread_lock": lambda w: {"locked": "1"},
     "classroom:feedback_save": lambda w: {"score": "", "comment": "Well argued."},
     "classroom:response_create": lambda w: {
@@ -366,7 +385,14 @@ class World:
     other_invitation: Invitation | None = None
 
     def __getattr__(self, name):  # world.outsider, world.member, ... for kwargs
-        aliases = {"outsider": OUTSIDER, "member": MEMBER, "removed": REMOVED, "invited": INVITED}
+        aliases = {
+            "outsider": OUTSIDER,
+            "member": MEMBER,
+            "removed": REMOVED,
+            "invited": INVITED,
+            "co_teacher": CO,
+            "other_teacher": OTHER,
+        }
         if name in aliases:
             return self.users[aliases[name]]
         raise AttributeError(name)
@@ -439,6 +465,7 @@ def url_kwargs(world: World, pattern_keys, overrides=None) -> dict:
         "uidb64": "MQ",
         "token": "not-a-valid-token",
         "invitation_id": world.invitation.pk,
+        "instructor_id": world.users[CO].pk,
     }
     for key, attr in (overrides or {}).items():
         by_name[key] = getattr(world, attr).pk
@@ -455,6 +482,7 @@ def snapshot() -> tuple:
         ),
         list(Membership.objects.order_by("pk").values_list("group_id", "student_id")),
         list(Group.objects.order_by("pk").values_list("pk", "join_code", "archived_at")),
+        list(Group.instructors.through.objects.order_by("pk").values_list("group_id", "user_id")),
         list(Assignment.objects.order_by("pk").values_list("pk", "version", "locked_at", "due_at")),
         list(Participation.objects.order_by("pk").values_list("pk", "due_at_override")),
         list(Feedback.objects.order_by("pk").values_list("pk", "score", "comment")),
@@ -538,7 +566,7 @@ def test_access_matrix(name, world):
     """All the cells of one URL: each role, each method, each in a rolled-back savepoint."""
     url_name, overrides = TAMPERED.get(name, (name, {}))
     url = reverse(url_name, kwargs=url_kwargs(world, URLS[url_name], overrides))
-    data = POST_DATA.get(url_name, lambda w: {})(world)
+    data = POST_DATA.get(name, POST_DATA.get(url_name, lambda w: {}))(world)
     before = snapshot()  # every cell starts from this world: each is rolled back
     wrong = []
     for role in ROLES:

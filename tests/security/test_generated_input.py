@@ -96,6 +96,7 @@ def world(people, group) -> World:
             "slug": [brief.slug],
             "version": [1, 2],
             "invitation_id": [invitation.pk],
+            "instructor_id": [people["co_instructor"].pk, owner.pk, other.pk],
             "uidb64": ["MQ"],
             "token": ["set-password"],
         },
