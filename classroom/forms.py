@@ -3,8 +3,10 @@
 import logging
 import uuid
 from datetime import datetime, timedelta
+from functools import cache
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth import forms as auth_forms
 from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
@@ -13,7 +15,16 @@ from django.utils import timezone
 from briefs.models import Brief
 from classroom.actions import AssignmentRules
 from classroom.mail import mail_works
-from classroom.models import DISPUTES, STANCE_LABELS, Assignment, Group, User, normalise_join_code
+from classroom.models import (
+    DISPUTES,
+    STANCE_LABELS,
+    Assignment,
+    Group,
+    User,
+    normalise_join_code,
+    time_zone_names,
+    validate_time_zone,
+)
 from classroom.text import BODY_MAX_CHARS
 
 logger = logging.getLogger(__name__)
@@ -111,6 +122,10 @@ class SignupForm(forms.ModelForm):
     password = forms.CharField(
         label="Password", widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
     )
+    # Filled in by static/js/app.js from the browser's own zone; changeable on the profile page.
+    time_zone = forms.CharField(
+        required=False, max_length=200, widget=forms.HiddenInput(attrs={"data-browser-time-zone": ""})
+    )
 
     class Meta:
         model = User
@@ -141,6 +156,11 @@ class SignupForm(forms.ModelForm):
         validate_password(password, user)
         return password
 
+    def clean_time_zone(self) -> str:
+        # A guess the person never saw: one this server does not know is dropped, not an error.
+        zone = self.cleaned_data["time_zone"]
+        return zone if zone in time_zone_names() else ""
+
 
 class ProfileForm(forms.Form):
     """Name and email; the email may stay empty for students (they reset through their teacher)."""
@@ -163,6 +183,70 @@ class ProfileForm(forms.Form):
         else:
             email.label = "Email (optional)"
             email.help_text = "With an address, you can reset a forgotten password yourself. Without one, your teacher gives you a set-password link."
+
+
+# The zones offered in the list: the world's regions. Older names (US/Eastern, Etc/GMT+5)
+# are still accepted, and one already chosen is listed under "Other".
+TIME_ZONE_REGIONS = (
+    "Africa",
+    "America",
+    "Antarctica",
+    "Asia",
+    "Atlantic",
+    "Australia",
+    "Europe",
+    "Indian",
+    "Pacific",
+)
+
+
+@cache
+def time_zone_groups() -> tuple:
+    """The zones grouped by region, each place named without its region: Chicago in America."""
+    groups = {region: [] for region in TIME_ZONE_REGIONS}
+    for name in sorted(time_zone_names()):
+        region, _, place = name.partition("/")
+        if region in groups:
+            groups[region].append((name, place.replace("_", " ").replace("/", " / ")))
+    return (("UTC", [("UTC", "UTC")]), *((region, places) for region, places in groups.items()))
+
+
+class TimeZoneField(forms.ChoiceField):
+    """A select of the zones, grouped by region; any zone name this machine knows is taken."""
+
+    default_error_messages = {
+        "invalid_choice": "“%(value)s” is not a time zone we know. Pick one from the list, such as Europe/Berlin."
+    }
+
+    def __init__(self, *, current: str = "", **kwargs) -> None:
+        choices = [("", f"The site's default ({settings.TIME_ZONE})"), *time_zone_groups()]
+        listed = {name for _, places in time_zone_groups() for name, _ in places}
+        if current and current not in listed and current in time_zone_names():
+            choices.append(("Other", [(current, current)]))
+        super().__init__(choices=choices, required=False, **kwargs)
+
+    def valid_value(self, value: str) -> bool:
+        return value == "" or value in time_zone_names()
+
+    def validate(self, value: str) -> None:
+        if len(value) > 64:  # the message quotes the value: keep it short
+            value = value[:60] + "…"
+        if not self.valid_value(value):
+            raise forms.ValidationError(
+                self.error_messages["invalid_choice"], code="invalid_choice", params={"value": value}
+            )
+        validate_time_zone(value)
+
+
+class TimeZoneForm(forms.Form):
+    def __init__(self, *args, current: str = "", **kwargs) -> None:
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+        self.fields["time_zone"] = TimeZoneField(
+            current=current,
+            label="Your time zone",
+            help_text="Every date and time in Agora is shown in it, and the times you type are read in it.",
+        )
 
 
 def default_due() -> timezone.datetime:
