@@ -2,7 +2,7 @@
 
 import logging
 import uuid
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from functools import cache
 
 from django import forms
@@ -263,10 +263,32 @@ class DateTimeField(forms.DateTimeField):
     default_error_messages = {
         "invalid": "That date is not valid: check the day, the month, the hour and any UTC offset.",
         "year": "Give a date in the years 2000 to 2999.",
+        "ambiguous": (
+            "%(when)s happens twice in %(zone)s: the clocks go back that night."
+            " Pick a time an hour earlier or later."
+        ),
+        "nonexistent": (
+            "%(when)s does not exist in %(zone)s: the clocks go forward that night."
+            " Pick a time an hour later."
+        ),
     }
 
     def to_python(self, value) -> datetime | None:
-        when = super().to_python(value)
+        # A time without an offset is read in the person's own zone (the one activated for the request).
+        try:
+            when = super().to_python(value)
+        except forms.ValidationError as refusal:
+            if refusal.code != "ambiguous_timezone":
+                raise
+            naive, zone = refusal.params["datetime"], timezone.get_current_timezone()
+            # A time in the spring gap comes back from UTC as another wall time; a doubled one does not.
+            there_and_back = naive.replace(tzinfo=zone).astimezone(UTC).astimezone(zone)
+            code = "ambiguous" if there_and_back.replace(tzinfo=None) == naive else "nonexistent"
+            raise forms.ValidationError(
+                self.error_messages[code],
+                code=code,
+                params={"when": f"{naive:%d %b %Y, %H:%M}", "zone": timezone.get_current_timezone_name()},
+            ) from None
         if when is not None and not 2000 <= when.year <= 2999:
             raise forms.ValidationError(self.error_messages["year"], code="year")
         return when
