@@ -208,7 +208,9 @@ def test_report_lists_every_student_with_status_words_replies_and_time(instructo
     sam = cells(row_html(html, classroom["sam"]))
     assert sam[0].startswith("Posted")
     assert sam[1:4] == ["5", "0", "1"]  # words, replies given, replies received
-    assert f"{timezone.localtime(classroom['sam_answer'].created_at):%-d %b, %H:%M}" == sam[4]
+    assert (
+        f"{timezone.localtime(classroom['sam_answer'].created_at):%-d %b, %H:%M} UTC" == sam[4]
+    )  # the site's zone, named
 
     lena = cells(row_html(html, classroom["lena"]))
     assert lena[0].startswith("Late")
