@@ -124,7 +124,7 @@ class SignupForm(forms.ModelForm):
     )
     # Filled in by static/js/app.js from the browser's own zone; changeable on the profile page.
     time_zone = forms.CharField(
-        required=False, max_length=200, widget=forms.HiddenInput(attrs={"data-browser-time-zone": ""})
+        required=False, widget=forms.HiddenInput(attrs={"data-browser-time-zone": ""})
     )
 
     class Meta:
