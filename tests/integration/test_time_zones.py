@@ -167,7 +167,7 @@ def test_the_profile_offers_the_zones_grouped_with_the_current_one_chosen(studen
     assert '<optgroup label="America">' in html and '<optgroup label="Europe">' in html
     assert '<option value="America/Chicago" selected>Chicago</option>' in html
     assert '<option value="">The site&#x27;s default (UTC)</option>' in html
-    assert "Your local time now:" in html and "CST" in html
+    assert "Your time now, in America/Chicago:" in html and "CST</p>" in html
 
 
 def test_a_zone_outside_the_list_but_known_stays_chosen(student):
