@@ -29,6 +29,7 @@ from classroom.models import (
     Response,
     SetPasswordLink,
     User,
+    validate_time_zone,
 )
 from classroom.text import BODY_MAX_CHARS, count_words, render_markdown
 
@@ -106,9 +107,16 @@ def remove_group_instructor(*, group: Group, instructor: User, by: User) -> None
 
 
 @transaction.atomic
-def register_student(*, username: str, first_name: str, last_name: str, password: str, group: Group) -> User:
+def register_student(
+    *, username: str, first_name: str, last_name: str, password: str, group: Group, time_zone: str = ""
+) -> User:
     """A new student account, already in the group whose code they used."""
-    student = User(username=names.normalise_username(username), first_name=first_name, last_name=last_name)
+    student = User(
+        username=names.normalise_username(username),
+        first_name=first_name,
+        last_name=last_name,
+        time_zone=time_zone,
+    )
     student.set_password(password)
     try:
         with transaction.atomic():
@@ -778,6 +786,14 @@ def update_profile(*, user: User, first_name: str, last_name: str, email: str) -
     user.first_name, user.last_name = first_name.strip(), last_name.strip()
     user.email = User.objects.normalize_email(email.strip())
     user.save(update_fields=["first_name", "last_name", "email"])
+    return user
+
+
+def set_time_zone(*, user: User, time_zone: str) -> User:
+    """The zone a person reads and types times in ("" for the site's default)."""
+    validate_time_zone(time_zone)
+    user.time_zone = time_zone
+    user.save(update_fields=["time_zone"])
     return user
 
 

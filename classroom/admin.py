@@ -68,7 +68,7 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 class UserAdmin(DjangoUserAdmin):
     list_display = ["username", "first_name", "last_name", "email", "is_instructor", "is_staff", "is_active"]
     list_filter = ["is_instructor", "is_staff", "is_superuser", "is_active"]
-    fieldsets = DjangoUserAdmin.fieldsets + (("Agora", {"fields": ["is_instructor"]}),)
+    fieldsets = DjangoUserAdmin.fieldsets + (("Agora", {"fields": ["is_instructor", "time_zone"]}),)
     add_fieldsets = DjangoUserAdmin.add_fieldsets + (("Agora", {"fields": ["is_instructor"]}),)
     actions = ["deactivate"]
 

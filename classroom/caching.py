@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.cache import cache
+from django.utils import timezone
 
 if TYPE_CHECKING:
     from classroom.models import Assignment
@@ -134,9 +135,11 @@ def brief(thread: "Assignment", sees_answers: bool, build: Callable[[], str]) ->
 
 def card_prefix(thread: "Assignment", can_post: bool) -> str:
     """The part of a card's key that the thread and the viewer's side of it decide: the rules
-    a card reads (CARD_DEPENDS_ON) and whether the viewer may post (reply buttons)."""
+    a card reads (CARD_DEPENDS_ON), whether the viewer may post (reply buttons) and the
+    viewer's time zone (a card shows when it was written, in the reader's local time)."""
     rules = "|".join(repr(getattr(thread, name)) for name in CARD_DEPENDS_ON)
-    return f"{NAMESPACE}:card:{thread.epoch}:{int(can_post)}:{zlib.crc32(rules.encode()):x}"
+    zone = timezone.get_current_timezone_name()
+    return f"{NAMESPACE}:card:{thread.epoch}:{int(can_post)}:{zone}:{zlib.crc32(rules.encode()):x}"
 
 
 def card_key(prefix: str, family_key: str, personal: str | None) -> str:

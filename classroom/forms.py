@@ -2,9 +2,11 @@
 
 import logging
 import uuid
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
+from functools import cache
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth import forms as auth_forms
 from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
@@ -14,7 +16,16 @@ from briefs.models import Brief
 from classroom import names
 from classroom.actions import AssignmentRules
 from classroom.mail import mail_works
-from classroom.models import DISPUTES, STANCE_LABELS, Assignment, Group, User, normalise_join_code
+from classroom.models import (
+    DISPUTES,
+    STANCE_LABELS,
+    Assignment,
+    Group,
+    User,
+    normalise_join_code,
+    time_zone_names,
+    validate_time_zone,
+)
 from classroom.text import BODY_MAX_CHARS
 from classroom.usernames import free_username, split_name, username_base
 
@@ -149,6 +160,10 @@ class SignupForm(forms.ModelForm):
     password = forms.CharField(
         label="Password", widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
     )
+    # Filled in by static/js/app.js from the browser's own zone; changeable on the profile page.
+    time_zone = forms.CharField(
+        required=False, widget=forms.HiddenInput(attrs={"data-browser-time-zone": ""})
+    )
 
     class Meta:
         model = User
@@ -221,6 +236,11 @@ class SignupForm(forms.ModelForm):
         validate_password(password, user)
         return password
 
+    def clean_time_zone(self) -> str:
+        # A guess the person never saw: one this server does not know is dropped, not an error.
+        zone = self.cleaned_data["time_zone"]
+        return zone if zone in time_zone_names() else ""
+
 
 def refuse_direction_controls(name: str) -> None:
     if problem := names.name_problem(name):
@@ -250,6 +270,70 @@ class ProfileForm(forms.Form):
             email.help_text = "With an address, you can reset a forgotten password yourself. Without one, your teacher gives you a set-password link."
 
 
+# The zones offered in the list: the world's regions. Older names (US/Eastern, Etc/GMT+5)
+# are still accepted, and one already chosen is listed under "Other".
+TIME_ZONE_REGIONS = (
+    "Africa",
+    "America",
+    "Antarctica",
+    "Asia",
+    "Atlantic",
+    "Australia",
+    "Europe",
+    "Indian",
+    "Pacific",
+)
+
+
+@cache
+def time_zone_groups() -> tuple:
+    """The zones grouped by region, each place named without its region: Chicago in America."""
+    groups = {region: [] for region in TIME_ZONE_REGIONS}
+    for name in sorted(time_zone_names()):
+        region, _, place = name.partition("/")
+        if region in groups:
+            groups[region].append((name, place.replace("_", " ").replace("/", " / ")))
+    return (("UTC", [("UTC", "UTC")]), *((region, places) for region, places in groups.items()))
+
+
+class TimeZoneField(forms.ChoiceField):
+    """A select of the zones, grouped by region; any zone name this machine knows is taken."""
+
+    default_error_messages = {
+        "invalid_choice": "“%(value)s” is not a time zone we know. Pick one from the list, such as Europe/Berlin."
+    }
+
+    def __init__(self, *, current: str = "", **kwargs) -> None:
+        choices = [("", f"The site's default ({settings.TIME_ZONE})"), *time_zone_groups()]
+        listed = {name for _, places in time_zone_groups() for name, _ in places}
+        if current and current not in listed and current in time_zone_names():
+            choices.append(("Other", [(current, current)]))
+        super().__init__(choices=choices, required=False, **kwargs)
+
+    def valid_value(self, value: str) -> bool:
+        return value == "" or value in time_zone_names()
+
+    def validate(self, value: str) -> None:
+        if len(value) > 64:  # the message quotes the value: keep it short
+            value = value[:60] + "…"
+        if not self.valid_value(value):
+            raise forms.ValidationError(
+                self.error_messages["invalid_choice"], code="invalid_choice", params={"value": value}
+            )
+        validate_time_zone(value)
+
+
+class TimeZoneForm(forms.Form):
+    def __init__(self, *args, current: str = "", **kwargs) -> None:
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+        self.fields["time_zone"] = TimeZoneField(
+            current=current,
+            label="Your time zone",
+            help_text="Every date and time in Agora is shown in it, and the times you type are read in it.",
+        )
+
+
 def default_due() -> timezone.datetime:
     """A week from now at 23:59, local time."""
     local = timezone.localtime() + timedelta(days=7)
@@ -264,10 +348,32 @@ class DateTimeField(forms.DateTimeField):
     default_error_messages = {
         "invalid": "That date is not valid: check the day, the month, the hour and any UTC offset.",
         "year": "Give a date in the years 2000 to 2999.",
+        "ambiguous": (
+            "%(when)s happens twice in %(zone)s: the clocks go back that night."
+            " Pick a time an hour earlier or later."
+        ),
+        "nonexistent": (
+            "%(when)s does not exist in %(zone)s: the clocks go forward that night."
+            " Pick a time an hour later."
+        ),
     }
 
     def to_python(self, value) -> datetime | None:
-        when = super().to_python(value)
+        # A time without an offset is read in the person's own zone (the one activated for the request).
+        try:
+            when = super().to_python(value)
+        except forms.ValidationError as refusal:
+            if refusal.code != "ambiguous_timezone":
+                raise
+            naive, zone = refusal.params["datetime"], timezone.get_current_timezone()
+            # A time in the spring gap comes back from UTC as another wall time; a doubled one does not.
+            there_and_back = naive.replace(tzinfo=zone).astimezone(UTC).astimezone(zone)
+            code = "ambiguous" if there_and_back.replace(tzinfo=None) == naive else "nonexistent"
+            raise forms.ValidationError(
+                self.error_messages[code],
+                code=code,
+                params={"when": f"{naive:%d %b %Y, %H:%M}", "zone": timezone.get_current_timezone_name()},
+            ) from None
         if when is not None and not 2000 <= when.year <= 2999:
             raise forms.ValidationError(self.error_messages["year"], code="year")
         return when

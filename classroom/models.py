@@ -1,10 +1,13 @@
 """People, groups, assignments and the responses that make up a thread."""
 
 import secrets
+import zoneinfo
 from datetime import datetime, timedelta
+from functools import cache
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Count, Exists, OuterRef, Q, Subquery
@@ -20,10 +23,32 @@ JOIN_CODE_LENGTH = 8
 DUE_SOON = timedelta(hours=48)
 
 
+@cache
+def time_zone_names() -> frozenset[str]:
+    """Every IANA zone name this machine knows (the standard library's zoneinfo)."""
+    return frozenset(zoneinfo.available_timezones())
+
+
+def validate_time_zone(name: str) -> None:
+    if name and name not in time_zone_names():
+        raise ValidationError(
+            "“%(name)s” is not a time zone we know. Pick one from the list, such as Europe/Berlin.",
+            code="time_zone",
+            params={"name": name[:60]},
+        )
+
+
 class User(AbstractUser):
     is_instructor = models.BooleanField(
         default=False,
         help_text="Instructors curate briefs, run groups and see the brief library.",
+    )
+    time_zone = models.CharField(
+        max_length=64,
+        blank=True,
+        default="",
+        validators=[validate_time_zone],
+        help_text="An IANA name such as America/Chicago; empty for the site's default (TIME_ZONE).",
     )
 
     @property
@@ -36,6 +61,14 @@ class User(AbstractUser):
 
         super().clean()
         names.check_user(self)
+
+    @property
+    def zone(self) -> zoneinfo.ZoneInfo | None:
+        """The person's own time zone, or None for the site's default (also for a name no
+        longer known to this machine's zone data)."""
+        if self.time_zone not in time_zone_names():
+            return None
+        return zoneinfo.ZoneInfo(self.time_zone)
 
 
 def new_join_code() -> str:

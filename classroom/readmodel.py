@@ -571,12 +571,13 @@ def stance_form(viewer: Viewer) -> StanceForm | None:
 
 def frame(viewer: Viewer, families: list[Family], before: int | None = None) -> str:
     """A digest of everything the page shows apart from the content of its cards: the rules,
-    dates, lock, brief, the viewer's own state, and which answers and replies are laid out
-    where. A poll sends the changed cards while this is unchanged (leaving out what was
+    dates and the zone they are shown in, lock, brief, the viewer's own state, and which
+    answers and replies are laid out where. A poll sends the changed cards while this is unchanged (leaving out what was
     written after the page's version `before`), and the whole page when it is not."""
     thread, seat, now = viewer.assignment, viewer.seat, timezone.now()
     parts = [
         thread.epoch,
+        timezone.get_current_timezone_name(),
         [getattr(thread, name) for name in caching.CARD_DEPENDS_ON],
         [getattr(thread, name) for name in caching.CARD_IGNORES],
         thread.locked_at,

@@ -239,7 +239,7 @@ def responses_csv(assignments: list[Assignment]) -> bytes:
                 response.author.username,
                 response.author.display_name,
                 f"Classmate {response.alias}" if response.alias else "",
-                timezone.localtime(response.created_at).strftime("%Y-%m-%d %H:%M"),
+                timezone.localtime(response.created_at).isoformat(timespec="seconds"),
                 response.parent_id or "",
                 "yes" if response.is_late else "",
                 "yes" if response.is_hidden else "",

@@ -71,6 +71,8 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     # Every page needs a login unless its view says @login_not_required.
     "classroom.middleware.LoginRequiredMiddleware",
+    # Times in the signed-in person's own zone (User.time_zone); after the login check.
+    "classroom.middleware.TimeZoneMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]

@@ -49,6 +49,7 @@ classroom_patterns = (
     [
         path("", home.home, name="home"),
         path("profile/", accounts.profile_edit, name="profile_edit"),
+        path("profile/time-zone/", accounts.profile_time_zone, name="profile_time_zone"),
         path("join/", join.join_start, name="join_start"),
         path("join/<str:code>/", join.join_group, name="join_group"),
         path("groups/new/", groups.group_create, name="group_create"),

@@ -1,6 +1,7 @@
 """Accounts: a person's profile, a password reset that tells the truth about the mail, and
 the page a teacher's set-password link opens."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import SetPasswordForm
@@ -9,8 +10,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.views.decorators.http import require_http_methods
 
-from classroom.actions import record_set_password_link_used, update_profile
-from classroom.forms import PasswordResetForm, ProfileForm
+from classroom.actions import record_set_password_link_used, set_time_zone, update_profile
+from classroom.forms import PasswordResetForm, ProfileForm, TimeZoneForm
 from classroom.tokens import set_password_link_tokens
 
 
@@ -49,4 +50,19 @@ def profile_edit(request: HttpRequest) -> HttpResponse:
         update_profile(user=user, **form.cleaned_data)
         messages.success(request, "Your profile is saved.")
         return redirect("classroom:profile_edit")
-    return render(request, "classroom/profile_edit.html", {"form": form})
+    zone_form = TimeZoneForm(initial={"time_zone": user.time_zone}, current=user.time_zone)
+    return render(request, "classroom/profile_edit.html", {"form": form, "zone_form": zone_form})
+
+
+@require_http_methods(["POST"])
+def profile_time_zone(request: HttpRequest) -> HttpResponse:
+    """The profile page's time zone form; a refused name changes nothing and says why."""
+    user = request.user
+    zone_form = TimeZoneForm(request.POST, current=user.time_zone)
+    if zone_form.is_valid():
+        set_time_zone(user=user, time_zone=zone_form.cleaned_data["time_zone"])
+        messages.success(request, f"Times are now shown in {user.time_zone or settings.TIME_ZONE}.")
+        return redirect("classroom:profile_edit")
+    initial = {"first_name": user.first_name, "last_name": user.last_name, "email": user.email}
+    form = ProfileForm(initial=initial, email_required=user.is_instructor)
+    return render(request, "classroom/profile_edit.html", {"form": form, "zone_form": zone_form})

@@ -60,6 +60,7 @@ def join_group(request: HttpRequest, code: str) -> HttpResponse:
                 first_name=form.cleaned_data["first_name"],
                 last_name=form.cleaned_data["last_name"],
                 password=form.cleaned_data["password"],
+                time_zone=form.cleaned_data["time_zone"],
             )
         except ActionRefused as refusal:
             form.add_error("username", str(refusal))

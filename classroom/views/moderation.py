@@ -116,7 +116,7 @@ def due_extend(request: HttpRequest, assignment_id: int, student_id: int) -> Htt
         except ActionRefused as refusal:
             messages.error(request, str(refusal))
         else:
-            when = f"until {timezone.localtime(due_at):%a %d %b, %H:%M}" if due_at else "removed"
+            when = f"until {timezone.localtime(due_at):%a %d %b, %H:%M %Z}" if due_at else "removed"
             messages.success(request, f"Extension for {student.display_name} {when}.")
     return redirect(f"{assignment.get_absolute_url()}report/#student-{student.pk}")
 

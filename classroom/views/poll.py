@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 from django_htmx.http import reswap, retarget
 
+from classroom.middleware import activate_time_zone, activates_time_zone_itself
 from classroom.permissions import get_visible_assignment
 from classroom.readmodel import (
     Viewer,
@@ -39,6 +40,7 @@ def _int(value: str | None, default: int = -1) -> int:
 
 @require_GET
 @login_not_required  # the ticket stands in for the login on the fast path; the slow path checks it
+@activates_time_zone_itself
 def thread_poll(request: HttpRequest, assignment_id: int) -> HttpResponse:
     """What changed since version v: 204 when nothing did, else the changed pieces, out of band.
 
@@ -58,6 +60,7 @@ def thread_poll(request: HttpRequest, assignment_id: int) -> HttpResponse:
             return HttpResponse(status=204)
     if not request.user.is_authenticated:
         return redirect_to_login_page(request)
+    activate_time_zone(request.user)
     assignment = get_visible_assignment(request.user, assignment_id)
     viewer = Viewer.of(request.user, assignment)
     families = shown_families(viewer)[0] if viewer.sees_peers else []

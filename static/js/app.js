@@ -151,6 +151,15 @@
   });
   document.addEventListener("htmx:load", (event) => restoreDrafts(event.detail.elt));
   document.addEventListener("DOMContentLoaded", () => restoreDrafts(document));
+
+  // Sign-up: the browser's own time zone becomes the account's (changeable on the profile page).
+  document.addEventListener("DOMContentLoaded", () => {
+    let zone = "";
+    try { zone = Intl.DateTimeFormat().resolvedOptions().timeZone || ""; } catch (e) { /* an old browser: the site's default */ }
+    document.querySelectorAll("input[data-browser-time-zone]").forEach((input) => {
+      if (!input.value) input.value = zone;
+    });
+  });
 })();
 
 // Grading from the keyboard: Ctrl+Enter saves the feedback; after a save the

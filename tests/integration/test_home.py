@@ -111,15 +111,16 @@ def test_student_home_says_how_many_classmates_have_answered(student_client, gro
     assert "Period 3 · 2 of 4 classmates have answered" in html
 
 
-def test_student_home_shows_relative_due_times(student_client, group):
+def test_student_home_shows_due_times_with_their_zone_and_how_far_off(student_client, group):
     now = timezone.now()
-    assign(group, "Due later", due_at=now + timedelta(days=3, minutes=30))
-    assign(
-        group, "Was due", allow_late=True, opens_at=now - timedelta(days=9), due_at=now - timedelta(days=2)
-    )
+    later, earlier = now + timedelta(days=3, minutes=30), now - timedelta(days=2)
+    assign(group, "Due later", due_at=later)
+    assign(group, "Was due", allow_late=True, opens_at=now - timedelta(days=9), due_at=earlier)
     html = student_client.get(HOME_URL).content.decode()
-    assert f"due in 3{NBSP}days" in section(html, "due")
-    assert f"was due 2{NBSP}days ago" in section(html, "late")
+    assert f"{timezone.localtime(later):%a %-d %b, %H:%M} UTC</time> (in 3{NBSP}days)" in section(html, "due")
+    assert f"{timezone.localtime(earlier):%a %-d %b, %H:%M} UTC</time> (2{NBSP}days ago)" in section(
+        html, "late"
+    )
 
 
 def test_student_home_lists_assignments_across_all_their_groups(

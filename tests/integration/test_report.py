@@ -3,7 +3,7 @@
 import csv
 import io
 import re
-from datetime import timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 import pytest
@@ -208,7 +208,9 @@ def test_report_lists_every_student_with_status_words_replies_and_time(instructo
     sam = cells(row_html(html, classroom["sam"]))
     assert sam[0].startswith("Posted")
     assert sam[1:4] == ["5", "0", "1"]  # words, replies given, replies received
-    assert f"{timezone.localtime(classroom['sam_answer'].created_at):%-d %b, %H:%M}" == sam[4]
+    assert (
+        f"{timezone.localtime(classroom['sam_answer'].created_at):%-d %b, %H:%M} UTC" == sam[4]
+    )  # the site's zone, named
 
     lena = cells(row_html(html, classroom["lena"]))
     assert lena[0].startswith("Late")
@@ -490,7 +492,7 @@ def test_responses_csv_lists_every_live_response(instructor_client, instructor, 
         "username": "sam",
         "name": "Sam Student",
         "pseudonym": "Classmate 1",
-        "time": f"{timezone.localtime(classroom['sam_answer'].created_at):%Y-%m-%d %H:%M}",
+        "time": timezone.localtime(classroom["sam_answer"].created_at).isoformat(timespec="seconds"),
         "reply to": "",
         "late": "",
         "hidden": "",
@@ -502,6 +504,29 @@ def test_responses_csv_lists_every_live_response(instructor_client, instructor, 
     assert reply["reply to"] == str(classroom["sam_answer"].pk)
     teacher = next(row for row in body if row["username"] == "teacher")
     assert teacher["pseudonym"] == ""
+
+
+@pytest.mark.parametrize(
+    ("zone", "written"),
+    [
+        ("America/Chicago", "2026-12-07T18:59:00-06:00"),  # winter: CST
+        ("America/Chicago", "2026-07-07T18:59:00-05:00"),  # summer: CDT
+        ("Europe/Berlin", "2026-12-08T01:59:00+01:00"),
+        ("", "2026-12-08T00:59:00+00:00"),  # no zone chosen: the site's, UTC
+    ],
+)
+def test_responses_csv_times_are_iso_8601_with_the_offset_of_the_teachers_zone(
+    instructor_client, instructor, thread, student, zone, written
+):
+    instructor.time_zone = zone
+    instructor.save()
+    when = datetime.fromisoformat(written)
+    answer = make_response(thread, student, body="On the minute.")
+    type(answer).objects.filter(pk=answer.pk).update(created_at=when)
+    rows = read_csv(instructor_client.get(responses_url(thread)))
+    time = dict(zip(rows[0], rows[1], strict=True))["time"]
+    assert time == written
+    assert datetime.fromisoformat(time) == when  # the same instant, whoever downloads it
 
 
 def test_responses_csv_keeps_multiline_bodies_in_one_cell(instructor_client, thread, student):

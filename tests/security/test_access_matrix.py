@@ -110,6 +110,8 @@ EXPECTED: dict[str, dict[tuple[str, str], str]] = {
     # ---- classroom ----------------------------------------------------------------
     "classroom:home": view("200", None, who=EVERYONE),
     "classroom:profile_edit": view("200", "200", who=EVERYONE),  # an empty POST shows the form's errors
+    # Everyone's own zone; an empty POST chooses the site's default.
+    "classroom:profile_time_zone": view(None, "redirect", who=EVERYONE),
     "classroom:join_start": public("200", "redirect"),
     "classroom:join_group": public("200", "redirect"),
     "classroom:group_create": view("200", "redirect", who=INSTRUCTORS, hx_post="redirect"),
