@@ -205,6 +205,7 @@ class SignupForm(forms.ModelForm):
 
     def clean_name(self) -> str:
         name = " ".join(self.cleaned_data["name"].split())
+        refuse_direction_controls(name)
         first_name, last_name = split_name(name)
         if len(first_name) > 150 or len(last_name) > 150:
             raise forms.ValidationError("That name is too long: write it shorter.")

@@ -2,6 +2,7 @@
 and the thread shows each reader the due time in their own zone, named."""
 
 import os
+import re
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -50,14 +51,16 @@ def test_sign_up_takes_the_browsers_zone_and_the_thread_shows_the_due_time_in_it
 
     page = zoned_page("America/Chicago")
     page.goto(f"{live_server.url}/join/{group.join_code}/")
-    page.get_by_label("First name").fill("Ana")
-    page.get_by_label("Last name").fill("Lima")
+    page.get_by_label("Your name").fill("Ana Lima")
     page.get_by_label("Username").fill("ana")
     page.get_by_label("Password").fill("a-Strong-pass-123")
-    page.get_by_role("button", name="Create account and join").click()
+    page.get_by_role("button", name=re.compile(r"^Join ")).click()
     expect(page.get_by_text("Welcome to Agora, Ana!")).to_be_visible()
     assert User.objects.get(username="ana").time_zone == "America/Chicago"
 
+    page.wait_for_url(f"{live_server.url}{thread.get_absolute_url()}")  # the group's one open discussion
+    expect(page.locator(".thread-when")).to_contain_text("Tuesday 7 December, 18:59 CST")
+    page.goto(f"{live_server.url}/")
     expect(page.locator(".assignment-when")).to_contain_text("due Tue 7 Dec, 18:59 CST")
     page.goto(f"{live_server.url}{thread.get_absolute_url()}")
     expect(page.locator(".thread-when")).to_contain_text("Tuesday 7 December, 18:59 CST")

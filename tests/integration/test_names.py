@@ -18,9 +18,12 @@ FULLWIDTH_ANA = "\uff41\uff4e\uff41"  # "ａｎａ"
 
 
 def signup(client, group, username, **changes):
+    """Sign up at the join link with one "Your name" (first_name/last_name make it up)."""
+    parts = {"first_name": "Nora", "last_name": "New"} | {
+        key: changes.pop(key) for key in ("first_name", "last_name") if key in changes
+    }
     data = {
-        "first_name": "Nora",
-        "last_name": "New",
+        "name": f"{parts['first_name']} {parts['last_name']}",
         "username": username,
         "password": "a-long-unusual-passphrase",
     }
