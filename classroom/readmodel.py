@@ -609,7 +609,14 @@ def layout_digest(viewer: Viewer, families: list[Family], before: int | None) ->
             for family in families
             if before is None or family.created_version <= before
         ]
-        return hashlib.sha256(repr(laid_out).encode()).hexdigest()
+        # "Show N earlier answers": an earlier answer deleted or hidden changes N, not the window.
+        shown = {family.pk for family in families}
+        earlier = sum(
+            1
+            for family in thread_outline(viewer.assignment)
+            if family.pk not in shown and not family.pinned and viewer.sees(family)
+        )
+        return hashlib.sha256(repr((laid_out, earlier)).encode()).hexdigest()
 
     kind = reader_kind(viewer)
     if before is not None or kind is None:

@@ -9,8 +9,9 @@ from django.core.management import call_command
 from briefs.actions import save_brief
 from briefs.models import Brief
 from classroom import caching
-from classroom.actions import edit_response, move_to_newest_brief, post_response
+from classroom.actions import delete_response, edit_response, move_to_newest_brief, post_response
 from classroom.models import Response
+from classroom.readmodel import WINDOW
 from tests.factories import UserFactory, make_response
 from tests.helpers import client_for, page_poll, peer_in, thread_url
 
@@ -65,6 +66,27 @@ def test_an_edited_reply_reaches_the_reply_that_quotes_it_by_the_poll(thread, st
     html = client.get(link, headers=HTMX).content.decode()
     quotes = re.findall(r'<p class="reply-to">.*?<q>(.*?)</q>', html, re.DOTALL)
     assert quotes == ["The first reply, as edited later."]
+
+
+@pytest.mark.django_db
+def test_an_earlier_answer_deleted_changes_the_count_of_earlier_answers_by_the_poll(
+    thread, instructor, group
+):
+    """Found by the long live-equals-reload run on PostgreSQL (seed 8, step 325): the answer
+    deleted was behind "Show N earlier answers", so no card changed and the live page kept N."""
+    answers = [
+        make_response(
+            thread, peer_in(group, username=f"early{n}", last_name=f"Early{n}"), body=f"Answer {n}."
+        )
+        for n in range(WINDOW + 2)
+    ]
+    client = client_for(instructor)
+    link = page_poll(client, thread)
+    assert "Show 2 earlier answers" in client.get(thread_url(thread)).content.decode()
+    delete_response(response=answers[0], by=answers[0].author)
+    html = client.get(link, headers=HTMX).content.decode()
+    assert "Show 1 earlier answer" in html
+    assert "Show 1 earlier answer" in client.get(thread_url(thread)).content.decode()
 
 
 @pytest.mark.django_db(transaction=True)
