@@ -610,12 +610,7 @@ def layout_digest(viewer: Viewer, families: list[Family], before: int | None) ->
             if before is None or family.created_version <= before
         ]
         # "Show N earlier answers": an earlier answer deleted or hidden changes N, not the window.
-        shown = {family.pk for family in families}
-        earlier = sum(
-            1
-            for family in thread_outline(viewer.assignment)
-            if family.pk not in shown and not family.pinned and viewer.sees(family)
-        )
+        earlier = shown_families(viewer)[1] if viewer.sees_peers else 0
         return hashlib.sha256(repr((laid_out, earlier)).encode()).hexdigest()
 
     kind = reader_kind(viewer)
