@@ -267,11 +267,9 @@
 
   // Copy buttons (data-copy names a read-only field): the field's text goes to the
   // clipboard and its status line (aria-live) says so. Where there is no clipboard API
-  // (plain http) the button stays hidden; the field selects its text when focused.
-  function showCopyButtons(root) {
-    if (!navigator.clipboard) return;
-    root.querySelectorAll("button[data-copy][hidden]").forEach((button) => { button.hidden = false; });
-  }
+  // (plain http) the button stays hidden; the field selects its text when focused. A class on
+  // the page, not on each button, shows them: a live redraw brings new buttons (CSS: .can-copy).
+  if (navigator.clipboard) document.documentElement.classList.add("can-copy");
 
   function copyStatus(field, text) {
     const status = document.querySelector(`[data-copy-status-for="${field.id}"]`);
@@ -300,6 +298,4 @@
     if (event.target.matches("input[data-select-on-focus]")) event.target.select();
   });
 
-  document.addEventListener("DOMContentLoaded", () => showCopyButtons(document));
-  document.addEventListener("htmx:load", (event) => showCopyButtons(event.detail.elt));
 })();

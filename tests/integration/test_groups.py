@@ -347,5 +347,5 @@ def test_group_page_has_the_join_link_in_a_read_only_field_with_a_copy_button(in
     html = instructor_client.get(detail_url(group)).content.decode()
     link = f"http://testserver{join_url(group.join_code)}"
     assert f'id="join-link-{group.pk}" type="text" readonly value="{link}"' in html
-    assert f'<button type="button" class="secondary" data-copy="join-link-{group.pk}" hidden>' in html
+    assert f'<button type="button" class="secondary" data-copy="join-link-{group.pk}">' in html
     assert group.join_code_display in html
