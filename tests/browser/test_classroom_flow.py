@@ -29,6 +29,7 @@ def sign_up_with_code(page, live_server, code: str, first: str, last: str, usern
     page.get_by_role("button", name="Continue").click()
     expect(page.get_by_role("heading", name="Join Period 3")).to_be_visible()
     page.get_by_label("Your name").fill(f"{first} {last}")
+    expect(page.get_by_label("Username")).not_to_have_value("")  # the suggestion has arrived: typing now wins
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill(NEW_PASSWORD)
     page.get_by_role("button", name="Join Period 3").click()
