@@ -475,7 +475,12 @@ def thread_items(
 def changed_responses(viewer: Viewer, since: int) -> list[Response]:
     """The responses of the thread written or changed after version `since`, for this viewer's cards."""
     if not viewer.sees_peers:
-        return []
+        # The page holds the student's own answer alone, without replies (as thread_items
+        # lays it out): only a change to that answer (pinned, highlighted, hidden) reaches it.
+        if viewer.answer_id is None:
+            return []
+        answer = Response.objects.filter(pk=viewer.answer_id, version__gt=since)
+        return [viewer.present(response) for response in answer.select_related("author")]
     # A reply shows the words of the reply it answers: a change to those changes its card too.
     changed = Q(version__gt=since) | Q(reply_to__version__gt=since)
     responses = Response.objects.filter(changed, assignment=viewer.assignment)

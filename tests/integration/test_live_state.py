@@ -9,11 +9,17 @@ from django.core.management import call_command
 from briefs.actions import save_brief
 from briefs.models import Brief
 from classroom import caching
-from classroom.actions import delete_response, edit_response, move_to_newest_brief, post_response
+from classroom.actions import (
+    delete_response,
+    edit_response,
+    move_to_newest_brief,
+    post_response,
+    set_pin,
+)
 from classroom.models import Response
 from classroom.readmodel import WINDOW
 from tests.factories import UserFactory, make_response
-from tests.helpers import client_for, page_poll, peer_in, thread_url
+from tests.helpers import client_for, page_poll, peer_in, set_rules, thread_url
 
 HTMX = {"HX-Request": "true"}
 
@@ -188,3 +194,28 @@ def test_a_brief_version_the_teacher_moves_to_reaches_open_pages_by_the_poll(
     response = client.get(link, headers=HTMX)
     assert response.status_code == 200
     assert "A commentary rewritten while the class reads." in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_student_waiting_for_classmates_sees_their_own_answer_pinned_and_no_replies_by_the_poll(
+    thread, student, instructor, group
+):
+    """Found by the long live-equals-reload run on PostgreSQL + Redis (seed 9): a student who
+    answered but waits for the class to reveal answers saw the teacher's pin only on a reload,
+    and the live page could differ from a fresh load on the replies under their answer."""
+    set_rules(thread, reveal_quorum=100)  # answers appear when the whole class has answered
+    peer_in(group)
+    answer = make_response(thread, student, body="My answer, waiting for the class.")
+    client = client_for(student)
+    link = page_poll(client, thread)
+    set_pin(response=answer, by=instructor, pinned=True)
+    html = client.get(link, headers=HTMX).content.decode()
+    card = re.search(rf'<article id="response-{answer.pk}" class="([^"]*)"', html)
+    assert card and "is-pinned" in card.group(1).split()
+    link = page_poll(client, thread)
+    make_response(thread, instructor, body="A teacher's note on this answer.", parent=answer)
+    live = client.get(link, headers=HTMX).content.decode()
+    fresh = client.get(thread_url(thread)).content.decode()
+    assert "A teacher&#x27;s note" not in live and "A teacher&#x27;s note" not in fresh
+    assert "My answer, waiting for the class." in fresh
+    assert "revealed at once" in fresh  # still waiting: the case this test is about
