@@ -13,11 +13,11 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 @pytest.fixture
 def graded_class(instructor):
-    """Eight discussions, so the table is wider than a phone; a student with a long name."""
+    """Eight discussions, so the table is wider than a phone; a student with a 150-letter name (the longest the column holds)."""
     students = [
         UserFactory(username=f"pupil{n}", first_name="Pupil", last_name=f"Number{n}") for n in range(4)
     ]
-    students.append(UserFactory(username="long", first_name="M" * 200, last_name="Longname"))
+    students.append(UserFactory(username="long", first_name="M" * 150, last_name="Longname"))
     group = GroupFactory(name="Period 5", instructors=[instructor], students=students)
     threads = [
         AssignmentFactory(group=group, brief=BriefFactory(title=f"Discussion number {n} on trade"), points=10)
