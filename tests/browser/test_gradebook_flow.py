@@ -13,7 +13,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 @pytest.fixture
 def graded_class(instructor):
-    """Eight discussions, so the table is wider than a phone; a student with a 150-letter name (the longest the column holds)."""
+    """Eight discussions, so the table is wider than a phone; a student with a 150-letter name
+    (the longest the column holds)."""
     students = [
         UserFactory(username=f"pupil{n}", first_name="Pupil", last_name=f"Number{n}") for n in range(4)
     ]
