@@ -1,4 +1,5 @@
-"""What an instructor reads about one thread: one row per student, and the CSV exports.
+"""What an instructor reads about one thread (one row per student) and about a whole group
+(the participation dashboard, the gradebook), and the CSV exports of both.
 
 A constant number of queries whatever the class size: members, responses, feedback.
 """
