@@ -1,4 +1,4 @@
-"""Parse the plain-text brief format described in DESIGN.md. Pure: no database.
+"""Parse the plain-text brief format described in docs/brief-format.md. Pure: no database.
 
 Each brief is a run of lines ending with its question (the first line ending in
 "?"). Before the question: an optional headline, the summary, an optional

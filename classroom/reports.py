@@ -1,4 +1,5 @@
-"""What an instructor reads about one thread: one row per student, and the CSV exports.
+"""What an instructor reads about one thread (one row per student) and about a whole group
+(the participation dashboard, the gradebook), and the CSV exports of both.
 
 A constant number of queries whatever the class size: members, responses, feedback.
 """
@@ -305,3 +306,209 @@ def group_dashboard(group_id: int) -> tuple[list[AssignmentBar], list[tuple[User
             )
         )
     return bars, grid
+
+
+# ---- the gradebook: every student × every discussion of one group -------------------------
+
+CELL_LABELS = {
+    "posted": "answered",
+    "late": "late",
+    "open": "not yet",
+    "missing": "missing",
+    "upcoming": "not open yet",
+}
+
+
+@dataclass
+class GradeCell:
+    """One student in one discussion: the score given (None: not graded) and where the answer stands.
+
+    Agora has no "excused"; a per-student extension is the model's only exception, so a cell
+    says "extended" beside its status when the student has one.
+    """
+
+    score: Decimal | None
+    status: str  # a key of CELL_LABELS
+    extended_to: datetime | None = None
+
+    @property
+    def label(self) -> str:
+        return CELL_LABELS[self.status]
+
+    @property
+    def score_text(self) -> str:
+        return format_score(self.score)
+
+
+@dataclass
+class GradebookRow:
+    student: User
+    cells: list[GradeCell]
+
+    @property
+    def total(self) -> Decimal:
+        return sum((cell.score for cell in self.cells if cell.score is not None), Decimal(0))
+
+    @property
+    def total_text(self) -> str:
+        return format_score(self.total)
+
+    @property
+    def graded(self) -> int:
+        return sum(1 for cell in self.cells if cell.score is not None)
+
+
+@dataclass
+class Gradebook:
+    assignments: list[Assignment]
+    rows: list[GradebookRow]
+
+    @property
+    def points_possible(self) -> int:
+        return sum(assignment.points for assignment in self.assignments)
+
+
+def gradebook(group_id: int, now: datetime | None = None) -> Gradebook:
+    """Scores and statuses of the group's students in its discussions, oldest discussion first.
+
+    Five queries whatever the size of the class or the number of discussions: the
+    discussions, the members, their answers, the scores, the extensions.
+    """
+    now = now or timezone.now()
+    assignments = list(
+        Assignment.objects.filter(group_id=group_id).select_related("brief").order_by("opens_at", "id")
+    )
+    students = [m.student for m in Membership.objects.filter(group_id=group_id).select_related("student")]
+    students.sort(key=lambda s: (s.last_name.lower(), s.first_name.lower(), s.username))
+    answers = {
+        (author, assignment): late
+        for author, assignment, late in Response.objects.filter(
+            assignment__group_id=group_id, parent=None, deleted_at=None
+        ).values_list("author_id", "assignment_id", "is_late")
+    }
+    scores = {
+        (student, assignment): score
+        for student, assignment, score in Feedback.objects.filter(
+            assignment__group_id=group_id, score__isnull=False
+        ).values_list("student_id", "assignment_id", "score")
+    }
+    extensions = {
+        (student, assignment): due
+        for student, assignment, due in Participation.objects.filter(
+            assignment__group_id=group_id, due_at_override__isnull=False
+        ).values_list("student_id", "assignment_id", "due_at_override")
+    }
+
+    def cell(student: User, assignment: Assignment) -> GradeCell:
+        key = (student.pk, assignment.pk)
+        extension = extensions.get(key)
+        if key in answers:
+            status = "late" if answers[key] else "posted"
+        elif not assignment.has_opened(now):
+            status = "upcoming"
+        elif assignment.is_locked or assignment.is_past_due(now, extension):
+            status = "missing"
+        else:
+            status = "open"
+        return GradeCell(score=scores.get(key), status=status, extended_to=extension)
+
+    rows = [GradebookRow(student, [cell(student, a) for a in assignments]) for student in students]
+    return Gradebook(assignments=assignments, rows=rows)
+
+
+def csv_table(rows: list[list[object]]) -> bytes:
+    """Like csv_bytes, but every row, the header too, goes through safe_cell: here the
+    header holds the teachers' brief titles, which a spreadsheet would run as formulas too."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    for row in rows:
+        writer.writerow(["" if value is None else safe_cell(value) for value in row])
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def gradebook_csv(book: Gradebook) -> bytes:
+    """Agora's own layout: one row per student, a score column and a status column per discussion."""
+    header = ["username", "name", "email"]
+    for assignment in book.assignments:
+        header += [assignment.brief.title, f"{assignment.brief.title} (status)"]
+    header += ["total", "points possible"]
+    rows: list[list[object]] = [header]
+    for row in book.rows:
+        line: list[object] = [row.student.username, row.student.display_name, row.student.email]
+        for cell in row.cells:
+            status = f"{cell.label}, extended" if cell.extended_to else cell.label
+            line += [cell.score_text, status]
+        rows.append([*line, row.total_text, book.points_possible])
+    return csv_table(rows)
+
+
+# Canvas's gradebook import reads the layout of Canvas's own gradebook export: the five
+# student columns, then one column per assignment named "<title> (<Canvas id>)", and a
+# second row that starts "Points Possible". Checked against university guides to Canvas's
+# gradebook import and export (Ohio State's "Import a CSV file into Carmen grades": Student
+# name, Student ID, SIS User ID, SIS Login ID, Section, then one column per assignment; VCU's
+# "Gradebook Action Menu" on the exported columns) and against the gradebook CSV fixtures in
+# Canvas's own repository (instructure/canvas-lms, spec/fixtures/gradebooks/).
+CANVAS_STUDENT_COLUMNS = ["Student", "ID", "SIS User ID", "SIS Login ID", "Section"]
+
+
+def canvas_student_name(student: User) -> str:
+    """Canvas's own export writes "Last, First"; it matches students by this when no id matches."""
+    if student.last_name and student.first_name:
+        return f"{student.last_name}, {student.first_name}"
+    return student.display_name
+
+
+def canvas_gradebook_csv(book: Gradebook, section: str) -> bytes:
+    """The group's scores as a Canvas gradebook import file.
+
+    Agora knows no Canvas user ids or SIS ids: "ID" and "SIS User ID" stay empty, "SIS
+    Login ID" carries the student's email (or their username without one), the login most
+    schools give Canvas, and Canvas falls back to the name. "Section" is the group's name.
+    The number in each assignment's parentheses is Agora's discussion id; Canvas matches
+    the column by that id or by title, and offers to create the assignment when neither
+    matches (its import preview shows which).
+    """
+    header = [*CANVAS_STUDENT_COLUMNS]
+    header += [f"{assignment.brief.title} ({assignment.pk})" for assignment in book.assignments]
+    points = ["Points Possible", "", "", "", "", *[assignment.points for assignment in book.assignments]]
+    rows: list[list[object]] = [header, points]
+    for row in book.rows:
+        student = row.student
+        rows.append(
+            [
+                canvas_student_name(student),
+                "",
+                "",
+                student.email or student.username,
+                section,
+                *[cell.score_text for cell in row.cells],
+            ]
+        )
+    return csv_table(rows)
+
+
+# Moodle's CSV grade import ("Import grades" > "CSV file") takes any columns: on its preview
+# the teacher maps one column to a user field ("Map from" Email address → "Map to"
+# useremail, or Username → username) and each other column to a grade item, or to a new
+# item named after it. No points row: every row after the header must be a student.
+# Checked against MoodleDocs "Grade import" (docs.moodle.org: CSV grade import, its "Map
+# from" / "Map to" tips, and the note that email addresses are compared case-sensitively).
+MOODLE_STUDENT_COLUMNS = ["First name", "Last name", "Username", "Email address"]
+
+
+def moodle_gradebook_csv(book: Gradebook) -> bytes:
+    header = [*MOODLE_STUDENT_COLUMNS, *[assignment.brief.title for assignment in book.assignments]]
+    rows: list[list[object]] = [header]
+    for row in book.rows:
+        student = row.student
+        rows.append(
+            [
+                student.first_name,
+                student.last_name,
+                student.username,
+                student.email,
+                *[cell.score_text for cell in row.cells],
+            ]
+        )
+    return csv_table(rows)

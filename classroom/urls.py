@@ -100,6 +100,25 @@ classroom_patterns = (
             name="invitation_decline",
         ),
         path("groups/<id:group_id>/dashboard/", report.group_dashboard, name="group_dashboard"),
+        path("groups/<id:group_id>/gradebook/", report.group_gradebook, name="group_gradebook"),
+        path(
+            "groups/<id:group_id>/gradebook.csv",
+            report.group_gradebook_export,
+            {"layout": "agora"},
+            name="group_gradebook_export",
+        ),
+        path(
+            "groups/<id:group_id>/gradebook-canvas.csv",
+            report.group_gradebook_export,
+            {"layout": "canvas"},
+            name="group_gradebook_canvas",
+        ),
+        path(
+            "groups/<id:group_id>/gradebook-moodle.csv",
+            report.group_gradebook_export,
+            {"layout": "moodle"},
+            name="group_gradebook_moodle",
+        ),
         path(
             "groups/<id:group_id>/responses.csv",
             report.group_responses_export,

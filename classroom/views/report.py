@@ -19,10 +19,14 @@ from classroom.reports import (
     EVIDENCE_FILTERS,
     FILTERS,
     StudentRow,
+    canvas_gradebook_csv,
     dispute_counts,
     filter_rows,
     format_score,
+    gradebook,
+    gradebook_csv,
     grades_csv,
+    moodle_gradebook_csv,
     responses_csv,
     stance_summary,
     student_rows,
@@ -161,3 +165,28 @@ def group_dashboard(request: HttpRequest, group_id: int) -> HttpResponse:
     ]
     context = {"group": group, "bars": bars, "grid": grid, "quiet": quiet}
     return render(request, "classroom/group_dashboard.html", context)
+
+
+@require_GET
+@instructor_required
+def group_gradebook(request: HttpRequest, group_id: int) -> HttpResponse:
+    """Every student's score and status in every discussion of the group, with totals."""
+    group = get_taught_group(request.user, group_id)
+    context = {"group": group, "book": gradebook(group.pk)}
+    return render(request, "classroom/group_gradebook.html", context)
+
+
+GRADEBOOK_LAYOUTS = {
+    "agora": ("gradebook", lambda book, group: gradebook_csv(book)),
+    "canvas": ("gradebook-canvas", lambda book, group: canvas_gradebook_csv(book, section=group.name)),
+    "moodle": ("gradebook-moodle", lambda book, group: moodle_gradebook_csv(book)),
+}
+
+
+@require_GET
+@instructor_required
+def group_gradebook_export(request: HttpRequest, group_id: int, layout: str) -> HttpResponse:
+    """The gradebook as CSV: Agora's own columns, or a file Canvas or Moodle imports."""
+    group = get_taught_group(request.user, group_id)
+    prefix, write = GRADEBOOK_LAYOUTS[layout]
+    return csv_response(write(gradebook(group.pk), group), f"{prefix}-{slugify(group.name)[:60]}.csv")

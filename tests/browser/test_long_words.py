@@ -87,6 +87,7 @@ def test_no_screen_is_wider_than_the_window_with_long_unbroken_words(
         "thread-teacher": (teacher, thread.get_absolute_url()),
         "report": (teacher, f"{thread.get_absolute_url()}report/"),
         "dashboard": (teacher, f"{group.get_absolute_url()}dashboard/"),
+        "gradebook": (teacher, f"{group.get_absolute_url()}gradebook/"),
         "library": (teacher, "/briefs/"),
         "brief": (teacher, f"/briefs/{brief.slug}/"),
         "student-home": (student, "/"),

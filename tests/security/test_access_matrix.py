@@ -137,6 +137,11 @@ EXPECTED: dict[str, dict[tuple[str, str], str]] = {
     "classroom:roster_import": view("200", "200"),
     "classroom:group_dashboard": view("200"),
     "classroom:group_responses_export": view("200"),
+    # The class gradebook and its files (Agora's, Canvas's, Moodle's): the group's teachers only.
+    "classroom:group_gradebook": view("200"),
+    "classroom:group_gradebook_export": view("200"),
+    "classroom:group_gradebook_canvas": view("200"),
+    "classroom:group_gradebook_moodle": view("200"),
     # The member has answered already: a second answer is refused in the form (200).
     # Instructors reply but do not answer (refused in the form, 200).
     "classroom:response_create": view(None, "200", who=READERS),
@@ -229,6 +234,11 @@ TAMPERED = {
         {"student_id": "removed"},
     ),
     "classroom:thread_detail@other_group": ("classroom:thread_detail", {"assignment_id": "other_thread"}),
+    "classroom:group_gradebook@other_group": ("classroom:group_gradebook", {"group_id": "other_group"}),
+    "classroom:group_gradebook_canvas@other_group": (
+        "classroom:group_gradebook_canvas",
+        {"group_id": "other_group"},
+    ),
     "classroom:response_create@other_group": ("classroom:response_create", {"assignment_id": "other_thread"}),
     "classroom:assignment_report@other_group": (
         "classroom:assignment_report",
@@ -300,6 +310,8 @@ EXPECTED.update(
         "classroom:set_password_link_create@student_of_other_group": view("404", "404"),
         "classroom:set_password_link_create@removed_student": view("404", "404"),
         "classroom:thread_detail@other_group": view("200", who=OTHER_READERS),
+        "classroom:group_gradebook@other_group": view("200", who={OTHER}),
+        "classroom:group_gradebook_canvas@other_group": view("200", who={OTHER}),
         # The outsider answered there already, and instructors do not answer: refused in the form.
         "classroom:response_create@other_group": view(None, "200", who=OTHER_READERS),
         "classroom:assignment_report@other_group": view("200", who={OTHER}),
@@ -853,6 +865,10 @@ def test_no_page_of_the_group_names_an_invited_student(world):
         reverse("classroom:responses_export", args=[world.thread.pk]),
         reverse("classroom:group_responses_export", args=[world.group.pk]),
         reverse("classroom:group_dashboard", args=[world.group.pk]),
+        reverse("classroom:group_gradebook", args=[world.group.pk]),
+        reverse("classroom:group_gradebook_export", args=[world.group.pk]),
+        reverse("classroom:group_gradebook_canvas", args=[world.group.pk]),
+        reverse("classroom:group_gradebook_moodle", args=[world.group.pk]),
         reverse("classroom:thread_detail", args=[world.thread.pk]),
     ]
     for url in pages:

@@ -1,4 +1,4 @@
-"""The plain-text brief format (DESIGN.md, "The brief text format"), parsed without a database."""
+"""The plain-text brief format (docs/brief-format.md), parsed without a database."""
 
 from pathlib import Path
 

@@ -1,4 +1,4 @@
-"""Import briefs from plain-text files (format in DESIGN.md) into the library.
+"""Import briefs from plain-text files (format in docs/brief-format.md) into the library.
 
     python manage.py import_briefs FILE [FILE ...] [--dry-run] [--tag TAG] [--created-by USERNAME]
 
