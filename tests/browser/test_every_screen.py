@@ -251,9 +251,15 @@ def screens(school) -> list[Screen]:
         Screen("group-new", "teacher", "/groups/new/"),
         Screen("group", "teacher", group.get_absolute_url()),
         Screen("dashboard", "teacher", f"{group.get_absolute_url()}dashboard/"),
-        Screen("set-password-link", "teacher", f"{group.get_absolute_url()}students/{school['peer'].pk}/set-password-link/"),
+        Screen(
+            "set-password-link",
+            "teacher",
+            f"{group.get_absolute_url()}students/{school['peer'].pk}/set-password-link/",
+        ),
         Screen("roster-import", "teacher", f"{group.get_absolute_url()}students/import/"),
-        Screen("roster-preview", "teacher", f"{group.get_absolute_url()}students/import/", submit_text(roster)),
+        Screen(
+            "roster-preview", "teacher", f"{group.get_absolute_url()}students/import/", submit_text(roster)
+        ),
         Screen("assign", "teacher", "/assign/"),
         Screen("assign-brief", "teacher", f"/assign/?brief={school['newer'].slug}"),
         Screen("thread-teacher", "teacher", after.get_absolute_url()),
@@ -317,11 +323,15 @@ def test_every_screen_passes_axe_and_fits_the_window(live_server, new_context, l
                     screen.then(page)
                 label = f"{screen.name} at {width} {scheme}"
                 if folder:
-                    page.screenshot(path=str(Path(folder) / f"{screen.name}-{width}-{scheme}.png"), full_page=True)
+                    page.screenshot(
+                        path=str(Path(folder) / f"{screen.name}-{width}-{scheme}.png"), full_page=True
+                    )
                 problems = page.evaluate(RUN_AXE)
                 extra = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
                 if extra > 0:
-                    problems.append(f"{extra} px wider than the window: {', '.join(page.evaluate(STICKING_OUT))}")
+                    problems.append(
+                        f"{extra} px wider than the window: {', '.join(page.evaluate(STICKING_OUT))}"
+                    )
                 if problems:
                     failures[label] = problems
     assert not failures, "\n".join(f"{label}: {'; '.join(problems)}" for label, problems in failures.items())

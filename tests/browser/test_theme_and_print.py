@@ -65,7 +65,14 @@ def test_a_printed_thread_shows_the_brief_and_answers_without_navigation_or_butt
     assert visible(page, "#brief-title")
     assert visible(page, ".brief-question")
     assert page.get_by_text("A classmate's printed answer.").is_visible()
-    for hidden in (".site-header", ".site-footer", "#composer", ".response-actions", "button", "#thread-poll"):
+    for hidden in (
+        ".site-header",
+        ".site-footer",
+        "#composer",
+        ".response-actions",
+        "button",
+        "#thread-poll",
+    ):
         assert not visible(page, hidden), hidden
 
 
@@ -76,7 +83,9 @@ def test_a_printed_report_keeps_every_column_and_the_score_on_a_narrow_page(
 
     Membership.objects.get_or_create(group=thread.group, student=student)
     make_response(thread, student, body="An answer to grade.")
-    save_feedback(assignment=thread, student=student, score=7, comment="Clear and well argued.", by=instructor)
+    save_feedback(
+        assignment=thread, student=student, score=7, comment="Clear and well argued.", by=instructor
+    )
     login(page, "teacher")
     page.set_viewport_size({"width": 700, "height": 900})  # about an A4 page's printable width
     page.goto(f"{live_server.url}{thread.get_absolute_url()}report/")

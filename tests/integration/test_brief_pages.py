@@ -106,7 +106,7 @@ def test_each_library_card_has_an_assign_button_for_its_brief(instructor_client,
     html = instructor_client.get(LIST_URL).content.decode()
     assign = f'href="{reverse("classroom:assignment_create")}?brief={brief.slug}" role="button"'
     assert assign in html
-    assert "Assign<span class=\"visually-hidden\"> “Arctic talks resume”</span>" in html
+    assert 'Assign<span class="visually-hidden"> “Arctic talks resume”</span>' in html
 
 
 def test_library_list_shows_a_hundred_briefs_a_page_one_line_each_and_keeps_the_search(instructor_client, db):

@@ -170,7 +170,9 @@ def test_grid_has_a_caption_and_each_column_is_headed_by_its_discussion(instruct
     html = instructor_client.get(dashboard_url(group)).content.decode()
     assert "<caption" in html
     head = re.search(r'<table class="heatmap">.*?</thead>', html, re.DOTALL).group(0)
-    assert re.search(r'<th scope="col" class="heatmap-discussion"><a href="[^"]+">Closed debate</a></th>', head)
+    assert re.search(
+        r'<th scope="col" class="heatmap-discussion"><a href="[^"]+">Closed debate</a></th>', head
+    )
     assert 'class="heatmap-key' not in html  # no footnote list to match numbers against
 
 
