@@ -1,5 +1,8 @@
 """Colours follow the device until a person picks light or dark; printing leaves only what is read."""
 
+import os
+from pathlib import Path
+
 import pytest
 
 from classroom.actions import save_feedback
@@ -45,6 +48,12 @@ def test_colours_follow_the_device_and_a_choice_is_remembered_before_the_page_pa
     assert page.evaluate("document.documentElement.dataset.theme") is None
 
 
+def keep_screenshot(page, name: str) -> None:
+    """AGORA_SCREENSHOTS=folder keeps how the printed page looks."""
+    if folder := os.environ.get("AGORA_SCREENSHOTS"):
+        page.screenshot(path=str(Path(folder) / f"{name}.png"), full_page=True)
+
+
 def visible(page, selector: str) -> bool:
     return page.evaluate(
         f"""[...document.querySelectorAll({selector!r})].some((e) => e.getClientRects().length > 0)"""
@@ -62,6 +71,7 @@ def test_a_printed_thread_shows_the_brief_and_answers_without_navigation_or_butt
     login(page, "sam")
     page.goto(f"{live_server.url}{thread.get_absolute_url()}")
     page.emulate_media(media="print")
+    keep_screenshot(page, "print-thread")
     assert visible(page, "#brief-title")
     assert visible(page, ".brief-question")
     assert page.get_by_text("A classmate's printed answer.").is_visible()
@@ -90,6 +100,7 @@ def test_a_printed_report_keeps_every_column_and_the_score_on_a_narrow_page(
     page.set_viewport_size({"width": 700, "height": 900})  # about an A4 page's printable width
     page.goto(f"{live_server.url}{thread.get_absolute_url()}report/")
     page.emulate_media(media="print")
+    keep_screenshot(page, "print-report")
     headings = page.locator(".report-table thead th")
     assert headings.first.is_visible()
     assert [h.strip() for h in headings.all_inner_texts()] == [
