@@ -26,6 +26,7 @@ from briefs.models import Brief
 from classroom.actions import (
     extend_due,
     hide_response,
+    make_set_password_link,
     save_feedback,
     set_highlight,
     set_stance,
@@ -181,6 +182,10 @@ def school(instructor, password):
     outsider = UserFactory(username="outsider", password=None)
     Invitation.objects.create(group=group, invitee=outsider, invited_by=instructor)
 
+    # A set-password link for a peer (made by the teacher on the group page), so the group
+    # page lists one and the student's own page to set a password can be opened.
+    _, set_password_path = make_set_password_link(group=group, student=peers[1], by=instructor)
+
     # A library of more briefs than one page holds, so the library pages.
     for n in range(20, 45):
         brief(n)
@@ -203,6 +208,7 @@ def school(instructor, password):
         "peer_answer": peer_answer,
         "own": own,
         "newer": newer,
+        "set_password_path": set_password_path,
     }
 
 
@@ -224,6 +230,7 @@ def screens(school) -> list[Screen]:
         Screen("password-reset-bad-link", "anonymous", "/accounts/reset/MQ/not-a-token/"),
         Screen("password-reset-complete", "anonymous", "/accounts/reset/done/"),
         Screen("set-password-bad-link", "anonymous", "/accounts/set-password/MQ/not-a-token/"),
+        Screen("set-password", "anonymous", school["set_password_path"]),
         Screen("join", "anonymous", "/join/"),
         Screen("join-unknown-code", "anonymous", "/join/NOSUCHCODE/"),
         Screen("join-sign-up", "anonymous", f"/join/{group.join_code}/"),
@@ -242,6 +249,7 @@ def screens(school) -> list[Screen]:
         Screen("response-page", "student", f"/r/{school['own'].pk}/"),
         Screen("profile", "student", "/profile/"),
         Screen("password-change", "student", "/accounts/password_change/"),
+        Screen("password-change-done", "student", "/accounts/password_change/done/"),
         Screen("join-signed-in", "student", f"/join/{school['elsewhere'].join_code}/"),
         Screen("csrf-failure", "student", "/profile/", post_without_csrf_token),
         Screen("not-found-signed-in", "student", f"{group.get_absolute_url()}report/"),
