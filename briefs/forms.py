@@ -12,12 +12,20 @@ from briefs.models import Brief
 class BriefSearchForm(forms.Form):
     q = forms.CharField(label="Search briefs", required=False, max_length=200)
     tag = forms.SlugField(label="Tag", required=False, max_length=60)
+    # "list": one line per brief, many to a page, for a teacher looking for one among hundreds.
+    view = forms.ChoiceField(label="Show as", required=False, choices=[("cards", "Cards"), ("list", "List")])
 
     def query_string(self) -> str:
         """The current filters, for pagination links."""
         if not self.is_valid():
             return ""
         return urlencode({key: value for key, value in self.cleaned_data.items() if value})
+
+    def filter_string(self) -> str:
+        """The search and tag alone, for the links that switch between cards and the list."""
+        if not self.is_valid():
+            return ""
+        return urlencode({key: self.cleaned_data[key] for key in ("q", "tag") if self.cleaned_data[key]})
 
 
 MAX_UPLOAD_BYTES = 2 * 1024 * 1024

@@ -16,6 +16,7 @@ from briefs.models import Brief, Tag
 from briefs.permissions import instructor_required
 
 PAGE_SIZE = 20
+LIST_PAGE_SIZE = 100  # the compact list: one line per brief
 
 
 @require_GET
@@ -29,12 +30,15 @@ def brief_list(request: HttpRequest) -> HttpResponse:
             briefs = briefs.search(form.cleaned_data["q"])
         if form.cleaned_data["tag"]:
             briefs = briefs.filter(tags__slug=form.cleaned_data["tag"])
-    page = Paginator(briefs, PAGE_SIZE).get_page(request.GET.get("page"))
+    as_list = form.is_valid() and form.cleaned_data["view"] == "list"
+    page = Paginator(briefs, LIST_PAGE_SIZE if as_list else PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "form": form,
         "page": page,
+        "as_list": as_list,
         "tags": Tag.objects.filter(briefs__archived_at__isnull=True).distinct(),
         "query_string": form.query_string(),
+        "filter_string": form.filter_string(),
     }
     template = "briefs/brief_list.html#brief-results" if request.htmx else "briefs/brief_list.html"
     return render(request, template, context)

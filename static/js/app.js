@@ -152,6 +152,25 @@
   document.addEventListener("htmx:load", (event) => restoreDrafts(event.detail.elt));
   document.addEventListener("DOMContentLoaded", () => restoreDrafts(document));
 
+  // A date box shows the date as the browser writes it (often 12/07/2026, 11:59 PM); the line
+  // under it repeats it as every Agora page writes dates ("Mon 7 Dec 2026, 23:59"), with the zone.
+  const DAYS = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
+  const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+  function echoDate(input) {
+    const echo = document.querySelector(`[data-date-echo-for="${input.id}"]`);
+    if (!echo) return;
+    const match = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})/.exec(input.value);
+    if (!match) { echo.textContent = ""; return; }
+    const [, year, month, day, hour, minute] = match;
+    const weekday = DAYS[new Date(Date.UTC(+year, +month - 1, +day)).getUTCDay()];
+    echo.textContent = `${weekday} ${+day} ${MONTHS[+month - 1]} ${year}, ${hour}:${minute} (${echo.dataset.zone})`;
+  }
+  document.addEventListener("input", (event) => {
+    if (event.target.matches("input[type='datetime-local']")) echoDate(event.target);
+  });
+  document.addEventListener("DOMContentLoaded", () => document.querySelectorAll("input[type='datetime-local']").forEach(echoDate));
+  document.addEventListener("htmx:load", (event) => event.detail.elt.querySelectorAll?.("input[type='datetime-local']").forEach(echoDate));
+
   // Sign-up: the browser's own time zone becomes the account's (changeable on the profile page).
   document.addEventListener("DOMContentLoaded", () => {
     let zone = "";

@@ -101,6 +101,47 @@ def test_library_query_count_does_not_grow_with_briefs(
         assert instructor_client.get(LIST_URL).status_code == 200
 
 
+def test_each_library_card_has_an_assign_button_for_its_brief(instructor_client, db):
+    brief = BriefFactory(title="Arctic talks resume")
+    html = instructor_client.get(LIST_URL).content.decode()
+    assign = f'href="{reverse("classroom:assignment_create")}?brief={brief.slug}" role="button"'
+    assert assign in html
+    assert 'Assign<span class="visually-hidden"> “Arctic talks resume”</span>' in html
+
+
+def test_library_list_shows_a_hundred_briefs_a_page_one_line_each_and_keeps_the_search(instructor_client, db):
+    for n in range(130):
+        BriefFactory(title=f"Trade brief {n:03d}", summary=f"Trade summary {n}.")
+    BriefFactory(title="Chess diplomacy", summary="Players met.")
+    html = instructor_client.get(LIST_URL, {"q": "trade", "view": "list"}).content.decode()
+    assert html.count("<tr>") == 1 + 100  # the head row and a hundred briefs
+    assert 'class="brief-card"' not in html
+    assert "Chess diplomacy" not in html
+    assert "Page 1 of 2" in html
+    assert "q=trade&amp;view=list&amp;page=2" in html
+    assert '<input type="hidden" name="view" value="list">' in html  # a new search stays a list
+    assert '<a href="?q=trade">Cards</a>' in html
+    assert '<a href="?q=trade&amp;view=list" aria-current="page">List</a>' in html
+    assert html.count(f'href="{reverse("classroom:assignment_create")}?brief=') == 100
+
+
+def test_library_list_with_an_unknown_view_shows_the_cards(instructor_client, brief):
+    html = instructor_client.get(LIST_URL, {"view": "<script>"}).content.decode()
+    assert 'class="brief-card"' in html
+    assert "<script>" not in html
+
+
+@pytest.mark.parametrize("count", [5, 40])
+def test_library_list_query_count_does_not_grow_with_briefs(
+    instructor_client, db, django_assert_max_num_queries, count
+):
+    tag = TagFactory()
+    for _ in range(count):
+        BriefFactory().tags.add(tag)
+    with django_assert_max_num_queries(6):
+        assert instructor_client.get(LIST_URL, {"view": "list"}).status_code == 200
+
+
 def test_instructor_sees_brief_with_question_set_apart(instructor_client, db):
     brief = BriefFactory(
         summary="Officials met in Istanbul.",

@@ -166,10 +166,14 @@ def test_cells_say_their_state_in_words_not_only_colour(instructor_client, group
     assert '<span class="visually-hidden"> posted</span>' in sam
 
 
-def test_grid_has_a_caption_and_names_each_column(instructor_client, group, term):
+def test_grid_has_a_caption_and_each_column_is_headed_by_its_discussion(instructor_client, group, term):
     html = instructor_client.get(dashboard_url(group)).content.decode()
     assert "<caption" in html
-    assert '<span class="visually-hidden"> Closed debate</span>' in html
+    head = re.search(r'<table class="heatmap">.*?</thead>', html, re.DOTALL).group(0)
+    assert re.search(
+        r'<th scope="col" class="heatmap-discussion"><a href="[^"]+">Closed debate</a></th>', head
+    )
+    assert 'class="heatmap-key' not in html  # no footnote list to match numbers against
 
 
 def test_students_with_no_answer_anywhere_are_named_quiet(instructor_client, group, term):

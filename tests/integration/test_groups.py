@@ -167,7 +167,7 @@ def test_roster_counts_each_students_live_answers_in_this_group_only(
     make_response(thread, student, body="And a reply to myself.", parent=answer)
     delete_response(response=make_response(second_thread, student), by=student)
     html = instructor_client.get(detail_url(group)).content.decode()
-    assert "<td>1 of 2</td>" in html
+    assert '<td data-label="Answers">1 of 2</td>' in html
 
 
 def test_group_page_names_co_instructors(instructor_client, group, other_instructor):
