@@ -5,12 +5,18 @@ from dataclasses import dataclass
 
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import transaction
+from django.dispatch import Signal
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.text import slugify
 
 from briefs.importer import ParsedBrief, derive_title
 from briefs.models import TEXT_FIELDS, Brief, Tag
+
+
+# Sent after a title-only edit with `brief_ids`, the versions renamed in place. The classroom
+# listens (briefs never imports classroom): open threads of those versions show the new title.
+brief_retitled = Signal()
 
 
 class BriefRefused(Exception):
@@ -101,8 +107,9 @@ def save_brief(
     """Create a brief, or save an edited one, from a validated form instance (tags: None keeps them).
 
     A change to what students read (TEXT_FIELDS) adds a new version and leaves the old one
-    as it was, for the threads assigned with it; tags alone change in place. An empty title
-    is derived from the summary.
+    as it was, for the threads assigned with it; tags alone change in place. A title alone
+    renames in place every version that had the old title (see TEXT_FIELDS for why). An
+    empty title is derived from the summary.
     """
     brief.title = brief.title.strip() or derive_title(brief.summary)
     if brief.pk is None:
@@ -122,9 +129,19 @@ def save_brief(
             brief = _new_version(previous, brief, by)
         else:
             brief.save()
+            if previous.title != brief.title:
+                _retitle_earlier_versions(brief, previous.title)
     if tags is not None:
         brief.tags.set(get_or_create_tags(tags))
     return brief
+
+
+def _retitle_earlier_versions(brief: Brief, old_title: str) -> None:
+    renamed = brief.versions().filter(title=old_title).exclude(pk=brief.pk)
+    ids = [brief.pk, *renamed.values_list("pk", flat=True)]
+    # updated_at names the brief in every thread page's cache key and frame: a new one redraws them.
+    renamed.update(title=brief.title, updated_at=timezone.now())
+    transaction.on_commit(lambda: brief_retitled.send(sender=Brief, brief_ids=ids))
 
 
 def _new_version(previous: Brief, edited: Brief, by: AbstractBaseUser | None) -> Brief:

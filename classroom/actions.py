@@ -721,6 +721,13 @@ def import_roster(*, group: Group, rows: list, by: User, commit: bool) -> Roster
     return plan
 
 
+def threads_retitled(*, brief_ids: list[int], **_signal) -> None:
+    """A brief's title changed in place (briefs.actions.brief_retitled): a new version of its
+    threads makes their open pages redraw with it, as a fresh load would show it."""
+    Assignment.objects.filter(brief_id__in=brief_ids).update(version=F("version") + 1)
+    caching.thread_changed()
+
+
 def roster_changed(group: Group) -> None:
     """Class sizes show in every thread of the group: a new version refreshes them."""
     Assignment.objects.filter(group=group).update(version=F("version") + 1)
