@@ -143,11 +143,13 @@ def _first_sentence(text: str) -> str:
         following = match.group(1)
         if not (following.isupper() or following.isdigit()):
             continue
-        end = match.start(1) - (1 if text[match.start(1) - 1] in "\"“‘«(" else 0)
+        end = match.start(1) - (1 if text[match.start(1) - 1] in '"“‘«(' else 0)
         sentence = text[:end].rstrip()
         word = sentence.split()[-1].rstrip(".").lower() if sentence.split() else ""
         initials = re.fullmatch(r"(?:\w\.)*\w", word) and len(word) > 1  # "U.S.", "e.g."
-        if sentence.endswith(".") and (word in ABBREVIATIONS or (initials and not _starts_a_sentence(text, end))):
+        if sentence.endswith(".") and (
+            word in ABBREVIATIONS or (initials and not _starts_a_sentence(text, end))
+        ):
             continue
         if sentence.endswith(".") and len(word) == 1 and word.isalpha():
             continue  # an initial: "John F. Kennedy"

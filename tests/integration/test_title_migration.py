@@ -25,5 +25,7 @@ def test_a_title_the_old_rule_derived_is_recomputed_and_a_typed_title_is_left_al
     migration.recompute_derived_titles(apps, None)
     derived.refresh_from_db()
     typed.refresh_from_db()
-    assert derived.title == "Foreign ministers met in Riyadh on Tuesday, the first such meeting in three years"
+    assert (
+        derived.title == "Foreign ministers met in Riyadh on Tuesday, the first such meeting in three years"
+    )
     assert typed.title == "Riyadh talks"

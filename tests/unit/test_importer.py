@@ -267,7 +267,9 @@ def test_derived_title_of_a_long_sentence_is_cut_between_words_with_no_ellipsis_
         "before the embassies reopen. More later."
     )
     brief = only_brief(f"{summary}\nWill the talks last?\n")
-    assert brief.title == "The Kremlin has signaled that the next round of talks on ending the war is unlikely"
+    assert (
+        brief.title == "The Kremlin has signaled that the next round of talks on ending the war is unlikely"
+    )
     assert "…" not in brief.title
 
 
