@@ -1,18 +1,17 @@
 """Writes to the brief library: importing parsed briefs, saving a brief as a new version."""
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import transaction
-from django.dispatch import Signal
 from django.db.models import Max
+from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.text import slugify
 
 from briefs.importer import ParsedBrief, derive_title
 from briefs.models import TEXT_FIELDS, Brief, Tag
-
 
 # Sent after a title-only edit with `brief_ids`, the versions renamed in place. The classroom
 # listens (briefs never imports classroom): open threads of those versions show the new title.
@@ -24,9 +23,48 @@ class BriefRefused(Exception):
 
 
 @dataclass(frozen=True)
+class TitleChange:
+    """A brief already in the library whose headline in the imported text is different."""
+
+    brief: Brief  # the current version
+    title: str  # the headline in the text
+    content_hash: str
+    can_update: bool  # the importing person owns the brief (or no person: the command)
+
+
+@dataclass(frozen=True)
 class ImportResult:
     created: list[Brief]
     unchanged: int
+    changed: Sequence[TitleChange] = ()  # titles that differ, updated or not
+    retitled: Sequence[Brief] = ()  # those updated
+
+
+def title_changes(parsed: Sequence[ParsedBrief], by: AbstractBaseUser | None = None) -> list[TitleChange]:
+    """The parsed briefs already in the library under another title.
+
+    Only a headline counts: a brief with none has a title derived from its summary, and the
+    library's title may be one an owner typed since; the text says nothing against it. Only the
+    current version counts: a text that matches an earlier version was edited since, on purpose.
+    `by` None is the command (the site's operator), who may update any brief.
+    """
+    headlined = {brief.content_hash: brief for brief in parsed if brief.has_headline}
+    current = Brief.objects.current().filter(content_hash__in=headlined)
+    editable = set(
+        Brief.objects.editable_by(by).filter(pk__in=current).values_list("pk", flat=True)
+        if by is not None
+        else current.values_list("pk", flat=True)
+    )
+    return [
+        TitleChange(
+            brief=brief,
+            title=headlined[brief.content_hash].title,
+            content_hash=brief.content_hash,
+            can_update=brief.pk in editable,
+        )
+        for brief in current.order_by("pk")
+        if brief.title != headlined[brief.content_hash].title
+    ]
 
 
 RESERVED_SLUGS = frozenset({"import", "new", "preview"})  # library URLs
@@ -63,8 +101,11 @@ def import_briefs(
     created_by: AbstractBaseUser | None = None,
     tags: Sequence[str] = (),
     progress: Callable[[int, int], None] | None = None,
+    update_titles: Collection[str] = (),
+    by: AbstractBaseUser | None = None,
 ) -> ImportResult:
-    """Create the briefs not already in the library; leave existing ones unchanged.
+    """Create the briefs not already in the library; leave existing ones unchanged, except
+    the titles named in `update_titles` (content hashes) that `by` may change (None: any).
 
     All or nothing: it runs in one transaction. A brief already in the library
     (same summary and question, whitespace aside) is counted as unchanged; a second
@@ -94,7 +135,22 @@ def import_briefs(
         created.append(brief)
         if progress:
             progress(done, len(new))
-    return ImportResult(created=created, unchanged=len(parsed) - len(new))
+    changed = title_changes(parsed, by)
+    retitled = []
+    for change in changed:
+        if change.can_update and change.content_hash in update_titles:
+            retitled.append(retitle_brief(brief=change.brief, title=change.title))
+    return ImportResult(created=created, unchanged=len(parsed) - len(new), changed=changed, retitled=retitled)
+
+
+def retitle_brief(*, brief: Brief, title: str) -> Brief:
+    """Rename a brief in place, with every earlier version that had the same title (a title is
+    not quoted text: see briefs.models.TEXT_FIELDS). Its threads show the new title."""
+    old_title = brief.title
+    brief.title = title
+    brief.save(update_fields=["title", "updated_at"])
+    _retitle_earlier_versions(brief, old_title)
+    return brief
 
 
 @transaction.atomic
