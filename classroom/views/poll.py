@@ -89,7 +89,7 @@ def thread_poll(request: HttpRequest, assignment_id: int) -> HttpResponse:
         if response.parent_id is None and response.pk in by_pk:
             # A hidden or deleted answer stays a placeholder while replies hang under it.
             response.reply_list = shown_replies(viewer, by_pk[response.pk])
-    new = [r for r in changed if r.created_version > since and not r.is_deleted and r.shows_body]
+    new = [r for r in changed if r.created_version > since and r.is_shown]
     for response in new:
         response.reply_list = []
     context |= {
