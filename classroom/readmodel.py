@@ -415,9 +415,7 @@ def nest(responses: list[Response]) -> list[Response]:
         elif response.parent_id in by_id and response.is_shown:
             by_id[response.parent_id].reply_list.append(response)
     answers.sort(key=lambda answer: (answer.pinned_at is None, answer.pinned_at or answer.created_at))
-    return [
-        answer for answer in answers if answer.is_shown or answer.reply_list
-    ]
+    return [answer for answer in answers if answer.is_shown or answer.reply_list]
 
 
 def render_family(request: HttpRequest, viewer: Viewer, answer: Response) -> str:
