@@ -26,6 +26,7 @@ from classroom.forms import ResponseForm, StanceForm
 from classroom.models import Assignment, Feedback, Membership, Participation, Response, User
 from classroom.permissions import can_see_peers, teaches
 from classroom.reports import StanceSummary, stance_summary
+from classroom.text import BODY_MAX_CHARS, render_markdown
 
 WINDOW = 40  # answers on the first screen of a long thread (plus the pinned ones)
 POLL_SALT = "agora.thread-poll"
@@ -555,6 +556,26 @@ def brief_html(viewer: Viewer) -> SafeString:
 def answer_form(assignment: Assignment, data: dict | None = None) -> ResponseForm:
     sentences = assignment.brief.sentences() if assignment.evidence else None
     return ResponseForm(data, min_words=assignment.min_words, label="Your answer", sentences=sentences)
+
+
+def draft_form(assignment: Assignment, data: dict) -> ResponseForm:
+    """The answer form holding what was typed, unchecked: a preview is not a post, so it shows
+    no errors (the form's own token comes back too, so posting after a preview posts once)."""
+    form = answer_form(assignment)
+    form.initial.update({name: data[name] for name in form.fields if name in data})
+    return form
+
+
+def composer_preview(data: dict) -> dict:
+    """The composer's Write / Preview state: the text rendered through the same pipeline as a
+    posted answer (classroom.text.render_markdown), when Preview was pressed and there is text."""
+    body = str(data.get("body", ""))[:BODY_MAX_CHARS]
+    previewing = data.get("preview") == "1" and bool(body.strip())
+    return {
+        "previewing": previewing,
+        "preview_html": mark_safe(render_markdown(body)) if previewing else "",  # noqa: S308  (sanitised by nh3)
+        "preview_empty": data.get("preview") == "1" and not body.strip(),
+    }
 
 
 def stance_form(viewer: Viewer) -> StanceForm | None:
