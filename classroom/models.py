@@ -604,3 +604,23 @@ class SetPasswordLink(models.Model):
 
     def __str__(self) -> str:
         return f"set-password link for {self.student_id} by {self.made_by_id}"
+
+
+class RulePreset(models.Model):
+    """A teacher's named set of discussion rules, to pick when assigning ("Debate, anonymous").
+
+    Only the rules: dates belong to each assignment. `rules` holds the rule fields of
+    classroom.actions.AssignmentRules by name; a rule added later takes its default.
+    """
+
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="rule_presets")
+    name = models.CharField(max_length=80)
+    rules = models.JSONField(default=dict)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name", "id"]
+        constraints = [models.UniqueConstraint(fields=["owner", "name"], name="one_preset_name_per_owner")]
+
+    def __str__(self) -> str:
+        return self.name
