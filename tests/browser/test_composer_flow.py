@@ -117,3 +117,15 @@ def test_in_an_anonymous_thread_the_live_region_names_the_pseudonym(
     announcer = page.locator("#thread-announcer")
     expect(announcer).to_have_text(f"Classmate {reply.alias} replied to you.", timeout=15_000)
     expect(announcer).not_to_contain_text(peer.last_name)
+
+
+def test_post_answer_is_the_button_disabled_while_the_answer_is_on_its_way(live_server, page, login, thread):
+    box = open_thread(page, live_server, login, thread)
+    box.fill("My considered answer about the talks.")
+    post_url = f"{live_server.url}/a/{thread.pk}/responses/"
+    held = []
+    page.route(post_url, lambda route: held.append(route))
+    page.get_by_role("button", name="Post answer").click()
+    expect(page.get_by_role("button", name="Post answer")).to_be_disabled()
+    held[0].continue_()
+    expect(page.get_by_role("article", name="Answer by You")).to_be_focused()
