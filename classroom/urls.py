@@ -110,6 +110,7 @@ classroom_patterns = (
             name="group_responses_export",
         ),
         path("a/<id:assignment_id>/responses/", thread.response_create, name="response_create"),
+        path("a/<id:assignment_id>/preview/", thread.response_preview, name="response_preview"),
         path("a/<id:assignment_id>/poll/", poll.thread_poll, name="thread_poll"),
         path("a/<id:assignment_id>/stance/", thread.stance_save, name="stance_save"),
         path("r/<id:response_id>/", thread.response_detail, name="response_detail"),

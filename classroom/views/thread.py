@@ -41,18 +41,9 @@ def thread_detail(request: HttpRequest, assignment_id: int) -> HttpResponse:
 @require_POST
 @vary_on_headers("HX-Request")
 def response_create(request: HttpRequest, assignment_id: int) -> HttpResponse:
-    """Post an answer to the thread's question; or, for the Write / Preview buttons, post
-    nothing and show the composer with the text (rendered, for Preview)."""
+    """Post an answer to the thread's question."""
     assignment = get_visible_assignment(request.user, assignment_id)
     viewer = Viewer.of(request.user, assignment)
-    if "preview" in request.POST:
-        state = composer_preview(request.POST)
-        context = thread_context(request, viewer, draft_form(assignment, request.POST)) | state
-        if not request.htmx:
-            return render(request, THREAD, context)
-        page = render(request, f"{THREAD}#composer", context)
-        target = "#answer-preview" if state["previewing"] else "#composer textarea[name=body]"
-        return focus_on(page, target)
     form = answer_form(assignment, request.POST)
     if form.is_valid() and not throttle.post_allowed(request.user):
         form.add_error("body", throttle.POSTING_TOO_FAST)
@@ -82,6 +73,21 @@ def response_create(request: HttpRequest, assignment_id: int) -> HttpResponse:
             return focus_on(page, f"#response-{response.pk}")
     context = thread_context(request, viewer, form)
     return render(request, f"{THREAD}#composer" if request.htmx else THREAD, context)
+
+
+@require_POST
+@vary_on_headers("HX-Request")
+def response_preview(request: HttpRequest, assignment_id: int) -> HttpResponse:
+    """The composer's Write / Preview buttons (their formaction): nothing is posted; the
+    composer comes back with the text, rendered for Preview (htmx, or the whole page)."""
+    assignment = get_visible_assignment(request.user, assignment_id)
+    viewer = Viewer.of(request.user, assignment)
+    state = composer_preview(request.POST)
+    context = thread_context(request, viewer, draft_form(assignment, request.POST)) | state
+    if not request.htmx:
+        return render(request, THREAD, context)
+    page = render(request, f"{THREAD}#composer", context)
+    return focus_on(page, "#answer-preview" if state["previewing"] else "#composer textarea[name=body]")
 
 
 def focus_on(response: HttpResponse, selector: str) -> HttpResponse:

@@ -145,6 +145,8 @@ EXPECTED: dict[str, dict[tuple[str, str], str]] = {
     # The member has answered already: a second answer is refused in the form (200).
     # Instructors reply but do not answer (refused in the form, 200).
     "classroom:response_create": view(None, "200", who=READERS),
+    # Write / Preview posts nothing: the composer comes back (a teacher's is the teacher tools).
+    "classroom:response_preview": view(None, "200", who=READERS),
     # The poll is login_not_required (a signed ticket stands in for the session); without
     # a ticket it sends anonymous visitors to the login page like the middleware does.
     "classroom:thread_poll": view(
