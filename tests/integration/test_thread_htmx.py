@@ -775,3 +775,19 @@ def test_counts_sent_with_a_posted_reply_include_that_reply(student_client, thre
         reverse("classroom:response_reply", args=[answer.pk]), {"body": "A reply."}, headers=HTMX
     )
     assert re.search(r"<strong>1</strong> reply\b", response.content.decode())
+
+
+def test_poll_names_nobody_while_the_fair_reveal_holds_answers_back(student_client, student, thread, group):
+    set_rules(thread, reveal_quorum=100)
+    peer = peer_in(group)
+    peer_in(
+        group, username="still_quiet", first_name="Quinn", last_name="Quiet"
+    )  # keeps the share under 100%
+    make_response(thread, student, body="My answer, before anyone else's.")
+    link = page_poll(student_client, thread)
+    make_response(thread, peer, body="Held back until the reveal.")
+    html = student_client.get(link, headers=HTMX).content.decode()
+    thread.refresh_from_db()
+    assert thread.revealed_at is None
+    assert announcement(html) is None
+    assert "Quillfeather" not in html and "Held back until the reveal." not in html
