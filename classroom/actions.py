@@ -77,8 +77,8 @@ def save_rule_preset(*, owner: User, name: str, rules: dict) -> tuple[RulePreset
         raise ActionRefused("Give the preset a name, such as “Debate, anonymous”.")
     if len(name) > 80:
         raise ActionRefused("Keep the preset's name under 80 characters.")
-    kept = {rule: rules[rule] for rule in PRESET_RULES}
-    return RulePreset.objects.update_or_create(owner=owner, name=name, defaults={"rules": kept})
+    kept = RulePreset(rules={rule: rules[rule] for rule in PRESET_RULES}).rules_json
+    return RulePreset.objects.update_or_create(owner=owner, name=name, defaults={"rules_json": kept})
 
 
 def delete_rule_preset(*, preset: RulePreset, by: User) -> None:

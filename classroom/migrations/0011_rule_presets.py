@@ -21,7 +21,7 @@ class Migration(migrations.Migration):
                     ),
                 ),
                 ("name", models.CharField(max_length=80)),
-                ("rules", models.JSONField(default=dict)),
+                ("rules_json", models.TextField(default="{}")),
                 ("created_at", models.DateTimeField(auto_now_add=True)),
                 (
                     "owner",

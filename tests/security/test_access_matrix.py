@@ -506,7 +506,7 @@ def snapshot() -> tuple:
         list(Assignment.objects.order_by("pk").values_list("pk", "brief_id")),
         list(Invitation.objects.order_by("pk").values_list("group_id", "invitee_id")),
         list(SetPasswordLink.objects.order_by("pk").values_list("pk", "student_id", "made_by_id", "used_at")),
-        list(RulePreset.objects.order_by("pk").values_list("pk", "owner_id", "name", "rules")),
+        list(RulePreset.objects.order_by("pk").values_list("pk", "owner_id", "name", "rules_json")),
     )
 
 
