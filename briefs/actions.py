@@ -1,16 +1,21 @@
 """Writes to the brief library: importing parsed briefs, saving a brief as a new version."""
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import transaction
 from django.db.models import Max
+from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.text import slugify
 
 from briefs.importer import ParsedBrief, derive_title
 from briefs.models import TEXT_FIELDS, Brief, Tag
+
+# Sent after a title-only edit with `brief_ids`, the versions renamed in place. The classroom
+# listens (briefs never imports classroom): open threads of those versions show the new title.
+brief_retitled = Signal()
 
 
 class BriefRefused(Exception):
@@ -18,9 +23,48 @@ class BriefRefused(Exception):
 
 
 @dataclass(frozen=True)
+class TitleChange:
+    """A brief already in the library whose headline in the imported text is different."""
+
+    brief: Brief  # the current version
+    title: str  # the headline in the text
+    content_hash: str
+    can_update: bool  # the importing person owns the brief (or no person: the command)
+
+
+@dataclass(frozen=True)
 class ImportResult:
     created: list[Brief]
     unchanged: int
+    changed: Sequence[TitleChange] = ()  # titles that differ, updated or not
+    retitled: Sequence[Brief] = ()  # those updated
+
+
+def title_changes(parsed: Sequence[ParsedBrief], by: AbstractBaseUser | None = None) -> list[TitleChange]:
+    """The parsed briefs already in the library under another title.
+
+    Only a headline counts: a brief with none has a title derived from its summary, and the
+    library's title may be one an owner typed since; the text says nothing against it. Only the
+    current version counts: a text that matches an earlier version was edited since, on purpose.
+    `by` None is the command (the site's operator), who may update any brief.
+    """
+    headlined = {brief.content_hash: brief for brief in parsed if brief.has_headline}
+    current = Brief.objects.current().filter(content_hash__in=headlined)
+    editable = set(
+        Brief.objects.editable_by(by).filter(pk__in=current).values_list("pk", flat=True)
+        if by is not None
+        else current.values_list("pk", flat=True)
+    )
+    return [
+        TitleChange(
+            brief=brief,
+            title=headlined[brief.content_hash].title,
+            content_hash=brief.content_hash,
+            can_update=brief.pk in editable,
+        )
+        for brief in current.order_by("pk")
+        if brief.title != headlined[brief.content_hash].title
+    ]
 
 
 RESERVED_SLUGS = frozenset({"import", "new", "preview"})  # library URLs
@@ -57,8 +101,11 @@ def import_briefs(
     created_by: AbstractBaseUser | None = None,
     tags: Sequence[str] = (),
     progress: Callable[[int, int], None] | None = None,
+    update_titles: Collection[str] = (),
+    by: AbstractBaseUser | None = None,
 ) -> ImportResult:
-    """Create the briefs not already in the library; leave existing ones unchanged.
+    """Create the briefs not already in the library; leave existing ones unchanged, except
+    the titles named in `update_titles` (content hashes) that `by` may change (None: any).
 
     All or nothing: it runs in one transaction. A brief already in the library
     (same summary and question, whitespace aside) is counted as unchanged; a second
@@ -88,7 +135,22 @@ def import_briefs(
         created.append(brief)
         if progress:
             progress(done, len(new))
-    return ImportResult(created=created, unchanged=len(parsed) - len(new))
+    changed = title_changes(parsed, by)
+    retitled = []
+    for change in changed:
+        if change.can_update and change.content_hash in update_titles:
+            retitled.append(retitle_brief(brief=change.brief, title=change.title))
+    return ImportResult(created=created, unchanged=len(parsed) - len(new), changed=changed, retitled=retitled)
+
+
+def retitle_brief(*, brief: Brief, title: str) -> Brief:
+    """Rename a brief in place, with every earlier version that had the same title (a title is
+    not quoted text: see briefs.models.TEXT_FIELDS). Its threads show the new title."""
+    old_title = brief.title
+    brief.title = title
+    brief.save(update_fields=["title", "updated_at"])
+    _retitle_earlier_versions(brief, old_title)
+    return brief
 
 
 @transaction.atomic
@@ -101,8 +163,9 @@ def save_brief(
     """Create a brief, or save an edited one, from a validated form instance (tags: None keeps them).
 
     A change to what students read (TEXT_FIELDS) adds a new version and leaves the old one
-    as it was, for the threads assigned with it; tags alone change in place. An empty title
-    is derived from the summary.
+    as it was, for the threads assigned with it; tags alone change in place. A title alone
+    renames in place every version that had the old title (see TEXT_FIELDS for why). An
+    empty title is derived from the summary.
     """
     brief.title = brief.title.strip() or derive_title(brief.summary)
     if brief.pk is None:
@@ -122,9 +185,19 @@ def save_brief(
             brief = _new_version(previous, brief, by)
         else:
             brief.save()
+            if previous.title != brief.title:
+                _retitle_earlier_versions(brief, previous.title)
     if tags is not None:
         brief.tags.set(get_or_create_tags(tags))
     return brief
+
+
+def _retitle_earlier_versions(brief: Brief, old_title: str) -> None:
+    renamed = brief.versions().filter(title=old_title).exclude(pk=brief.pk)
+    ids = [brief.pk, *renamed.values_list("pk", flat=True)]
+    # updated_at names the brief in every thread page's cache key and frame: a new one redraws them.
+    renamed.update(title=brief.title, updated_at=timezone.now())
+    transaction.on_commit(lambda: brief_retitled.send(sender=Brief, brief_ids=ids))
 
 
 def _new_version(previous: Brief, edited: Brief, by: AbstractBaseUser | None) -> Brief:

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 
 TITLE_MAX = 200
-TITLE_DERIVED_MAX = 72
+TITLE_DERIVED_MAX = 90  # about a line of a heading on a laptop
 FIELD_MAX = 5000
 TEXT_MAX_LINES = 100_000
 # A headline is a line that does not end like a sentence.
@@ -130,15 +130,82 @@ def _starts_a_sentence(text: str, position: int) -> bool:
     return bool(following) and following[0].strip('"“‘(,') in SENTENCE_STARTERS
 
 
+def _first_sentence(text: str) -> str:
+    """The text up to the end of its first sentence, in any script that has capital letters.
+
+    Not split_sentences(): its sentence numbers are what quotes point at, so it must not change
+    under existing threads (multilingual splitting of quotable sentences is its own change).
+    Here a sentence ends at . ! ? or … (closing quotes and brackets stay with it) followed by a
+    space and a word that starts with a capital letter or a digit, by str.isupper() rather than
+    A-Z, so "Ça", "Élan" and "Москва" start sentences too.
+    """
+    for match in re.finditer(r'[.!?…]["”’»)]*\s+["“‘«(]?(\w)', text):
+        following = match.group(1)
+        if not (following.isupper() or following.isdigit()):
+            continue
+        end = match.start(1) - (1 if text[match.start(1) - 1] in '"“‘«(' else 0)
+        sentence = text[:end].rstrip()
+        word = sentence.split()[-1].rstrip(".").lower() if sentence.split() else ""
+        initials = re.fullmatch(r"(?:\w\.)*\w", word) and len(word) > 1  # "U.S.", "e.g."
+        if sentence.endswith(".") and (
+            word in ABBREVIATIONS or (initials and not _starts_a_sentence(text, end))
+        ):
+            continue
+        if sentence.endswith(".") and len(word) == 1 and word.isalpha():
+            continue  # an initial: "John F. Kennedy"
+        return sentence
+    return text.strip()
+
+
+# Where a clause ends inside a sentence: a comma, semicolon, colon or a dash between spaces.
+CLAUSE_END = re.compile(r"[,;:](?=\s)|\s[—–-](?=\s)")
+# Pairs that a title must not leave open ("the plan (announced on Monday" reads as broken).
+PAIRS = {"(": ")", "“": "”", "«": "»", "[": "]"}
+# A clause shorter than this says too little to be a title: a longer cut at a word reads better.
+CLAUSE_MIN = 30
+
+
+# Words a cut phrase must not end on ("…is unlikely to"). Any script's one- and two-letter
+# lowercase words ("в", "и", "à", "de", "of") count; longer ones only in English for now.
+DANGLING = frozenset("the and for but nor with from that than into onto".split())
+
+
+def _dangles(word: str) -> bool:
+    return word.islower() and (len(word) <= 2 or word in DANGLING)
+
+
+def _balanced(text: str) -> bool:
+    if text.count('"') % 2:
+        return False
+    return all(text.count(opening) == text.count(closing) for opening, closing in PAIRS.items())
+
+
 def derive_title(summary: str, limit: int = TITLE_DERIVED_MAX) -> str:
-    """A title from the summary's first sentence, shortened on a word boundary."""
-    first = split_sentences(summary)[0] if summary.strip() else ""
-    if not re.search(r"\b(?:[A-Za-z]\.){2,}$", first):  # "the U.S." keeps its dot
+    """A title for a brief without a headline: its summary's first sentence, else as many of
+    its first clauses as fit, else its first words. Never an ellipsis: a title is a heading,
+    and a heading that trails off reads as a mistake.
+
+    Works on any script with spaces between words (accented Latin, Cyrillic, Greek); a run of
+    text with no space in the first `limit` characters is cut at the limit.
+    """
+    first = _first_sentence(" ".join(summary.split()))
+    if not re.search(r"(?:\b\w\.){2,}$", first):  # "the U.S." keeps its dot
         first = first.rstrip(".!")
     if len(first) <= limit:
         return first
-    cut = first[: limit - 1].rsplit(" ", 1)[0].rstrip(",;:—–- ")
-    return cut + "…"
+    window = first[: limit + 1]
+    clauses = [m.start() for m in CLAUSE_END.finditer(window) if m.start() <= limit]
+    for end in reversed(clauses):
+        phrase = first[:end].rstrip()
+        if len(phrase) >= CLAUSE_MIN and _balanced(phrase):
+            return phrase
+    if " " in window:
+        # No clause fits: cut between words, and leave no dangling punctuation or open pair.
+        phrase = window.rsplit(" ", 1)[0].rstrip(",;:—–- ")
+        while " " in phrase and (not _balanced(phrase) or _dangles(phrase.rsplit(" ", 1)[1])):
+            phrase = phrase.rsplit(" ", 1)[0].rstrip(",;:—–- ")
+        return phrase
+    return first[:limit]
 
 
 def _brief_from_run(run: list[tuple[int, str]], question: tuple[int, str]) -> ParsedBrief | ParseError:

@@ -48,9 +48,12 @@ class BriefQuerySet(models.QuerySet):
 
 
 QUOTABLE_PARTS = ("summary", "commentary")
-# What students read. Changing any of these makes a new version, so a thread keeps the text
-# it was assigned with and its answers keep quoting the sentences they quoted.
-TEXT_FIELDS = ("title", "summary", "commentary", "question", "source_url")
+# What students read and answer. Changing any of these makes a new version, so a thread keeps
+# the text it was assigned with and its answers keep quoting the sentences they quoted.
+# The title is not among them: no answer quotes or answers a title, and a better title is a
+# better name for the same text. A title-only edit renames the brief in place, in every
+# version that carried the old title (briefs.actions.save_brief), so threads show it too.
+TEXT_FIELDS = ("summary", "commentary", "question", "source_url")
 
 
 class Brief(models.Model):

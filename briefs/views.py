@@ -9,7 +9,7 @@ from django.template.defaultfilters import pluralize
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
-from briefs.actions import BriefRefused, import_briefs, save_brief, set_brief_owners
+from briefs.actions import BriefRefused, import_briefs, save_brief, set_brief_owners, title_changes
 from briefs.forms import BriefForm, BriefImportForm, BriefOwnerForm, BriefSearchForm
 from briefs.importer import derive_title, parse_briefs
 from briefs.models import Brief, Tag
@@ -105,26 +105,29 @@ def brief_owners(request: HttpRequest, slug: str) -> HttpResponse:
 def brief_import(request: HttpRequest) -> HttpResponse:
     """Upload or paste briefs, see every parsed brief and every error, then confirm.
 
-    Nothing is written until the confirm step, which parses the same text again.
+    Nothing is written until the confirm step, which parses the same text again. A brief
+    already in the library under another headline is shown as changed; its owners may tick
+    "update the title" (a box of the confirm form) to rename it.
     """
     form = BriefImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         result = parse_briefs(form.cleaned_data["text"])
         if request.POST.get("step") == "confirm" and result.ok:
             outcome = import_briefs(
-                parsed=result.briefs, created_by=request.user, tags=form.cleaned_data["tag_names"]
+                parsed=result.briefs,
+                created_by=request.user,
+                tags=form.cleaned_data["tag_names"],
+                update_titles=request.POST.getlist("retitle"),
+                by=request.user,
             )
-            messages.success(
-                request,
-                f"{len(outcome.created)} brief{pluralize(len(outcome.created))} added"
-                + (f", {outcome.unchanged} already in the library." if outcome.unchanged else "."),
-            )
+            messages.success(request, import_message(outcome))
             return redirect("briefs:brief_list")
         known = set(
             Brief.objects.filter(content_hash__in=[b.content_hash for b in result.briefs]).values_list(
                 "content_hash", flat=True
             )
         )
+        changes = title_changes(result.briefs, request.user)
         context = {
             # The text comes back in the box, even from an uploaded file, to be fixed in place.
             "form": BriefImportForm(
@@ -135,9 +138,23 @@ def brief_import(request: HttpRequest) -> HttpResponse:
             "known": known,
             "new_count": sum(1 for b in result.briefs if b.content_hash not in known),
             "text": form.cleaned_data["text"],
+            "changes": changes,
+            "changed": {change.content_hash for change in changes},
+            "updatable": sum(1 for change in changes if change.can_update),
         }
+        context["same_count"] = len(result.briefs) - context["new_count"] - len(changes)
         return render(request, "briefs/brief_import.html", context)
     return render(request, "briefs/brief_import.html", {"form": form})
+
+
+def import_message(outcome) -> str:
+    created, unchanged, retitled = len(outcome.created), outcome.unchanged, len(outcome.retitled)
+    parts = [f"{created} brief{pluralize(created)} added"]
+    if retitled:
+        parts.append(f"{retitled} title{pluralize(retitled)} updated")
+    if unchanged - retitled:
+        parts.append(f"{unchanged - retitled} already in the library")
+    return ", ".join(parts) + "."
 
 
 @require_http_methods(["GET", "POST"])

@@ -27,6 +27,7 @@ from classroom.models import (
     ModerationEvent,
     Participation,
     Response,
+    RulePreset,
     SetPasswordLink,
     User,
     validate_time_zone,
@@ -53,6 +54,37 @@ class AssignmentRules:
     evidence: bool = True
     reveal_quorum: int | None = None
     steelman: bool = False
+
+
+# The rules a preset keeps and "assign again" copies: every rule but the dates, which belong
+# to each assignment.
+PRESET_RULES = tuple(
+    name for name in AssignmentRules.__dataclass_fields__ if name not in ("opens_at", "due_at")
+)
+
+
+def rules_of(assignment: Assignment) -> dict:
+    """An assignment's rules, to start another assignment from ("assign again")."""
+    return {name: getattr(assignment, name) for name in PRESET_RULES}
+
+
+@transaction.atomic
+def save_rule_preset(*, owner: User, name: str, rules: dict) -> tuple[RulePreset, bool]:
+    """Save rules under a name of the teacher's; the same name again replaces its rules.
+    Returns (preset, created)."""
+    name = " ".join(name.split())
+    if not name:
+        raise ActionRefused("Give the preset a name, such as “Debate, anonymous”.")
+    if len(name) > 80:
+        raise ActionRefused("Keep the preset's name under 80 characters.")
+    kept = RulePreset(rules={rule: rules[rule] for rule in PRESET_RULES}).rules_json
+    return RulePreset.objects.update_or_create(owner=owner, name=name, defaults={"rules_json": kept})
+
+
+def delete_rule_preset(*, preset: RulePreset, by: User) -> None:
+    if preset.owner_id != by.pk:
+        raise ActionRefused("Only its owner can delete a preset.")
+    preset.delete()
 
 
 @transaction.atomic
@@ -719,6 +751,13 @@ def import_roster(*, group: Group, rows: list, by: User, commit: bool) -> Roster
     if commit and not plan.errors:
         _carry_out_roster(group, plan, by)
     return plan
+
+
+def threads_retitled(*, brief_ids: list[int], **_signal) -> None:
+    """A brief's title changed in place (briefs.actions.brief_retitled): a new version of its
+    threads makes their open pages redraw with it, as a fresh load would show it."""
+    Assignment.objects.filter(brief_id__in=brief_ids).update(version=F("version") + 1)
+    caching.thread_changed()
 
 
 def roster_changed(group: Group) -> None:

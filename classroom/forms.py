@@ -452,11 +452,15 @@ class AssignmentRulesForm(forms.ModelForm):
 
 
 class AssignQueryForm(forms.Form):
-    """The assign page's query string: ?q= searches the briefs, ?brief=<slug> and ?group=<id> preselect."""
+    """The assign page's query string: ?q= searches the briefs, ?brief=<slug> and ?group=<id> preselect;
+    ?rules_from=<assignment id> starts from a discussion's rules and brief ("assign again"),
+    ?preset=<id> from one of the teacher's saved rule presets."""
 
     q = forms.CharField(label="Find a brief", required=False, max_length=200)
     brief = forms.SlugField(required=False, max_length=220)
     group = forms.IntegerField(required=False, min_value=1, max_value=2**63 - 1)
+    rules_from = forms.IntegerField(required=False, min_value=1, max_value=2**63 - 1)
+    preset = forms.IntegerField(required=False, min_value=1, max_value=2**63 - 1)
 
     def value(self, name: str):
         """The field's clean value, or None when it is empty or refused."""
@@ -505,6 +509,29 @@ class AssignForm(AssignmentRulesForm):
         if chosen and chosen.pk not in {b.pk for b in shown}:
             shown = [chosen, *shown]
         return shown, briefs.count()
+
+
+class RulePresetForm(AssignmentRulesForm):
+    """The rules of the assign form, saved under a name (the dates are not part of a preset)."""
+
+    preset_name = forms.CharField(
+        label="Name for these rules",
+        max_length=80,
+        required=False,
+        help_text="For example “Debate, anonymous”. The same name again replaces that preset's rules.",
+    )
+
+    class Meta(AssignmentRulesForm.Meta):
+        fields = [name for name in AssignmentRulesForm.Meta.fields if name not in ("opens_at", "due_at")]
+
+    def clean_preset_name(self) -> str:
+        name = " ".join(self.cleaned_data["preset_name"].split())
+        if not name:
+            raise forms.ValidationError("Give the preset a name, such as “Debate, anonymous”.")
+        return name
+
+    def rule_values(self) -> dict:
+        return {name: self.cleaned_data[name] for name in self.Meta.fields}
 
 
 class ExtensionForm(forms.Form):

@@ -1,5 +1,6 @@
 """People, groups, assignments and the responses that make up a thread."""
 
+import json
 import secrets
 import zoneinfo
 from datetime import datetime, timedelta
@@ -604,3 +605,33 @@ class SetPasswordLink(models.Model):
 
     def __str__(self) -> str:
         return f"set-password link for {self.student_id} by {self.made_by_id}"
+
+
+class RulePreset(models.Model):
+    """A teacher's named set of discussion rules, to pick when assigning ("Debate, anonymous").
+
+    Only the rules: dates belong to each assignment. `rules` holds the rule fields of
+    classroom.actions.AssignmentRules by name, as JSON text; a rule added later takes its default.
+    Text, not a JSONField: that field's system check opens the database, and `migrate` must run
+    its checks before it creates the SQLite file (classroom/management/commands/migrate.py).
+    """
+
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="rule_presets")
+    name = models.CharField(max_length=80)
+    rules_json = models.TextField(default="{}")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name", "id"]
+        constraints = [models.UniqueConstraint(fields=["owner", "name"], name="one_preset_name_per_owner")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def rules(self) -> dict:
+        return json.loads(self.rules_json or "{}")
+
+    @rules.setter
+    def rules(self, rules: dict) -> None:
+        self.rules_json = json.dumps(rules, sort_keys=True)

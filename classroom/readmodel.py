@@ -26,6 +26,7 @@ from classroom.forms import ResponseForm, StanceForm
 from classroom.models import Assignment, Feedback, Membership, Participation, Response, User
 from classroom.permissions import can_see_peers, teaches
 from classroom.reports import StanceSummary, stance_summary
+from classroom.text import BODY_MAX_CHARS, render_markdown
 
 WINDOW = 40  # answers on the first screen of a long thread (plus the pinned ones)
 POLL_SALT = "agora.thread-poll"
@@ -183,8 +184,12 @@ class Viewer:
         response.is_own = response.author_id == self.user.pk
         response.can_change = can_change(response, self.user, extension=self.extension)
         response.shows_body = not response.is_hidden or self.teaches or response.is_own
-        response.can_reply = self.can_post and not response.is_hidden
-        response.can_moderate = self.teaches and not response.by_instructor
+        # A post its author deleted stays, marked deleted, for the group's teachers (what was
+        # said in their class is theirs to see); every student sees it gone.
+        response.shows_deleted = response.is_deleted and self.teaches
+        response.is_shown = response.shows_body and (not response.is_deleted or self.teaches)
+        response.can_reply = self.can_post and not response.is_hidden and not response.is_deleted
+        response.can_moderate = self.teaches and not response.by_instructor and not response.is_deleted
         response.can_pin = response.can_moderate and response.parent_id is None
         response.has_actions = response.can_reply or response.can_change or response.can_moderate
         response.shows_original = self.teaches and bool(
@@ -208,7 +213,7 @@ class Viewer:
     def sees(self, family: "Family") -> bool:
         """Whether the family shows on this viewer's page at all."""
         if self.teaches:
-            return family.any_live
+            return True  # deleted posts too, marked deleted
         return family.open_to_all or self.user.pk in family.hidden_authors
 
     def next_clock_change(self, now: datetime) -> datetime | None:
@@ -258,11 +263,11 @@ class Family:
     key: str  # changes whenever the answer or a reply changes, or a reply comes
     created_version: int  # the answer's
     authors: frozenset[int]
-    any_live: bool  # something not deleted: an instructor sees the item
+    any_live: bool  # something not deleted
     open_to_all: bool  # something neither deleted nor hidden: every student sees it
     hidden_authors: frozenset[int]  # who still sees their own hidden post here
     replies: tuple[Post, ...] = ()
-    live_reply_ids: tuple[int, ...] = ()  # the replies an instructor sees
+    all_reply_ids: tuple[int, ...] = ()  # the replies an instructor sees: deleted ones too, marked
     open_reply_ids: tuple[int, ...] = ()  # the replies every student sees
     quote: tuple[str, int] | None = None  # the sentence of the brief the answer quotes, if classmates see it
     answer_author: int | None = None  # who wrote the answer, while it is not deleted (for the counts)
@@ -322,7 +327,7 @@ def thread_outline(assignment: Assignment) -> list[Family]:
                         )
                         for row in family[1:]
                     ),
-                    live_reply_ids=tuple(row.pk for row in live if row.parent_id is not None),
+                    all_reply_ids=tuple(row.pk for row in family[1:]),
                     open_reply_ids=tuple(
                         row.pk for row in live if row.parent_id is not None and row.hidden_at is None
                     ),
@@ -385,11 +390,11 @@ def shown_replies(viewer: Viewer, family: Family, before: int | None = None) -> 
     own content; which replies hang under it is the layout."""
     me = viewer.user.pk
     if before is None and (viewer.teaches or me not in family.hidden_authors):
-        return family.live_reply_ids if viewer.teaches else family.open_reply_ids
+        return family.all_reply_ids if viewer.teaches else family.open_reply_ids
     return tuple(
         post.pk
         for post in family.replies
-        if post.live
+        if (post.live or viewer.teaches)
         and (not post.hidden or viewer.teaches or post.author_id == me)
         and (before is None or post.created_version <= before)
     )
@@ -399,7 +404,7 @@ def nest(responses: list[Response]) -> list[Response]:
     """Top-level answers, pinned first, each with .reply_list.
 
     Deleted answers, and answers hidden from this viewer, stay only as a
-    placeholder when replies hang under them.
+    placeholder when replies hang under them (an instructor sees deleted ones whole, marked).
     """
     by_id = {response.pk: response for response in responses}
     answers = []
@@ -408,12 +413,10 @@ def nest(responses: list[Response]) -> list[Response]:
     for response in sorted(responses, key=lambda r: (r.created_at, r.pk)):
         if response.parent_id is None:
             answers.append(response)
-        elif response.parent_id in by_id and not response.is_deleted and response.shows_body:
+        elif response.parent_id in by_id and response.is_shown:
             by_id[response.parent_id].reply_list.append(response)
     answers.sort(key=lambda answer: (answer.pinned_at is None, answer.pinned_at or answer.created_at))
-    return [
-        answer for answer in answers if (not answer.is_deleted and answer.shows_body) or answer.reply_list
-    ]
+    return [answer for answer in answers if answer.is_shown or answer.reply_list]
 
 
 def render_family(request: HttpRequest, viewer: Viewer, answer: Response) -> str:
@@ -558,6 +561,26 @@ def brief_html(viewer: Viewer) -> SafeString:
 def answer_form(assignment: Assignment, data: dict | None = None) -> ResponseForm:
     sentences = assignment.brief.sentences() if assignment.evidence else None
     return ResponseForm(data, min_words=assignment.min_words, label="Your answer", sentences=sentences)
+
+
+def draft_form(assignment: Assignment, data: dict) -> ResponseForm:
+    """The answer form holding what was typed, unchecked: a preview is not a post, so it shows
+    no errors (the form's own token comes back too, so posting after a preview posts once)."""
+    form = answer_form(assignment)
+    form.initial.update({name: data[name] for name in form.fields if name in data})
+    return form
+
+
+def composer_preview(data: dict) -> dict:
+    """The composer's Write / Preview state: the text rendered through the same pipeline as a
+    posted answer (classroom.text.render_markdown), when Preview was pressed and there is text."""
+    body = str(data.get("body", ""))[:BODY_MAX_CHARS]
+    previewing = data.get("preview") == "1" and bool(body.strip())
+    return {
+        "previewing": previewing,
+        "preview_html": mark_safe(render_markdown(body)) if previewing else "",  # noqa: S308  (sanitised by nh3)
+        "preview_empty": data.get("preview") == "1" and not body.strip(),
+    }
 
 
 def stance_form(viewer: Viewer) -> StanceForm | None:

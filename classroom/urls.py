@@ -73,6 +73,10 @@ classroom_patterns = (
             name="set_password_link_create",
         ),
         path("assign/", assignments.assignment_create, name="assignment_create"),
+        path("assign/presets/", assignments.rule_preset_create, name="rule_preset_create"),
+        path(
+            "assign/presets/<id:preset_id>/delete/", assignments.rule_preset_delete, name="rule_preset_delete"
+        ),
         path("a/<id:assignment_id>/", thread.thread_detail, name="thread_detail"),
         path("a/<id:assignment_id>/settings/", assignments.assignment_edit, name="assignment_edit"),
         path("a/<id:assignment_id>/lock/", assignments.thread_lock, name="thread_lock"),
@@ -125,6 +129,7 @@ classroom_patterns = (
             name="group_responses_export",
         ),
         path("a/<id:assignment_id>/responses/", thread.response_create, name="response_create"),
+        path("a/<id:assignment_id>/preview/", thread.response_preview, name="response_preview"),
         path("a/<id:assignment_id>/poll/", poll.thread_poll, name="thread_poll"),
         path("a/<id:assignment_id>/stance/", thread.stance_save, name="stance_save"),
         path("r/<id:response_id>/", thread.response_detail, name="response_detail"),

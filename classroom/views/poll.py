@@ -89,7 +89,7 @@ def thread_poll(request: HttpRequest, assignment_id: int) -> HttpResponse:
         if response.parent_id is None and response.pk in by_pk:
             # A hidden or deleted answer stays a placeholder while replies hang under it.
             response.reply_list = shown_replies(viewer, by_pk[response.pk])
-    new = [r for r in changed if r.created_version > since and not r.is_deleted and r.shows_body]
+    new = [r for r in changed if r.created_version > since and r.is_shown]
     for response in new:
         response.reply_list = []
     context |= {
@@ -109,8 +109,33 @@ def redirect_to_login_page(request: HttpRequest) -> HttpResponse:
     return LoginRequiredMiddleware(lambda r: None).handle_no_permission(request, thread_poll)
 
 
+ANNOUNCED_BY_NAME = 3  # more than this many new posts at once are summed up, not read out one by one
+
+
 def new_responses_message(viewer: Viewer, new: list) -> str:
-    count = sum(1 for response in new if response.author_id != viewer.user.pk)
-    if not count:
+    """What the page's live region says about new posts: who wrote, and whether to the viewer.
+
+    `new` holds only posts this viewer may read (the poll's changed cards: none while a rule
+    holds classmates back), and names come from Viewer.label, so pseudonyms stay pseudonyms.
+    Replies to the viewer come first: they are what a student waits for."""
+    others = [response for response in new if response.author_id != viewer.user.pk]
+    if not others:
         return ""
-    return "1 new response." if count == 1 else f"{count} new responses."
+    me = viewer.user.pk
+    to_me = [response for response in others if answered_author(response) == me]
+    rest = [response for response in others if response not in to_me]
+    sentences = [f"{response.author_label} replied to you." for response in to_me]
+    sentences += [
+        f"{response.author_label} {'replied' if response.parent_id else 'answered'}." for response in rest
+    ]
+    if len(sentences) > ANNOUNCED_BY_NAME:
+        more = len(sentences) - ANNOUNCED_BY_NAME
+        sentences = [*sentences[:ANNOUNCED_BY_NAME], f"{more} more new response{'s' if more > 1 else ''}."]
+    return " ".join(sentences)
+
+
+def answered_author(response) -> int | None:
+    """Whose post a reply answers: the reply it quotes, else its answer (None for an answer)."""
+    if response.reply_to_id:
+        return response.reply_to.author_id
+    return response.parent.author_id if response.parent_id else None

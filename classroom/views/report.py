@@ -3,6 +3,7 @@
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import content_disposition_header
 from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
@@ -122,24 +123,31 @@ def feedback_save(request: HttpRequest, assignment_id: int, student_id: int) -> 
 
 def csv_response(content: bytes, filename: str) -> HttpResponse:
     response = HttpResponse(content, content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    # Names in any script: an ASCII fallback and the UTF-8 name (RFC 6266) for browsers that read it.
+    response["Content-Disposition"] = content_disposition_header(True, filename)
     return response
+
+
+def export_name(assignment) -> str:
+    """The group and the brief's title as a file name, cut between words, not inside one."""
+    name = slugify(f"{assignment.group.name} {assignment.brief.title}", allow_unicode=True)
+    if len(name) > 80:
+        name = name[:81].rsplit("-", 1)[0]
+    return name[:80] or "thread"
 
 
 @require_GET
 @instructor_required
 def grades_export(request: HttpRequest, assignment_id: int) -> HttpResponse:
     assignment = get_taught_assignment(request.user, assignment_id)
-    name = slugify(f"{assignment.group.name} {assignment.brief.title}")[:60]
-    return csv_response(grades_csv(assignment), f"grades-{name}.csv")
+    return csv_response(grades_csv(assignment), f"grades-{export_name(assignment)}.csv")
 
 
 @require_GET
 @instructor_required
 def responses_export(request: HttpRequest, assignment_id: int) -> HttpResponse:
     assignment = get_taught_assignment(request.user, assignment_id)
-    name = slugify(f"{assignment.group.name} {assignment.brief.title}")[:60]
-    return csv_response(responses_csv([assignment]), f"responses-{name}.csv")
+    return csv_response(responses_csv([assignment]), f"responses-{export_name(assignment)}.csv")
 
 
 @require_GET

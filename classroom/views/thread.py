@@ -10,6 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
+from django_htmx.http import trigger_client_event
 
 from classroom import throttle
 from classroom.actions import (
@@ -24,7 +25,7 @@ from classroom.actions import (
 from classroom.forms import ResponseForm, StanceForm
 from classroom.models import Response
 from classroom.permissions import get_visible_assignment, get_visible_response
-from classroom.readmodel import Viewer, answer_form, thread_context
+from classroom.readmodel import Viewer, answer_form, composer_preview, draft_form, thread_context
 
 THREAD = "classroom/thread_detail.html"
 
@@ -68,9 +69,32 @@ def response_create(request: HttpRequest, assignment_id: int) -> HttpResponse:
             # this submit may have been stored first, from another tab): send the whole list.
             reveal = not saw_peers or response.assignment.gates_peers
             context.update(posted=viewer.present(response), reveal=reveal)
-            return render(request, "classroom/_thread_posted.html", context)
+            page = render(request, "classroom/_thread_posted.html", context)
+            return focus_on(page, f"#response-{response.pk}")
     context = thread_context(request, viewer, form)
     return render(request, f"{THREAD}#composer" if request.htmx else THREAD, context)
+
+
+@require_POST
+@vary_on_headers("HX-Request")
+def response_preview(request: HttpRequest, assignment_id: int) -> HttpResponse:
+    """The composer's Write / Preview buttons (their formaction): nothing is posted; the
+    composer comes back with the text, rendered for Preview (htmx, or the whole page)."""
+    assignment = get_visible_assignment(request.user, assignment_id)
+    viewer = Viewer.of(request.user, assignment)
+    state = composer_preview(request.POST)
+    context = thread_context(request, viewer, draft_form(assignment, request.POST)) | state
+    if not request.htmx:
+        return render(request, THREAD, context)
+    page = render(request, f"{THREAD}#composer", context)
+    return focus_on(page, "#answer-preview" if state["previewing"] else "#composer textarea[name=body]")
+
+
+def focus_on(response: HttpResponse, selector: str) -> HttpResponse:
+    """Once htmx has swapped the answer in, static/js/app.js moves the focus to `selector` (the
+    new post, the preview), so keyboard and screen reader users land on what they made, not on
+    the page's body where a swapped-out button leaves them."""
+    return trigger_client_event(response, "agora:focus", {"selector": selector}, after="settle")
 
 
 @require_http_methods(["GET", "POST"])
@@ -112,7 +136,8 @@ def response_reply(request: HttpRequest, response_id: int) -> HttpResponse:
                 "reply": viewer.card(reply.pk),
                 "top_id": top_id,
             }
-            return render(request, "classroom/_reply_posted.html", context)
+            page = render(request, "classroom/_reply_posted.html", context)
+            return focus_on(page, f"#response-{reply.pk}")
     if not viewer.can_post and request.method == "GET":
         form = None
     context = {

@@ -71,7 +71,8 @@
     const form = event.detail.requestConfig ? event.detail.requestConfig.elt : event.detail.elt;
     if (event.detail.successful && form.matches && form.matches("form[data-draft-key]")) {
       const key = draftKey(form);
-      const stillErrors = document.querySelector(`form[data-draft-key="${form.dataset.draftKey}"] .errorlist`);
+      // A form still on the page with errors, or in Write / Preview, has not posted: keep the draft.
+      const stillErrors = document.querySelector(`form[data-draft-key="${form.dataset.draftKey}"] :is(.errorlist, .composer-modes)`);
       if (key && !stillErrors) {
         try {
           Object.keys(localStorage)
@@ -130,6 +131,16 @@
       slot.replaceChildren();
       if (opener) opener.focus();
     }
+  });
+
+  // After a post or a preview, the server names where the focus goes (classroom/views/thread.py
+  // focus_on): the new answer or reply, the preview, the text box. Not a control, so it gets
+  // tabindex -1: reachable by script, not added to the tab order.
+  document.addEventListener("agora:focus", (event) => {
+    const element = event.detail && event.detail.selector && document.querySelector(event.detail.selector);
+    if (!element) return;
+    if (!element.matches("a[href], button, input, textarea, select, [tabindex]")) element.setAttribute("tabindex", "-1");
+    element.focus();
   });
 
   // A reply form that htmx opens takes the focus, so keyboard users can type at once.

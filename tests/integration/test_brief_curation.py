@@ -750,3 +750,88 @@ def test_briefs_with_the_same_title_get_different_slugs(instructor_client):
     instructor_client.post(NEW_URL, brief_data())
     instructor_client.post(NEW_URL, brief_data(question="Who benefits from the agreement?"))
     assert sorted(Brief.objects.values_list("slug", flat=True)) == ["embassies-reopen", "embassies-reopen-2"]
+
+
+# ---- import: a brief in the library under another headline -----------------
+
+
+def renamed_in_library(owner) -> Brief:
+    """TWO_BRIEFS's first brief, in the library under an older headline."""
+    brief = BriefFactory(
+        title="Riyadh talks",
+        summary="Ministers met on Tuesday to restore embassy staff.",
+        commentary="The meeting signals more than it settles.",
+        question="Will the talks last?",
+    )
+    brief.owners.add(owner)
+    return brief
+
+
+def test_import_preview_reports_a_changed_headline_and_offers_its_owner_to_update_it(
+    instructor_client, instructor
+):
+    renamed_in_library(instructor)
+    page = html.unescape(preview_import(instructor_client, TWO_BRIEFS).content.decode())
+    assert "2 briefs read</strong>: 1 new, 1 with a changed title" in page
+    cards = re.findall(r'<article class="brief-card import-card.*?</article>', page, re.S)
+    assert "Title changed" in cards[0]
+    assert "Riyadh talks</a> → <strong>Talks resume in Riyadh</strong>" in page
+    assert 'name="retitle"' in page and 'form="import-confirm"' in page
+    assert Brief.objects.get(title="Riyadh talks")  # a preview writes nothing
+
+
+def test_confirming_with_update_ticked_renames_the_brief_in_place(instructor_client, instructor):
+    brief = renamed_in_library(instructor)
+    response = instructor_client.post(
+        IMPORT_URL, {"step": "confirm", "text": TWO_BRIEFS, "retitle": brief.content_hash}, follow=True
+    )
+    assert "1 brief added, 1 title updated." in messages_of(response)
+    brief.refresh_from_db()
+    assert brief.title == "Talks resume in Riyadh"
+    assert brief.version == 1 and brief.superseded_at is None
+    assert Brief.objects.count() == 2
+
+
+def test_confirming_with_update_unticked_keeps_the_title(instructor_client, instructor):
+    brief = renamed_in_library(instructor)
+    response = instructor_client.post(IMPORT_URL, {"step": "confirm", "text": TWO_BRIEFS}, follow=True)
+    assert "1 brief added, 1 already in the library." in messages_of(response)
+    brief.refresh_from_db()
+    assert brief.title == "Riyadh talks"
+
+
+def test_only_the_given_title_update_is_offered_when_only_titles_changed(instructor_client, instructor):
+    brief = renamed_in_library(instructor)
+    text = TWO_BRIEFS.split("\n\n")[0] + "\n"
+    page = preview_import(instructor_client, text).content.decode()
+    assert "Update the ticked title" in page
+    response = instructor_client.post(
+        IMPORT_URL, {"step": "confirm", "text": text, "retitle": brief.content_hash}, follow=True
+    )
+    assert "0 briefs added, 1 title updated." in messages_of(response)
+
+
+def test_an_instructor_who_does_not_own_the_brief_sees_the_change_but_cannot_update_it(
+    other_instructor_client, instructor
+):
+    brief = renamed_in_library(instructor)
+    text = TWO_BRIEFS.split("\n\n")[0] + "\n"
+    page = html.unescape(preview_import(other_instructor_client, text).content.decode())
+    assert "Title changed" in page
+    assert 'name="retitle"' not in page
+    assert "Only the brief's owners can change its title" in page
+    assert confirm_form(page) is None
+    # A hand-made confirm naming the brief changes nothing.
+    other_instructor_client.post(IMPORT_URL, {"step": "confirm", "text": text, "retitle": brief.content_hash})
+    brief.refresh_from_db()
+    assert brief.title == "Riyadh talks"
+
+
+def test_a_brief_without_a_headline_is_not_reported_as_changed(instructor_client, instructor):
+    BriefFactory(
+        title="Air links",
+        summary="Russia proposed restoring direct flights between the two countries.",
+        question="Who gains most from reopened air links?",
+    ).owners.add(instructor)
+    page = preview_import(instructor_client, TWO_BRIEFS).content.decode()
+    assert "Title changed" not in page and "changed title" not in page

@@ -274,3 +274,54 @@ def test_a_site_administrator_may_edit_any_brief(client, brief):
     client.force_login(admin)
     assert edit_summary(client, brief, NEW_SUMMARY).status_code == 302
     assert Brief.objects.current().get(slug=brief.slug).created_by == admin
+
+
+def edit_title(client, brief: Brief, title: str):
+    data = {
+        "title": title,
+        "summary": brief.summary,
+        "commentary": brief.commentary,
+        "question": brief.question,
+        "source_url": "",
+        "tags_text": "",
+    }
+    return client.post(reverse("briefs:brief_edit", args=[brief.slug]), data)
+
+
+def test_a_title_edit_renames_the_brief_in_place_and_its_threads_show_the_new_title(
+    thread, student, instructor, brief
+):
+    answer(thread, student, ("summary", 1))
+    version_before = thread.version
+    response = edit_title(client_for(instructor), brief, "Embassies reopen in Riyadh")
+    assert response.status_code == 302
+
+    brief.refresh_from_db()
+    assert brief.title == "Embassies reopen in Riyadh"
+    assert brief.version == 1 and brief.superseded_at is None  # no new version for a title
+    thread.refresh_from_db()
+    assert thread.version > version_before  # open pages of the thread redraw with the new title
+    page = client_for(student).get(thread_url(thread)).content.decode()
+    assert '<h1 id="brief-title">Embassies reopen in Riyadh</h1>' in page
+    assert quote_links(page) == [("brief-summary-1", "They agreed to restore embassy staff.")]
+
+
+def test_a_title_edit_renames_earlier_versions_that_had_the_same_title_only(thread, instructor, brief):
+    client = client_for(instructor)
+    old_title = brief.title
+    edit_summary(client, brief, NEW_SUMMARY)
+    second = Brief.objects.current().get(slug=brief.slug)
+    edit_title(client, second, "Ambassadors named")
+    assert set(Brief.objects.filter(slug=brief.slug).values_list("version", "title")) == {
+        (1, "Ambassadors named"),
+        (2, "Ambassadors named"),
+    }
+    assert old_title != "Ambassadors named"
+
+
+def test_a_title_edit_by_an_instructor_who_does_not_own_the_brief_is_a_404(brief, other_instructor):
+    title = brief.title
+    response = edit_title(client_for(other_instructor), brief, "Not mine")
+    assert response.status_code == 404
+    brief.refresh_from_db()
+    assert brief.title == title

@@ -204,3 +204,19 @@ def test_verbosity_two_lists_the_created_titles(tmp_path):
     call_command("import_briefs", str(write(tmp_path, "b.txt", GOOD)), verbosity=2, stdout=out)
     assert "  + Talks resume in Riyadh" in out.getvalue()
     assert "  + Russia proposed restoring direct flights" in out.getvalue()
+
+
+def test_a_changed_headline_is_reported_and_renamed_only_with_update_titles(tmp_path):
+    path = write(tmp_path, "briefs.txt", "Riyadh talks\nMinisters met.\nWill the talks last?\n")
+    run(str(path))
+    renamed = write(tmp_path, "renamed.txt", "Talks resume in Riyadh\nMinisters met.\nWill the talks last?\n")
+
+    output = run(str(renamed))
+    assert "changed: 'Riyadh talks' -> 'Talks resume in Riyadh'" in output
+    assert "run again with --update-titles" in output
+    assert "0 created, 1 unchanged." in output
+    assert Brief.objects.get().title == "Riyadh talks"
+
+    output = run(str(renamed), "--update-titles")
+    assert "0 created, 1 retitled, 0 unchanged." in output
+    assert Brief.objects.get().title == "Talks resume in Riyadh"

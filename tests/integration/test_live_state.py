@@ -76,23 +76,26 @@ def test_an_edited_reply_reaches_the_reply_that_quotes_it_by_the_poll(thread, st
 
 @pytest.mark.django_db
 def test_an_earlier_answer_deleted_changes_the_count_of_earlier_answers_by_the_poll(
-    thread, instructor, group
+    thread, student, instructor, group
 ):
     """Found by the long live-equals-reload run on PostgreSQL (seed 8, step 325): the answer
-    deleted was behind "Show N earlier answers", so no card changed and the live page kept N."""
+    deleted was behind "Show N earlier answers", so no card changed and the live page kept N.
+    A student's count goes down; a teacher still sees the deleted answer, so theirs stays."""
     answers = [
         make_response(
             thread, peer_in(group, username=f"early{n}", last_name=f"Early{n}"), body=f"Answer {n}."
         )
         for n in range(WINDOW + 2)
     ]
-    client = client_for(instructor)
-    link = page_poll(client, thread)
+    client, teacher = client_for(student), client_for(instructor)
+    link, teacher_link = page_poll(client, thread), page_poll(teacher, thread)
     assert "Show 2 earlier answers" in client.get(thread_url(thread)).content.decode()
     delete_response(response=answers[0], by=answers[0].author)
     html = client.get(link, headers=HTMX).content.decode()
     assert "Show 1 earlier answer" in html
     assert "Show 1 earlier answer" in client.get(thread_url(thread)).content.decode()
+    teacher.get(teacher_link, headers=HTMX)
+    assert "Show 2 earlier answers" in teacher.get(thread_url(thread)).content.decode()
 
 
 @pytest.mark.django_db(transaction=True)

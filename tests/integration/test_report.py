@@ -477,6 +477,23 @@ def test_grades_csv_filename_names_group_and_brief(instructor_client, thread):
     assert response["Content-Disposition"].endswith('.csv"')
 
 
+def test_csv_filename_holds_the_whole_title_cut_between_words_in_any_script(instructor_client, thread):
+    thread.brief.title = "Москва и Вашингтон договорились о встрече в Эр-Рияде после долгих месяцев молчания"
+    thread.brief.save()
+    response = instructor_client.get(grades_url(thread))
+    disposition = response["Content-Disposition"]
+    assert "filename*=utf-8''grades-period-3-" in disposition
+    from urllib.parse import unquote
+
+    name = unquote(disposition.split("filename*=utf-8''")[1])
+    assert name.endswith(".csv")
+    stem = name.removeprefix("grades-").removesuffix(".csv")
+    assert len(stem) <= 80
+    assert "москва-и-вашингтон" in stem
+    words = "period-3-москва-и-вашингтон-договорились-о-встрече-в-эр-рияде-после-долгих-месяцев-молчания"
+    assert words.startswith(stem + "-") or words == stem  # cut at a word, not inside one
+
+
 def test_responses_csv_lists_every_live_response(instructor_client, instructor, classroom, group):
     thread = classroom["sam_answer"].assignment
     gone = make_response(thread, classroom["sam"], parent=classroom["lena_answer"], body="Deleted soon.")

@@ -318,6 +318,59 @@ def test_poll_answers_204_when_nothing_changed(student_client, student, thread):
     assert response.content == b""
 
 
+def announcement(html: str) -> str | None:
+    """What the page's live region is told to say, if anything."""
+    match = re.search(r'<div hx-swap-oob="innerHTML:#thread-announcer">(.*?)</div>', html, re.DOTALL)
+    return match.group(1).strip() if match else None
+
+
+def test_poll_announces_a_reply_to_the_viewer_by_name(student_client, student, thread, group):
+    answer = make_response(thread, student)
+    link = page_poll(student_client, thread)
+    make_response(thread, peer_in(group), parent=answer, body="Replying to you.")
+    assert announcement(partial(student_client.get(link, headers=HTMX))) == (
+        "Zephyrine Quillfeather replied to you."
+    )
+
+
+def test_poll_announces_a_reply_to_the_viewer_by_pseudonym_in_an_anonymous_thread(
+    student_client, student, thread, group
+):
+    set_rules(thread, anonymous_to_peers=True)
+    answer = make_response(thread, student)
+    link = page_poll(student_client, thread)
+    reply = make_response(thread, peer_in(group), parent=answer, body="Replying to you.")
+    said = announcement(partial(student_client.get(link, headers=HTMX)))
+    reply.refresh_from_db()
+    assert said == f"Classmate {reply.alias} replied to you."
+    assert "Quillfeather" not in said and "Zephyrine" not in said
+
+
+def test_poll_announces_a_reply_to_the_viewers_reply_and_names_a_reply_to_someone_else_plainly(
+    student_client, student, thread, group
+):
+    peer = peer_in(group)
+    other = peer_in(group, username="ov_other", first_name="Otto", last_name="Vance")
+    answer = make_response(thread, peer)
+    mine = make_response(thread, student, parent=answer, body="My reply.")
+    link = page_poll(student_client, thread)
+    from classroom.actions import post_response
+
+    post_response(assignment=thread, author=other, body="To you, student.", parent=mine)
+    post_response(assignment=thread, author=other, body="To Zephyrine.", parent=answer)
+    assert announcement(partial(student_client.get(link, headers=HTMX))) == (
+        "Otto Vance replied to you. Otto Vance replied."
+    )
+
+
+def test_poll_sums_up_many_new_posts_after_naming_three(student_client, thread, group):
+    link = page_poll(student_client, thread)
+    for n in range(5):
+        make_response(thread, peer_in(group, username=f"many{n}", first_name="Pat", last_name=f"Many{n}"))
+    said = announcement(partial(student_client.get(link, headers=HTMX)))
+    assert said == "Pat Many0 answered. Pat Many1 answered. Pat Many2 answered. 2 more new responses."
+
+
 def test_poll_sends_a_new_answer_out_of_band_with_a_fresh_poller(student_client, thread, group):
     link = page_poll(student_client, thread)
     answer = make_response(thread, peer_in(group), body="Fresh from a classmate.")
@@ -328,7 +381,7 @@ def test_poll_sends_a_new_answer_out_of_band_with_a_fresh_poller(student_client,
     added = html.split('<div hx-swap-oob="beforeend:#response-list">', 1)[1]
     assert "Fresh from a classmate." in card(added, answer)
     assert 'id="thread-stats"' in html
-    assert "1 new response." in html
+    assert announcement(html) == "Zephyrine Quillfeather answered."
 
 
 def test_poll_after_the_new_version_answers_204(student_client, thread, group):
@@ -358,7 +411,7 @@ def test_poll_sends_an_edited_response_as_an_out_of_band_replacement(student_cli
     assert "Second draft." in replaced
     assert "· edited" in replaced
     assert "beforeend:#response-list" not in html
-    assert "new response" not in html
+    assert announcement(html) is None
 
 
 def test_poll_after_an_answer_is_deleted_redraws_the_page_without_it(student_client, thread, group):
@@ -396,7 +449,7 @@ def test_poll_does_not_announce_the_viewers_own_response(student_client, student
     link = page_poll(student_client, thread)
     make_response(thread, student)
     html = partial(student_client.get(link, headers=HTMX))
-    assert "new response" not in html
+    assert announcement(html) is None
 
 
 def test_poll_without_a_version_sends_the_whole_page(student_client, thread, group):
@@ -416,7 +469,8 @@ def test_poll_for_post_first_student_who_has_not_answered_holds_back_peers(stude
     html = response.content.decode()
     assert "Not for your eyes yet." not in html
     assert f"response-{answer.pk}" not in html
-    assert "new response" not in html
+    assert announcement(html) is None
+    assert "Quillfeather" not in html
 
 
 def test_poll_for_post_first_student_after_answering_sends_peers(student_client, student, thread, group):
@@ -721,3 +775,19 @@ def test_counts_sent_with_a_posted_reply_include_that_reply(student_client, thre
         reverse("classroom:response_reply", args=[answer.pk]), {"body": "A reply."}, headers=HTMX
     )
     assert re.search(r"<strong>1</strong> reply\b", response.content.decode())
+
+
+def test_poll_names_nobody_while_the_fair_reveal_holds_answers_back(student_client, student, thread, group):
+    set_rules(thread, reveal_quorum=100)
+    peer = peer_in(group)
+    peer_in(
+        group, username="still_quiet", first_name="Quinn", last_name="Quiet"
+    )  # keeps the share under 100%
+    make_response(thread, student, body="My answer, before anyone else's.")
+    link = page_poll(student_client, thread)
+    make_response(thread, peer, body="Held back until the reveal.")
+    html = student_client.get(link, headers=HTMX).content.decode()
+    thread.refresh_from_db()
+    assert thread.revealed_at is None
+    assert announcement(html) is None
+    assert "Quillfeather" not in html and "Held back until the reveal." not in html

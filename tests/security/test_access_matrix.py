@@ -34,6 +34,7 @@ from classroom.models import (
     Membership,
     Participation,
     Response,
+    RulePreset,
     SetPasswordLink,
 )
 from tests.factories import (
@@ -126,6 +127,10 @@ EXPECTED: dict[str, dict[tuple[str, str], str]] = {
     # GET explains, POST makes the link and shows it on the page.
     "classroom:set_password_link_create": view("200", "200"),
     "classroom:assignment_create": view("200", "200", who=INSTRUCTORS),
+    # Saving rules as a preset: an empty POST shows the assign page with the errors (200).
+    "classroom:rule_preset_create": view(None, "200", who=INSTRUCTORS),
+    # A preset is its owner's alone: the group's co-teacher and other teachers get 404 too.
+    "classroom:rule_preset_delete": view(None, "redirect", who={OWNER}),
     "classroom:thread_detail": view("200", who=READERS),
     "classroom:assignment_edit": view("200", "200"),
     "classroom:assignment_brief_version": view("200", "redirect"),
@@ -145,6 +150,8 @@ EXPECTED: dict[str, dict[tuple[str, str], str]] = {
     # The member has answered already: a second answer is refused in the form (200).
     # Instructors reply but do not answer (refused in the form, 200).
     "classroom:response_create": view(None, "200", who=READERS),
+    # Write / Preview posts nothing: the composer comes back (a teacher's is the teacher tools).
+    "classroom:response_preview": view(None, "200", who=READERS),
     # The poll is login_not_required (a signed ticket stands in for the session); without
     # a ticket it sends anonymous visitors to the login page like the middleware does.
     "classroom:thread_poll": view(
@@ -397,6 +404,7 @@ class World:
     brief: object
     invitation: Invitation | None = None
     other_invitation: Invitation | None = None
+    preset: RulePreset | None = None
 
     def __getattr__(self, name):  # world.outsider, world.member, ... for kwargs
         aliases = {
@@ -455,6 +463,7 @@ def world(people, group) -> World:
         brief=brief,
         invitation=Invitation.objects.create(group=group, invitee=invited, invited_by=owner),
         other_invitation=Invitation.objects.create(group=other_group, invitee=member, invited_by=other),
+        preset=RulePreset.objects.create(owner=owner, name="Debate", rules={"min_words": 50}),
     )
     remove_student(group=group, student=removed)
     world.hidden_reply = make_response(
@@ -480,6 +489,7 @@ def url_kwargs(world: World, pattern_keys, overrides=None) -> dict:
         "token": "not-a-valid-token",
         "invitation_id": world.invitation.pk,
         "instructor_id": world.users[CO].pk,
+        "preset_id": world.preset.pk,
     }
     for key, attr in (overrides or {}).items():
         by_name[key] = getattr(world, attr).pk
@@ -508,6 +518,7 @@ def snapshot() -> tuple:
         list(Assignment.objects.order_by("pk").values_list("pk", "brief_id")),
         list(Invitation.objects.order_by("pk").values_list("group_id", "invitee_id")),
         list(SetPasswordLink.objects.order_by("pk").values_list("pk", "student_id", "made_by_id", "used_at")),
+        list(RulePreset.objects.order_by("pk").values_list("pk", "owner_id", "name", "rules_json")),
     )
 
 

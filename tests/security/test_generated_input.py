@@ -42,7 +42,7 @@ from briefs.actions import save_brief
 from briefs.models import Brief
 from classroom import caching
 from classroom.actions import hide_response
-from classroom.models import Assignment, Invitation
+from classroom.models import Assignment, Invitation, RulePreset
 from tests.factories import AssignmentFactory, BriefFactory, GroupFactory, make_response
 
 ROLES = ("owner", "member", "anonymous", "outsider", "other_instructor")
@@ -86,6 +86,8 @@ def world(people, group) -> World:
     edited.summary += " A sentence added in version 2."
     save_brief(brief=edited, by=owner)  # the threads keep version 1: both versions have pages
     invitation = Invitation.objects.create(group=group, invitee=outsider, invited_by=owner)
+    preset = RulePreset.objects.create(owner=owner, name="Debate", rules={"min_words": 50})
+    other_preset = RulePreset.objects.create(owner=other, name="Debate", rules={})
     return World(
         ids={
             "group_id": [group.pk, other_group.pk],
@@ -99,6 +101,7 @@ def world(people, group) -> World:
             "instructor_id": [people["co_instructor"].pk, owner.pk, other.pk],
             "uidb64": ["MQ"],
             "token": ["set-password"],
+            "preset_id": [preset.pk, other_preset.pk],
         },
         users={
             "owner": owner,
@@ -122,6 +125,9 @@ KNOWN_FIELDS = {
     "classroom:stance_save": {"stance": "4", "moment": "before"},
     "classroom:feedback_save": {"score": "7", "comment": "Well argued."},
     "classroom:response_create": {"body": "Trade talks rarely change much, but this one signals intent."},
+    # Reached by the Write / Preview buttons' formaction, which no form's action names.
+    "classroom:response_preview": {"body": "**Trade** talks rarely change much.", "preview": "1"},
+    "classroom:rule_preset_create": {"preset_name": "Debate, anonymous"},
     "classroom:response_reply": {"body": "I agree, and the energy part matters most."},
     "briefs:brief_preview": {"title": "", "summary": "Ministers met.", "commentary": "", "question": "Why?"},
     "password_reset": {"email": "someone@school.example"},
@@ -130,7 +136,7 @@ KNOWN_FIELDS = {
     "classroom:roster_import": {"step": "confirm"},
 }
 KNOWN_QUERY = {
-    "classroom:assignment_create": {"q": "trade", "brief": "", "group": ""},
+    "classroom:assignment_create": {"q": "trade", "brief": "", "group": "", "rules_from": "", "preset": ""},
     "classroom:thread_detail": {"all": "1"},
     "classroom:thread_poll": {"v": "0", "e": "0", "t": "", "c": "0"},
     "briefs:brief_list": {"q": "trade", "tag": "energy", "page": "2"},

@@ -261,18 +261,66 @@ def test_brief_without_headline_gets_its_title_from_the_summary_first_sentence()
     assert brief.title == "Ministers met in Riyadh"
 
 
-def test_derived_title_of_a_long_sentence_is_shortened_on_a_word_boundary_with_an_ellipsis():
+def test_derived_title_of_a_long_sentence_is_cut_between_words_with_no_ellipsis_and_no_dangling_word():
     summary = (
         "The Kremlin has signaled that the next round of talks on ending the war is unlikely to happen "
         "before the embassies reopen. More later."
     )
     brief = only_brief(f"{summary}\nWill the talks last?\n")
-    assert brief.title.endswith("…")
-    assert len(brief.title) <= TITLE_DERIVED_MAX
-    stem = brief.title.removesuffix("…")
-    assert summary.startswith(stem)
-    assert summary[len(stem)] == " "  # cut between words, not inside one
-    assert not stem.endswith(" ")
+    assert (
+        brief.title == "The Kremlin has signaled that the next round of talks on ending the war is unlikely"
+    )
+    assert "…" not in brief.title
+
+
+def test_derived_title_of_a_long_sentence_is_its_first_clauses_that_fit():
+    summary = (
+        "Foreign ministers met in Riyadh on Tuesday, the first such meeting in three years, "
+        "and agreed to restore their embassies. More talks follow."
+    )
+    brief = only_brief(f"{summary}\nWill the talks last?\n")
+    assert brief.title == "Foreign ministers met in Riyadh on Tuesday, the first such meeting in three years"
+
+
+def test_derived_title_does_not_leave_a_bracket_open():
+    summary = (
+        "Officials said the plan (which was announced on Monday after a long meeting of the cabinet) "
+        "would go ahead despite the protests outside."
+    )
+    title = only_brief(f"{summary}\nQuestion?\n").title
+    assert title.count("(") == title.count(")")
+    assert summary.startswith(title)
+
+
+@pytest.mark.parametrize(
+    "summary, title",
+    [
+        (
+            "Москва и Вашингтон договорились о встрече в Эр-Рияде. Переговоры продлились девять часов.",
+            "Москва и Вашингтон договорились о встрече в Эр-Рияде",
+        ),
+        (
+            "Le ministre a parlé à Genève. Élections prévues en mars.",
+            "Le ministre a parlé à Genève",
+        ),
+        (
+            "Министр иностранных дел заявил, что переговоры о прекращении огня, которые начались в "
+            "феврале в Стамбуле, будут продолжены после летних каникул",
+            "Министр иностранных дел заявил, что переговоры о прекращении огня",
+        ),
+        (
+            "Der Außenminister traf in Genf ein und führte lange Gespräche mit Vertretern der "
+            "Vereinten Nationen über die Lage",
+            "Der Außenminister traf in Genf ein und führte lange Gespräche mit Vertretern der Vereinten",
+        ),
+    ],
+)
+def test_derived_title_works_for_accented_latin_and_cyrillic(summary, title):
+    assert only_brief(f"{summary}\nВопрос?\n").title == title
+
+
+def test_derived_title_of_one_long_word_is_cut_at_the_limit():
+    assert only_brief("x" * 300 + "\nQuestion?\n").title == "x" * TITLE_DERIVED_MAX
 
 
 def test_derived_title_that_fits_is_not_shortened():
