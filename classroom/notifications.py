@@ -38,6 +38,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from classroom import caching
+from classroom.mail import MailNotConfigured
 from classroom.models import (
     Assignment,
     Feedback,
@@ -452,7 +453,7 @@ def _send_to(recipient_id: int, pks: list[int], now: datetime) -> int:
         ids = [n.pk for n in covered]
         try:
             message.send()
-        except (smtplib.SMTPException, OSError) as error:
+        except (smtplib.SMTPException, OSError, MailNotConfigured) as error:
             attempts = max(n.email_attempts for n in covered)
             logger.warning(
                 "Mail to user %s refused (%s); retrying in %s", recipient_id, error, backoff(attempts)
