@@ -57,7 +57,8 @@ logger = logging.getLogger(__name__)
 Kind = Notification.Kind
 STUDENT_KINDS = [Kind.REPLY, Kind.FAIR, Kind.FEEDBACK, Kind.NEW_THREAD, Kind.DUE_SOON, Kind.REOPENED]
 DUE_SOON = timedelta(hours=24)
-CLAIM = timedelta(minutes=2)  # a mail claimed by a worker that died is tried again after this
+# A mail claimed by a worker that died is tried again after this (AGORA_MAIL_CLAIM_SECONDS).
+CLAIM = timedelta(seconds=settings.AGORA_MAIL_CLAIM_SECONDS)
 BACKOFF_FIRST, BACKOFF_MOST = 10, 3600  # seconds before the first retry, and at most between two
 DIGEST_AT = time(7, 0)  # daily digests go out at 07:00 in the person's own zone
 HOLD_DAYS = 30  # a held notification still not visible after this is dropped
@@ -247,8 +248,18 @@ def tell(
 ) -> int:
     """Create the notifications (once per recipient and key), released or held by `may_know`."""
     now = now or timezone.now()
+    recipients = list(recipients)
+    # Told already (a task run again, a sweep's second look): the unique key would refuse the
+    # row anyway; leaving them out keeps the count true and their bells still.
+    already = set(
+        Notification.objects.filter(key=key, recipient__in=[user.pk for user in recipients]).values_list(
+            "recipient_id", flat=True
+        )
+    )
     rows = []
     for user in recipients:
+        if user.pk in already:
+            continue
         notification = Notification(
             recipient=user,
             kind=kind,

@@ -268,6 +268,9 @@ TASKS = {
 # A task still marked running this many seconds after it started belongs to a worker that
 # died (killed, machine lost): the next worker runs it again (idempotency keys stop doubles).
 AGORA_TASK_LEASE_SECONDS = int(os.environ.get("AGORA_TASK_LEASE_SECONDS", "300"))
+# A mail a worker claimed and never recorded (it died) is sent by another after this many
+# seconds; longer than any SMTP conversation (EMAIL_URL's timeout).
+AGORA_MAIL_CLAIM_SECONDS = int(os.environ.get("AGORA_MAIL_CLAIM_SECONDS", "120"))
 # Finished task rows are deleted after this many days.
 AGORA_TASK_KEEP_DAYS = int(os.environ.get("AGORA_TASK_KEEP_DAYS", "7"))
 # The name and address in every mail's text and links (no request to read them from in a worker).

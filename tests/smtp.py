@@ -1,5 +1,6 @@
 """A real SMTP server for the notification tests (aiosmtpd), which may refuse for a while."""
 
+import asyncio
 import email
 import email.policy
 import socket
@@ -18,11 +19,20 @@ def free_port() -> int:
 class Inbox:
     """What the server accepted, parsed; it first refuses `refuse` messages with a 451."""
 
-    def __init__(self, refuse: int = 0) -> None:
+    def __init__(self, refuse: int = 0, delay: float = 0) -> None:
         self.messages: list[email.message.EmailMessage] = []
         self.refuse = refuse
+        # Seconds a slow server takes to accept each recipient: the worker is mid-task and
+        # mid-conversation then, before the message is handed over.
+        self.delay = delay
         self.refused = 0
         self._lock = threading.Lock()
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if self.delay:
+            await asyncio.sleep(self.delay)
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
         with self._lock:
@@ -53,8 +63,8 @@ class Inbox:
 
 
 class SmtpServer:
-    def __init__(self, refuse: int = 0) -> None:
-        self.inbox = Inbox(refuse)
+    def __init__(self, refuse: int = 0, delay: float = 0) -> None:
+        self.inbox = Inbox(refuse, delay)
         self.port = free_port()
         self.controller = Controller(self.inbox, hostname="127.0.0.1", port=self.port)
 
