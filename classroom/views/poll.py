@@ -68,9 +68,9 @@ def thread_poll(request: HttpRequest, assignment_id: int) -> HttpResponse:
         return redirect_to_login_page(request)
     response = _thread_poll(request, assignment_id, since, epoch, clock_due, bell)
     if bell >= 0 and response.status_code == 200 and bell_version(request.user.pk) != bell:
-        # The bell changed: it comes along, out of band (the header is outside every swap).
+        # The bell changed: its count comes along, out of band, into its live region.
         response.content += render_to_string(
-            "includes/_bell.html", {**bell_context(request.user), "oob": True}, request=request
+            "includes/_bell_oob.html", bell_context(request.user), request=request
         ).encode()
     return response
 
