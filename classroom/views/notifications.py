@@ -21,7 +21,7 @@ def notification_bell(request: HttpRequest) -> HttpResponse:
 
 
 def bell_context(user) -> dict:
-    return {"unread": notifications.unread_count(user), "bell_version": notifications.bell_version(user.pk)}
+    return {"unread": notifications.unread_count(user)}
 
 
 @require_GET
