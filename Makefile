@@ -28,10 +28,11 @@ demo: install .local-secret-key
 	@$(RUN_ENV) $(PY) manage.py collectstatic --noinput -v0
 	@$(RUN_ENV) $(PY) manage.py seed_demo
 
+# gunicorn and the task worker (notifications' mail, reminders, digests) side by side:
+# scripts/serve stops both with Ctrl-C.
 run: demo
-	@echo "Serving Agora on http://$(HOST):$(PORT)  (Ctrl-C to stop)"
-	@$(RUN_ENV) exec $(VENV)/bin/gunicorn classroom.wsgi:application \
-		--bind $(HOST):$(PORT) --workers 2 --no-control-socket --graceful-timeout 5
+	@echo "Serving Agora on http://$(HOST):$(PORT) with its task worker  (Ctrl-C stops both)"
+	@$(RUN_ENV) AGORA_SITE_URL="$${AGORA_SITE_URL:-http://$(HOST):$(PORT)}" exec scripts/serve $(VENV) $(HOST) $(PORT)
 
 test: install
 	$(PY) -m pytest $(PYTEST_ARGS)

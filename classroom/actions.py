@@ -16,7 +16,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 
 from briefs.models import Brief
-from classroom import caching, names, sql
+from classroom import caching, names, notifications, sql
 from classroom.models import (
     DISPUTES,
     Assignment,
@@ -202,10 +202,12 @@ def assign_brief(
     )
     if already:
         raise ActionRefused(f"This brief is already assigned to {', '.join(sorted(already))}.")
-    return [
+    threads = [
         Assignment.objects.create(brief=brief, group=group, created_by=by, **rules.__dict__)
         for group in groups
     ]
+    notifications.assigned_event(threads, by)
+    return threads
 
 
 @transaction.atomic
@@ -225,6 +227,8 @@ def set_thread_lock(*, assignment: Assignment, locked: bool, by: User | None = N
     thread.save(update_fields=["locked_at"])
     action = ModerationEvent.Action.LOCK if locked else ModerationEvent.Action.UNLOCK
     ModerationEvent.objects.create(assignment=thread, actor=by, action=action)
+    if not locked:
+        notifications.reopened_event(thread, by)
     return thread
 
 
@@ -445,6 +449,7 @@ def _post_response(
     )
     if parent is None and not is_instructor:
         _reveal_at_quorum(thread, now)
+    notifications.reply_event(response)
     return response
 
 
@@ -626,6 +631,8 @@ def mark_steelman_fair(*, response: Response, by: User, fair: bool, now: datetim
     current.version = thread.version
     current.save(update_fields=["steelman_fair_at", "version"])
     current.assignment = thread
+    if fair:
+        notifications.fair_event(current, by)
     return current
 
 
@@ -640,6 +647,7 @@ def delete_response(*, response: Response, by: User, now: datetime | None = None
     current.deleted_at = now or timezone.now()
     current.version = thread.version
     current.save(update_fields=["deleted_at", "version"])
+    notifications.withdraw_for_response(current)
     return current
 
 
@@ -656,6 +664,8 @@ def save_feedback(
         defaults={"score": score, "comment": comment.strip(), "updated_by": by},
     )
     Assignment.objects.filter(pk=assignment.pk).update(feedback_version=F("feedback_version") + 1)
+    if score is not None or feedback.comment:
+        notifications.feedback_event(feedback, by)
     return feedback
 
 
@@ -899,10 +909,12 @@ def hide_response(*, response: Response, by: User, reason: str) -> Response:
     reason = reason.strip()
     if not reason:
         raise ActionRefused("Say why: the student sees the reason.")
-    return _moderate(
+    hidden = _moderate(
         response, by, ModerationEvent.Action.HIDE, reason[:300],
         hidden_at=timezone.now(), hidden_by=by, hidden_reason=reason[:300],
     )  # fmt: skip
+    notifications.withdraw_for_response(hidden)
+    return hidden
 
 
 @transaction.atomic

@@ -21,6 +21,7 @@ from classroom.models import (
     STANCE_LABELS,
     Assignment,
     Group,
+    Notification,
     User,
     normalise_join_code,
     time_zone_names,
@@ -333,6 +334,44 @@ class TimeZoneForm(forms.Form):
             label="Your time zone",
             help_text="Every date and time in Agora is shown in it, and the times you type are read in it.",
         )
+
+
+class NotificationSettingsForm(forms.Form):
+    """Which notifications come by mail, right away or once a day, and when mail waits."""
+
+    email_on = forms.MultipleChoiceField(
+        label="Send me mail when",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    daily_digest = forms.BooleanField(
+        label="Collect them into one mail a day (07:00 in your time zone)", required=False
+    )
+    quiet_from = forms.TimeField(
+        label="Quiet hours from",
+        required=False,
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        help_text="No mail between these times, in your own time zone; it comes when they end.",
+    )
+    quiet_until = forms.TimeField(
+        label="until", required=False, widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+    )
+
+    def __init__(self, *args, instructor: bool = False, **kwargs) -> None:
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+        kinds = Notification.Kind.choices
+        if not instructor:
+            kinds = [(value, label) for value, label in kinds if value != Notification.Kind.DIGEST]
+        self.fields["email_on"].choices = kinds
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if (data.get("quiet_from") is None) != (data.get("quiet_until") is None):
+            raise forms.ValidationError("Give both ends of your quiet hours, or neither.")
+        if data.get("quiet_from") is not None and data["quiet_from"] == data.get("quiet_until"):
+            raise forms.ValidationError("Quiet hours need different start and end times.")
+        return data
 
 
 def default_due() -> timezone.datetime:

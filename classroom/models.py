@@ -635,3 +635,99 @@ class RulePreset(models.Model):
     @rules.setter
     def rules(self, rules: dict) -> None:
         self.rules_json = json.dumps(rules, sort_keys=True)
+
+
+class NotificationQuerySet(models.QuerySet):
+    def for_user(self, user: User) -> "NotificationQuerySet":
+        """What a person's bell and list show: their own notifications, once released (a held one
+        waits until its recipient may see what it is about: post first, a fair reveal)."""
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(recipient=user, released_at__isnull=False)
+
+    def unread(self) -> "NotificationQuerySet":
+        return self.filter(read_at__isnull=True)
+
+
+class Notification(models.Model):
+    """One thing one person is told, in the app and (per their settings) by mail.
+
+    `key` names what it is about (kind and object): unique per recipient, so however many
+    times a task runs, nobody is told the same thing twice. The mail's record (sent_at,
+    attempts) is on the same row, written in the same transaction as its claim.
+    """
+
+    class Kind(models.TextChoices):
+        REPLY = "reply", "Someone replied to your answer"
+        FAIR = "fair", "Your restatement was marked fair"
+        FEEDBACK = "feedback", "Feedback or a score was posted"
+        NEW_THREAD = "new_thread", "A new discussion opened in your group"
+        DUE_SOON = "due_soon", "A discussion is due within 24 hours and you have not answered"
+        REOPENED = "reopened", "A discussion you are in was reopened"
+        DIGEST = "digest", "Daily digest of your groups (instructors)"
+
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    key = models.CharField(max_length=120)
+    assignment = models.ForeignKey(
+        Assignment, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    response = models.ForeignKey(Response, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    group = models.ForeignKey(Group, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    released_at = models.DateTimeField(null=True, blank=True)  # None: held until the recipient may see it
+    read_at = models.DateTimeField(null=True, blank=True)
+    # Mail: due at (None: no mail), claimed by a worker until, sent at, attempts, last error.
+    email_due_at = models.DateTimeField(null=True, blank=True)
+    email_claimed_until = models.DateTimeField(null=True, blank=True)
+    email_sent_at = models.DateTimeField(null=True, blank=True)
+    email_attempts = models.PositiveSmallIntegerField(default=0)
+    email_error = models.CharField(max_length=300, blank=True)
+
+    objects = NotificationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["recipient", "key"], name="one_notification_per_recipient_and_key"
+            )
+        ]
+        indexes = [
+            models.Index(fields=["recipient", "read_at"], name="notification_unread"),
+            models.Index(fields=["email_sent_at", "email_due_at"], name="notification_mail_due"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} for {self.recipient_id}: {self.key}"
+
+
+class NoticeState(models.Model):
+    """A person's bell version: every change to what their bell counts takes a new one, so
+    an open page's poll can tell "nothing changed" without counting (classroom.caching)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, primary_key=True, on_delete=models.CASCADE, related_name="+"
+    )
+    version = models.PositiveBigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"bell of {self.user_id} at {self.version}"
+
+
+class NotificationSettings(models.Model):
+    """How one person wants to be told (no row: every kind by mail, right away, no quiet hours)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        primary_key=True,
+        on_delete=models.CASCADE,
+        related_name="notification_settings",
+    )
+    email_off = models.JSONField(default=list, blank=True)  # kinds not sent by mail (the bell keeps them)
+    daily_digest = models.BooleanField("one mail a day instead of one per notification", default=False)
+    quiet_from = models.TimeField("quiet hours from", null=True, blank=True)
+    quiet_until = models.TimeField("quiet hours until", null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"notification settings of {self.user_id}"

@@ -20,7 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
-from classroom import caching
+from classroom import caching, notifications
 from classroom.actions import can_change, closed_reason
 from classroom.forms import ResponseForm, StanceForm
 from classroom.models import Assignment, Feedback, Membership, Participation, Response, User
@@ -660,6 +660,8 @@ def poll_url(viewer: Viewer, families: list[Family], since: int | None = None) -
     path = reverse("classroom:thread_poll", args=[thread.pk])
     digest = frame(viewer, families, None if since is None else version)
     url = f"{path}?v={version}&e={thread.epoch}&f={digest}&t={ticket}"
+    # The viewer's bell version: a poll finding another one sends the bell (classroom.notifications).
+    url += f"&n={notifications.bell_version(viewer.user.pk)}"
     if not viewer.sees_peers:
         url += "&held=1"  # so the page that opens is told why
     if (clock := viewer.next_clock_change(timezone.now())) is not None:
@@ -668,11 +670,16 @@ def poll_url(viewer: Viewer, families: list[Family], since: int | None = None) -
 
 
 def ticket_is_valid(ticket: str, assignment_id: int) -> bool:
+    return ticket_user(ticket, assignment_id) is not None
+
+
+def ticket_user(ticket: str, assignment_id: int) -> int | None:
+    """The user a valid poll ticket for this thread was made for, else None."""
     try:
-        _, thread_id = signing.loads(ticket, salt=POLL_SALT, max_age=POLL_TICKET_SECONDS)
+        user_id, thread_id = signing.loads(ticket, salt=POLL_SALT, max_age=POLL_TICKET_SECONDS)
     except (signing.BadSignature, ValueError, TypeError):
-        return False
-    return thread_id == assignment_id
+        return None
+    return user_id if thread_id == assignment_id and isinstance(user_id, int) else None
 
 
 def polled_state(assignment_id: int) -> tuple[int, int, datetime | None] | None:

@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.forms",
     "django_htmx",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -244,6 +245,37 @@ elif DEBUG:
 else:
     MAILERS = {"default": {"BACKEND": "classroom.mail.NotConfiguredBackend"}}
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "agora@localhost")
+
+# Background work (notifications' mail, reminders, digests) runs on Django's tasks framework.
+# Production and `make run`: django-tasks-db keeps each task as a row in our own database,
+# and `manage.py run_worker` (a second process beside gunicorn) takes them with row locks
+# (SELECT ... FOR UPDATE SKIP LOCKED on PostgreSQL; SQLite has one writer), so several
+# workers on several machines never run one task twice. AGORA_TASKS=immediate runs each
+# task at once inside the request instead: the test suite's default (tests/conftest.py),
+# so tests enqueued anywhere (notifications, LTI grade passback) need no worker; the
+# worker tests start real `run_worker` processes on the database backend.
+AGORA_TASKS = os.environ.get("AGORA_TASKS", "database")
+if AGORA_TASKS not in {"database", "immediate"}:
+    raise ImproperlyConfigured("AGORA_TASKS must be database or immediate.")
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks_db.DatabaseBackend"
+        if AGORA_TASKS == "database"
+        else "django.tasks.backends.immediate.ImmediateBackend",
+        "QUEUES": ["default"],
+    }
+}
+# A task still marked running this many seconds after it started belongs to a worker that
+# died (killed, machine lost): the next worker runs it again (idempotency keys stop doubles).
+AGORA_TASK_LEASE_SECONDS = int(os.environ.get("AGORA_TASK_LEASE_SECONDS", "300"))
+# A mail a worker claimed and never recorded (it died) is sent by another after this many
+# seconds; longer than any SMTP conversation (EMAIL_URL's timeout).
+AGORA_MAIL_CLAIM_SECONDS = int(os.environ.get("AGORA_MAIL_CLAIM_SECONDS", "120"))
+# Finished task rows are deleted after this many days.
+AGORA_TASK_KEEP_DAYS = int(os.environ.get("AGORA_TASK_KEEP_DAYS", "7"))
+# The name and address in every mail's text and links (no request to read them from in a worker).
+AGORA_SITE_NAME = os.environ.get("AGORA_SITE_NAME", "Agora")
+AGORA_SITE_URL = os.environ.get("AGORA_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 LOGGING = {
     "version": 1,

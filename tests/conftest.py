@@ -10,7 +10,7 @@ import pytest
 
 from tests.factories import BriefFactory
 
-pytest_plugins = ["tests.roles"]
+pytest_plugins = ["tests.roles", "tests.smtp"]
 
 # Playwright's sync API runs an event loop in the test thread; Django's
 # live_server and ORM calls from the test must still be allowed.

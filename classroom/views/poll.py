@@ -10,11 +10,13 @@ whole page.
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 from django_htmx.http import reswap, retarget
 
 from classroom.middleware import activate_time_zone, activates_time_zone_itself
+from classroom.notifications import bell_version
 from classroom.permissions import get_visible_assignment
 from classroom.readmodel import (
     Viewer,
@@ -27,8 +29,9 @@ from classroom.readmodel import (
     shown_replies,
     thread_context,
     thread_stats,
-    ticket_is_valid,
+    ticket_user,
 )
+from classroom.views.notifications import bell_context
 
 
 def _int(value: str | None, default: int = -1) -> int:
@@ -54,12 +57,27 @@ def thread_poll(request: HttpRequest, assignment_id: int) -> HttpResponse:
         _int(request.GET.get("c"), 0),
     )
     clock_due = 0 < clock <= timezone.now().timestamp()
-    if since >= 0 and ticket_is_valid(request.GET.get("t", ""), assignment_id):
+    bell = _int(request.GET.get("n"))  # the page's bell version; -1: a URL from before the bell
+    ticket_user_id = ticket_user(request.GET.get("t", ""), assignment_id) if since >= 0 else None
+    if ticket_user_id is not None:
         state = polled_state(assignment_id)
-        if state is not None and state[:2] == (epoch, since) and not clock_due:
+        same_bell = bell < 0 or bell_version(ticket_user_id) == bell
+        if state is not None and state[:2] == (epoch, since) and not clock_due and same_bell:
             return HttpResponse(status=204)
     if not request.user.is_authenticated:
         return redirect_to_login_page(request)
+    response = _thread_poll(request, assignment_id, since, epoch, clock_due, bell)
+    if bell >= 0 and response.status_code == 200 and bell_version(request.user.pk) != bell:
+        # The bell changed: its count comes along, out of band, into its live region.
+        response.content += render_to_string(
+            "includes/_bell_oob.html", bell_context(request.user), request=request
+        ).encode()
+    return response
+
+
+def _thread_poll(
+    request: HttpRequest, assignment_id: int, since: int, epoch: int, clock_due: bool, bell: int
+) -> HttpResponse:
     activate_time_zone(request.user)
     assignment = get_visible_assignment(request.user, assignment_id)
     viewer = Viewer.of(request.user, assignment)
@@ -79,7 +97,7 @@ def thread_poll(request: HttpRequest, assignment_id: int) -> HttpResponse:
         return reswap(retarget(page, "#thread-page"), "outerHTML")
     context = {"assignment": assignment, "viewer": viewer, "poll_url": poll_url(viewer, families)}
     if assignment.version == since:
-        if not clock_due:
+        if not clock_due and (bell < 0 or bell_version(request.user.pk) == bell):
             return HttpResponse(status=204)
         # Only the clock moved, and nothing the page shows changed with it: a new poller.
         return render(request, "includes/_poll.html", context)

@@ -32,6 +32,7 @@ from classroom.models import (
     Group,
     Invitation,
     Membership,
+    Notification,
     Participation,
     Response,
     RulePreset,
@@ -113,6 +114,15 @@ EXPECTED: dict[str, dict[tuple[str, str], str]] = {
     "classroom:profile_edit": view("200", "200", who=EVERYONE),  # an empty POST shows the form's errors
     # Everyone's own zone; an empty POST chooses the site's default.
     "classroom:profile_time_zone": view(None, "redirect", who=EVERYONE),
+    # Everyone's own notifications; the world's one notification is the member's.
+    "classroom:notification_list": view("200", None, who=EVERYONE),
+    "classroom:notification_bell": view("200", None, who=EVERYONE),
+    "classroom:notification_read_all": view(None, "redirect", who=EVERYONE),
+    "classroom:notification_read": view(None, "redirect", who={MEMBER}),
+    # An empty POST is a choice: no mail of any kind.
+    "classroom:notification_settings": view("200", "redirect", who=EVERYONE),
+    # A link from a mail, for anyone holding it; the world's token is not a valid one.
+    "classroom:notification_unsubscribe": public("404", "404"),
     "classroom:join_start": public("200", "redirect"),
     "classroom:join_group": public("200", "redirect"),
     "classroom:group_create": view("200", "redirect", who=INSTRUCTORS, hx_post="redirect"),
@@ -405,6 +415,7 @@ class World:
     invitation: Invitation | None = None
     other_invitation: Invitation | None = None
     preset: RulePreset | None = None
+    notification: Notification | None = None
 
     def __getattr__(self, name):  # world.outsider, world.member, ... for kwargs
         aliases = {
@@ -472,6 +483,14 @@ def world(people, group) -> World:
     hide_response(response=world.hidden_reply, by=owner, reason="Off topic.")
     post_first = AssignmentFactory(group=group, brief=BriefFactory(), post_first=True)
     world.post_first_response = make_response(post_first, peer)  # the member has not answered there
+    world.notification = Notification.objects.create(
+        recipient=member,
+        kind=Notification.Kind.REPLY,
+        key="reply:world",
+        assignment=thread,
+        response=world.peer_response,
+        released_at=timezone.now(),
+    )
     return world
 
 
@@ -490,6 +509,7 @@ def url_kwargs(world: World, pattern_keys, overrides=None) -> dict:
         "invitation_id": world.invitation.pk,
         "instructor_id": world.users[CO].pk,
         "preset_id": world.preset.pk,
+        "notification_id": world.notification.pk,
     }
     for key, attr in (overrides or {}).items():
         by_name[key] = getattr(world, attr).pk

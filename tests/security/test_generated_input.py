@@ -42,7 +42,7 @@ from briefs.actions import save_brief
 from briefs.models import Brief
 from classroom import caching
 from classroom.actions import hide_response
-from classroom.models import Assignment, Invitation, RulePreset
+from classroom.models import Assignment, Invitation, Notification, RulePreset
 from tests.factories import AssignmentFactory, BriefFactory, GroupFactory, make_response
 
 ROLES = ("owner", "member", "anonymous", "outsider", "other_instructor")
@@ -98,6 +98,10 @@ def world(people, group) -> World:
             "slug": [brief.slug],
             "version": [1, 2],
             "invitation_id": [invitation.pk],
+            # The member's, from the peer's reply; none is anyone else's.
+            "notification_id": list(
+                Notification.objects.filter(recipient=member).values_list("pk", flat=True)
+            ),
             "instructor_id": [people["co_instructor"].pk, owner.pk, other.pk],
             "uidb64": ["MQ"],
             "token": ["set-password"],

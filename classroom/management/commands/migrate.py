@@ -17,10 +17,12 @@ from classroom.dbfile import sqlite_file
 
 
 class Command(DjangoMigrate):
-    def handle(self, *args, **options) -> None:
-        path = sqlite_file(connections[options["database"]])
+    def execute(self, *args, **options) -> None:
+        # Before the system checks, not in handle(): checking a JSONField asks SQLite what it
+        # supports, which opens the file (django-tasks-db's task rows and notification settings).
+        path = sqlite_file(connections[options.get("database") or "default"])
         if path is not None and not path.exists():
             if not path.parent.is_dir():
                 raise CommandError(f"{path.parent}: no such folder for the database")
             sqlite3.connect(path).close()
-        super().handle(*args, **options)
+        super().execute(*args, **options)
