@@ -1,0 +1,118 @@
+"""What a validated launch does in Agora: the person, the course's group, the thread, the session ticket."""
+
+import secrets
+from datetime import timedelta
+
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from lti_tool.models import LtiLaunch, LtiUser
+
+from classroom.actions import ActionRefused, add_group_instructor, create_group, join_group
+from classroom.lti.models import Course, LaunchTicket, Link
+from classroom.models import Assignment, Group, User
+from classroom.usernames import free_username
+
+TICKET_LIFETIME = timedelta(minutes=2)
+# The custom parameter a deep link carries, naming the thread it opens.
+ASSIGNMENT_PARAMETER = "agora_assignment"
+
+
+def teaches(lti_launch: LtiLaunch) -> bool:
+    """Instructors and the course's administrators teach; everyone else takes part as a student."""
+    membership = lti_launch.membership
+    return membership.is_instructor or membership.is_administrator
+
+
+@transaction.atomic
+def person_for(lti_user: LtiUser, *, instructor: bool) -> User:
+    """The Agora account of the LMS's person (issuer, client and subject), made on their first
+    launch. Never found by email: an LMS may let anybody set any address."""
+    lti_user = LtiUser.objects.select_for_update().get(pk=lti_user.pk)
+    first = lti_user.given_name or (lti_user.name.split(" ", 1)[0] if lti_user.name else "")
+    last = lti_user.family_name or (lti_user.name.split(" ", 1)[1] if " " in lti_user.name else "")
+    user = lti_user.auth_user
+    if user is None:
+        user = User(username=free_username(lti_user.name or f"{first} {last}"))
+        user.set_unusable_password()  # they come through the LMS; a set-password link may add one
+    user.first_name, user.last_name = first[:150], last[:150]
+    user.email = lti_user.email or user.email
+    user.is_instructor = user.is_instructor or instructor
+    user.save()
+    if lti_user.auth_user_id != user.pk:
+        lti_user.auth_user = user
+        lti_user.save(update_fields=["auth_user"])
+    return user
+
+
+@transaction.atomic
+def group_for(lti_launch: LtiLaunch, user: User, *, instructor: bool) -> Group:
+    """The course's group: made by its first teacher's launch; teachers teach it, students join it."""
+    context = lti_launch.context
+    course = Course.objects.select_for_update().filter(context=context).select_related("group").first()
+    if course is None:
+        if not instructor:
+            raise ActionRefused(_("Your teacher has not opened Agora from this course yet. Try again after they have."))
+        group = create_group(name=(context.title or context.label or _("LMS course"))[:120], instructor=user)
+        Course.objects.create(context=context, group=group)
+        return group
+    group = course.group
+    if instructor:
+        add_group_instructor(group=group, instructor=user, by=user)
+    else:
+        join_group(group=group, student=user)
+    return group
+
+
+def thread_for(lti_launch: LtiLaunch, group: Group) -> Assignment | None:
+    """The thread the LMS's link opens: the one linked before, or the one its deep link names."""
+    resource_link = lti_launch.resource_link
+    link = Link.objects.filter(resource_link=resource_link).select_related("assignment").first()
+    if link is not None:
+        return link.assignment
+    named = (lti_launch.get_custom_claim(ASSIGNMENT_PARAMETER) or "").strip()
+    if not named.isdigit():
+        return None
+    assignment = Assignment.objects.filter(pk=int(named), group=group).first()
+    if assignment is not None:
+        Link.objects.get_or_create(resource_link=resource_link, defaults={"assignment": assignment})
+    return assignment
+
+
+def landing_url(assignment: Assignment | None, group: Group, *, instructor: bool) -> str:
+    """A student lands in the thread's composer, a teacher on the thread (the report a click away)."""
+    if assignment is None:
+        return group.get_absolute_url() if instructor else reverse("classroom:home")
+    url = reverse("classroom:thread_detail", args=[assignment.pk])
+    return url if instructor else f"{url}#composer"
+
+
+@transaction.atomic
+def enter_from_launch(lti_launch: LtiLaunch) -> tuple[User, str]:
+    """The person a resource link launch signs in, and where they land."""
+    instructor = teaches(lti_launch)
+    user = person_for(lti_launch.user, instructor=instructor)
+    group = group_for(lti_launch, user, instructor=instructor)
+    return user, landing_url(thread_for(lti_launch, group), group, instructor=instructor)
+
+
+def issue_ticket(*, user: User, next_url: str, frame_origins: list[str]) -> LaunchTicket:
+    return LaunchTicket.objects.create(
+        token=secrets.token_urlsafe(32),
+        user=user,
+        next_url=next_url,
+        frame_origins=frame_origins,
+        expires_at=timezone.now() + TICKET_LIFETIME,
+    )
+
+
+@transaction.atomic
+def spend_ticket(token: str) -> LaunchTicket | None:
+    """The ticket, once: a second use, an expired or an unknown token gives None."""
+    spent = LaunchTicket.objects.filter(token=token, used_at__isnull=True, expires_at__gt=timezone.now()).update(
+        used_at=timezone.now()
+    )
+    if spent != 1:
+        return None
+    return LaunchTicket.objects.select_related("user").get(token=token)
