@@ -21,6 +21,7 @@ import jwt
 from cryptography.hazmat.primitives.asymmetric import rsa
 
 LTI = "https://purl.imsglobal.org/spec/lti/claim/"
+DL = "https://purl.imsglobal.org/spec/lti-dl/claim/"
 INSTRUCTOR = "http://purl.imsglobal.org/vocab/lis/v2/membership#Instructor"
 LEARNER = "http://purl.imsglobal.org/vocab/lis/v2/membership#Learner"
 
@@ -53,6 +54,8 @@ class Platform:
     changes: dict = field(default_factory=dict)  # claims to put in (or, as None, drop from) the next token
     sign_with: rsa.RSAPrivateKey | None = None  # another key, for the next token: a forged signature
     launches: list[dict] = field(default_factory=list)  # each form_post sent: id_token and state
+    tool_jwks_url: str = ""
+    added: list[dict] = field(default_factory=list)  # content items a deep linking response added
 
     def __post_init__(self) -> None:
         self.key = new_key()
@@ -154,6 +157,16 @@ class Platform:
         }
         if link.get("custom"):
             claims[LTI + "custom"] = link["custom"]
+        if link.get("deep_linking"):  # the "add external tool" placement (LTI Deep Linking 2.0)
+            claims[LTI + "message_type"] = "LtiDeepLinkingRequest"
+            del claims[LTI + "resource_link"]
+            claims[DL + "deep_linking_settings"] = {
+                "deep_link_return_url": self.url + "/deep-link-return",
+                "accept_types": ["ltiResourceLink"],
+                "accept_presentation_document_targets": ["iframe", "window"],
+                "accept_multiple": False,
+                "data": "opaque-" + link_id,
+            }
         for name, value in self.changes.items():
             if value is None:
                 claims.pop(name, None)
@@ -166,6 +179,31 @@ class Platform:
     def jwks(self) -> dict:
         public = json.loads(jwt.algorithms.RSAAlgorithm.to_jwk(self.key.public_key()))
         return {"keys": [public | {"kid": self.kid, "alg": "RS256", "use": "sig"}]}
+
+    def deep_link_return(self, form: dict[str, str]) -> tuple[int, str]:
+        """The tool's deep linking response: a JWT signed by the tool (its JWKS), for us."""
+        token = form.get("JWT", "")
+        try:
+            kid = jwt.get_unverified_header(token).get("kid")
+            key = jwt.PyJWKClient(self.tool_jwks_url).get_signing_key(kid).key
+            claims = jwt.decode(token, key, algorithms=["RS256"], audience=self.issuer, issuer=self.client_id)
+        except jwt.PyJWTError as error:
+            return 400, f"invalid deep linking response: {html.escape(str(error))}"
+        if claims.get(LTI + "message_type") != "LtiDeepLinkingResponse" or claims.get(LTI + "version") != "1.3.0":
+            return 400, "not a deep linking response"
+        if claims.get(LTI + "deployment_id") != self.deployment_id or not claims.get("nonce"):
+            return 400, "wrong deployment or no nonce"
+        titles = []
+        for item in claims.get(DL + "content_items", []):
+            if item.get("type") != "ltiResourceLink":
+                return 400, "unexpected content item"
+            link_id = f"link-{len(self.links) + 1}"
+            self.links[link_id] = {"title": item.get("title", ""), "custom": item.get("custom", {}), "line_item": item.get("lineItem")}
+            self.added.append(dict(item, link_id=link_id, data=claims.get(DL + "data")))
+            titles.append(item.get("title", ""))
+        return 200, "<!doctype html><title>Added</title><h1>Added to the course</h1>" + "".join(
+            f"<p>{html.escape(title)}</p>" for title in titles
+        )
 
     def course_page(self, query: dict[str, str]) -> str:
         src = self.login_initiation_url(query.get("link", ""), query.get("user", ""))
@@ -199,6 +237,14 @@ class Platform:
                     self.send(*platform.authorize(query))
                 elif parts.path == "/course":
                     self.send(200, platform.course_page(query))
+                else:
+                    self.send(404, "not found")
+
+            def do_POST(self) -> None:
+                length = int(self.headers.get("Content-Length") or 0)
+                form = {name: values[0] for name, values in parse_qs(self.rfile.read(length).decode()).items()}
+                if urlsplit(self.path).path == "/deep-link-return":
+                    self.send(*platform.deep_link_return(form))
                 else:
                     self.send(404, "not found")
 

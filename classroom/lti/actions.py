@@ -8,6 +8,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from lti_tool.models import LtiLaunch, LtiUser
+from pylti1p3.deep_link_resource import DeepLinkResource
+from pylti1p3.lineitem import LineItem
 
 from classroom.actions import ActionRefused, add_group_instructor, create_group, join_group
 from classroom.lti.models import Course, LaunchTicket, Link
@@ -95,6 +97,36 @@ def enter_from_launch(lti_launch: LtiLaunch) -> tuple[User, str]:
     user = person_for(lti_launch.user, instructor=instructor)
     group = group_for(lti_launch, user, instructor=instructor)
     return user, landing_url(thread_for(lti_launch, group), group, instructor=instructor)
+
+
+@transaction.atomic
+def enter_to_pick(lti_launch: LtiLaunch) -> User:
+    """A deep linking launch: only the course's teachers pick what a link opens."""
+    if not teaches(lti_launch):
+        raise ActionRefused(_("Only the course's teachers add Agora discussions to it."))
+    user = person_for(lti_launch.user, instructor=True)
+    group_for(lti_launch, user, instructor=True)
+    return user
+
+
+def deep_link_response(message_launch, assignment: Assignment, launch_url: str) -> tuple[str, str]:
+    """The LtiResourceLink content item for the thread, signed with the tool's key: (the
+    platform's return URL, the JWT). Points make a line item the platform grades into."""
+    resource = (
+        DeepLinkResource()
+        .set_url(launch_url)
+        .set_title(assignment.brief.title)
+        .set_custom_params({ASSIGNMENT_PARAMETER: str(assignment.pk)})
+    )
+    if assignment.points:
+        resource.set_lineitem(
+            LineItem()
+            .set_score_maximum(assignment.points)
+            .set_label(assignment.brief.title)
+            .set_resource_id(str(assignment.pk))
+        )
+    deep_link = message_launch.get_deep_link()
+    return deep_link._deep_link_settings["deep_link_return_url"], deep_link.get_response_jwt([resource])
 
 
 def issue_ticket(*, user: User, next_url: str, frame_origins: list[str]) -> LaunchTicket:

@@ -34,7 +34,8 @@ class LtiFrameMiddleware:
                 in_lti_session = True
                 origins = session_origins if origins is None else origins
         if origins is not None:
-            response._csp_config = {**settings.SECURE_CSP, "frame-ancestors": list(origins) or [CSP.NONE]}
+            policy = getattr(response, "_csp_config", None) or settings.SECURE_CSP
+            response._csp_config = {**policy, "frame-ancestors": list(origins) or [CSP.NONE]}
             if origins:
                 del response["X-Frame-Options"]
         if in_lti_session:

@@ -11,4 +11,5 @@ urlpatterns = [
     path("launch/", views.launch, name="launch"),
     path("enter/<str:token>/", views.enter, name="enter"),
     path("landed/", views.landed, name="landed"),
+    path("deep-link/<str:launch_id>/", views.deep_link, name="deep_link"),
 ]

@@ -5,7 +5,8 @@ from urllib.parse import urlencode
 from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_not_required
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.conf import settings
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -14,10 +15,22 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from lti_tool.models import Key, LtiLaunch, LtiRegistration
 from lti_tool.utils import sync_data_from_launch
+from pylti1p3.exception import LtiException
 
-from classroom.actions import ActionRefused
+from classroom.actions import ActionRefused, assign_brief
+from classroom.forms import AssignForm, AssignQueryForm
+from classroom.models import Group
+from classroom.permissions import instructor_required
 from classroom.lti import actions
-from classroom.lti.launch import LaunchRefused, frame_origins, login_redirect, unknown_deployment_message, validated_launch
+from classroom.lti.launch import (
+    LaunchRefused,
+    frame_origins,
+    login_redirect,
+    origin,
+    restored_launch,
+    unknown_deployment_message,
+    validated_launch,
+)
 from classroom.lti.middleware import FRAME_KEY
 
 
@@ -110,12 +123,14 @@ def launch(request: HttpRequest) -> HttpResponse:
             raise LaunchRefused("deployment", unknown_deployment_message())
         sync_data_from_launch(lti_launch)
         origins = frame_origins([lti_launch.registration])
-        if lti_launch.is_deep_link_launch:
-            raise LaunchRefused("message", _("Deep linking is not available yet: add the link and pick the thread in Agora."))
-        if not lti_launch.is_resource_launch:
-            raise LaunchRefused("message", _("Agora takes resource link launches only."))
         try:
-            user, next_url = actions.enter_from_launch(lti_launch)
+            if lti_launch.is_deep_link_launch:
+                user = actions.enter_to_pick(lti_launch)
+                next_url = reverse("lti:deep_link", args=[lti_launch.get_launch_id()])
+            elif lti_launch.is_resource_launch:
+                user, next_url = actions.enter_from_launch(lti_launch)
+            else:
+                raise LaunchRefused("message", _("Agora takes resource link and deep linking launches only."))
         except ActionRefused as refusal:
             raise LaunchRefused("course", str(refusal)) from refusal
     except LaunchRefused as refusal:
@@ -145,11 +160,57 @@ def enter(request: HttpRequest, token: str) -> HttpResponse:
 @require_GET
 def landed(request: HttpRequest) -> HttpResponse:
     next_url = request.GET.get("next", "")
-    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+    # A path of this site only (a ticket's next_url always is one); anything else goes home.
+    if not (
+        next_url.startswith("/")
+        and next_url.isprintable()
+        and url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()})
+    ):
         next_url = reverse("classroom:home")
     if request.user.is_authenticated:
-        return redirect(next_url)
+        return HttpResponseRedirect(next_url)
     request.lti_frame_origins = frame_origins()
     ticket = request.GET.get("ticket", "")
     window_url = reverse("lti:enter", kwargs={"token": ticket}) if ticket.isascii() and ticket else ""
     return render(request, "lti/cookies_blocked.html", {"window_url": window_url})
+
+
+@require_http_methods(["GET", "POST"])
+@instructor_required
+def deep_link(request: HttpRequest, launch_id: str) -> HttpResponse:
+    """The teacher, from the LMS's "add external tool", picks a brief and its dates and rules;
+    Agora assigns it to the course's group and returns the link (with a line item for points)."""
+    try:
+        message_launch = restored_launch(request, launch_id)
+    except LtiException:
+        raise Http404("No such launch") from None
+    lti_launch = LtiLaunch(message_launch)
+    if not lti_launch.is_deep_link_launch or not lti_launch.user.auth_user_id == request.user.pk:
+        raise Http404("Not this person's launch")
+    course = getattr(lti_launch.context, "agora_course", None)
+    group = Group.objects.taught_by(request.user).filter(pk=course.group_id).first() if course else None
+    if group is None:
+        raise Http404("Not this teacher's course")
+    query = AssignQueryForm(request.GET)
+    data = None
+    if request.method == "POST":
+        data = request.POST.copy()
+        data.setlist("groups", [str(group.pk)])
+    form = AssignForm(data, instructor=request.user, brief_query=query.value("q") or "")
+    form.fields["groups"].queryset = Group.objects.filter(pk=group.pk)
+    if request.method == "POST" and form.is_valid():
+        try:
+            (assignment,) = assign_brief(
+                brief=form.cleaned_data["brief"], groups=[group], rules=form.rules(), by=request.user
+            )
+        except ActionRefused as refusal:
+            form.add_error("brief", str(refusal))
+        else:
+            return_url, token = actions.deep_link_response(message_launch, assignment, request.build_absolute_uri(reverse("lti:launch")))
+            response = render(request, "lti/deep_link_return.html", {"return_url": return_url, "jwt": token, "assignment": assignment})
+            # The form goes back to the LMS: the one place Agora posts to another site.
+            response._csp_config = {**settings.SECURE_CSP, "form-action": ["'self'", origin(return_url)]}
+            return response
+    briefs, matches = form.brief_choices()
+    context = {"form": form, "query": query, "group": group, "briefs": briefs, "matches": matches}
+    return render(request, "lti/deep_link.html", context)

@@ -17,9 +17,10 @@ def platform(live_server, transactional_db):
     lms = Platform(
         tool_login_url=live_server.url + reverse("lti:login"),
         tool_launch_url=live_server.url + reverse("lti:launch"),
+        tool_jwks_url=live_server.url + reverse("lti:jwks"),
     ).start()
     lms.people = {"teacher": person("Tess Teacher", instructor=True), "ana": person("Ana Lima")}
-    lms.links = {"link-1": {"title": "Week 1 discussion"}}
+    lms.links = {"link-1": {"title": "Week 1 discussion"}, "add": {"deep_linking": True}}
     Key.objects.generate()
     registration = LtiRegistration.objects.create(
         name="Test platform",

@@ -60,3 +60,34 @@ def test_teacher_then_student_launch_into_the_thread_inside_the_iframe(platform,
     assert frame_url.startswith(live_server.url) and frame_url.endswith(
         reverse("classroom:assignment_report", args=[thread.pk])
     )
+
+
+@pytest.mark.browser
+def test_teacher_adds_a_discussion_by_deep_linking_and_a_student_opens_it(platform, new_context):
+    from tests.factories import BriefFactory
+
+    BriefFactory(title="Bridge tolls in the city budget")
+    wanted = BriefFactory(title="Who pays for the new harbour?")
+    teacher = new_context().new_page()
+    teacher.goto(platform.course_url("add", "teacher"))
+    frame = tool_frame(teacher)
+    expect(frame.get_by_role("heading", name="Add a discussion to History 101")).to_be_visible()
+    frame.get_by_label("Find a brief").fill("harbour")
+    expect(frame.get_by_text("1 brief match")).to_be_visible()
+    frame.get_by_label("Who pays for the new harbour?").check()
+    frame.get_by_label("Points").fill("20")
+    shoot(teacher, "lti-deep-link-picker-1280")
+    frame.get_by_role("button", name="Add to the course").click()
+    expect(frame.get_by_role("heading", name="Added to the course")).to_be_visible()
+
+    thread = Assignment.objects.get(brief=wanted, group__name="History 101")
+    (item,) = platform.added
+    assert item["custom"] == {"agora_assignment": str(thread.pk)}
+    assert item["lineItem"]["scoreMaximum"] == 20 and item["data"] == "opaque-add"
+
+    student = new_context().new_page()
+    student.goto(platform.course_url(item["link_id"], "ana"))
+    frame = tool_frame(student)
+    expect(frame.locator("#composer")).to_be_visible()
+    expect(frame.get_by_text("Who pays for the new harbour?").first).to_be_visible()
+    assert student.frame("tool").url.endswith(f"/a/{thread.pk}/#composer")

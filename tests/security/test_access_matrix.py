@@ -216,6 +216,8 @@ EXPECTED: dict[str, dict[tuple[str, str], str]] = {
     "lti:launch": public("405", "403"),
     # An unknown ticket is refused.
     "lti:enter": public("403", "405"),
+    # A deep linking launch that is nobody's (tests/lti/ for a teacher's own).
+    "lti:deep_link": view("404", "404", who=EVERYONE),
     # Back from an entry: the signed-in go on; the anonymous are told to open a new window.
     "lti:landed": {**public("200", "405"), **{(role, m): "redirect" for role in EVERYONE for m in ("GET", "HX-GET")}},
 }
@@ -483,6 +485,7 @@ def url_kwargs(world: World, pattern_keys, overrides=None) -> dict:
         "version": world.brief.version,
         "uidb64": "MQ",
         "token": "not-a-valid-token",
+        "launch_id": "lti1p3-launch-not-a-launch",
         "invitation_id": world.invitation.pk,
         "instructor_id": world.users[CO].pk,
     }

@@ -99,6 +99,7 @@ def world(people, group) -> World:
             "instructor_id": [people["co_instructor"].pk, owner.pk, other.pk],
             "uidb64": ["MQ"],
             "token": ["set-password"],
+            "launch_id": ["lti1p3-launch-none"],
         },
         users={
             "owner": owner,
@@ -454,7 +455,7 @@ FILE_TEXT = {
 def ids(draw, kwarg: str, world: World):
     """Mostly the world's own ids; sometimes one that no row has, or no number at all."""
     choices = world.ids[kwarg]
-    if kwarg in ("code", "slug", "uidb64", "token"):
+    if kwarg in ("code", "slug", "uidb64", "token", "launch_id"):
         return draw(
             st.one_of(st.sampled_from(choices), st.sampled_from(["x", "%00", "%ED%A0%80", "a" * 300]))
         )
