@@ -22,6 +22,9 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 
 LTI = "https://purl.imsglobal.org/spec/lti/claim/"
 DL = "https://purl.imsglobal.org/spec/lti-dl/claim/"
+NRPS_SCOPE = "https://purl.imsglobal.org/spec/lti-nrps/scope/contextmembership.readonly"
+SCORE_SCOPE = "https://purl.imsglobal.org/spec/lti-ags/scope/score"
+LINEITEM_SCOPE = "https://purl.imsglobal.org/spec/lti-ags/scope/lineitem"
 INSTRUCTOR = "http://purl.imsglobal.org/vocab/lis/v2/membership#Instructor"
 LEARNER = "http://purl.imsglobal.org/vocab/lis/v2/membership#Learner"
 
@@ -56,8 +59,11 @@ class Platform:
     launches: list[dict] = field(default_factory=list)  # each form_post sent: id_token and state
     tool_jwks_url: str = ""
     added: list[dict] = field(default_factory=list)  # content items a deep linking response added
+    scores: dict = field(default_factory=dict)  # (link id, user id) -> the last score posted
+    failing_scores: int = 0  # answer the next N score posts with 503
 
     def __post_init__(self) -> None:
+        self.tokens: dict[str, list[str]] = {}
         self.key = new_key()
         self.kid = "platform-key-1"
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
@@ -157,6 +163,14 @@ class Platform:
         }
         if link.get("custom"):
             claims[LTI + "custom"] = link["custom"]
+        claims["https://purl.imsglobal.org/spec/lti-nrps/claim/namesroleservice"] = {
+            "context_memberships_url": f"{self.url}/nrps/{self.course_id}",
+            "service_versions": ["2.0"],
+        }
+        ags = {"scope": [SCORE_SCOPE, LINEITEM_SCOPE], "lineitems": f"{self.url}/lineitems"}
+        if link.get("line_item"):
+            ags["lineitem"] = f"{self.url}/lineitems/{link_id}"
+        claims["https://purl.imsglobal.org/spec/lti-ags/claim/endpoint"] = ags
         if link.get("deep_linking"):  # the "add external tool" placement (LTI Deep Linking 2.0)
             claims[LTI + "message_type"] = "LtiDeepLinkingRequest"
             del claims[LTI + "resource_link"]
@@ -205,6 +219,57 @@ class Platform:
             f"<p>{html.escape(title)}</p>" for title in titles
         )
 
+    # ---- the services: OAuth 2 client credentials, NRPS and AGS scores --------------------
+
+    def issue_token(self, form: dict[str, str]) -> tuple[int, str]:
+        """LTI Security Framework §4.1: a client_credentials grant with a JWT assertion by the tool."""
+        if form.get("grant_type") != "client_credentials" or form.get("client_assertion_type") != (
+            "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
+        ):
+            return 400, json.dumps({"error": "unsupported_grant_type"})
+        assertion = form.get("client_assertion", "")
+        try:
+            kid = jwt.get_unverified_header(assertion).get("kid")
+            key = jwt.PyJWKClient(self.tool_jwks_url).get_signing_key(kid).key
+            claims = jwt.decode(assertion, key, algorithms=["RS256"], audience=self.token_url, issuer=self.client_id)
+        except jwt.PyJWTError:
+            return 401, json.dumps({"error": "invalid_client"})
+        if claims.get("sub") != self.client_id or not claims.get("jti"):
+            return 401, json.dumps({"error": "invalid_client"})
+        scopes = [scope for scope in form.get("scope", "").split() if scope in (NRPS_SCOPE, SCORE_SCOPE, LINEITEM_SCOPE)]
+        token = secrets.token_urlsafe(24)
+        self.tokens[token] = scopes
+        return 200, json.dumps({"access_token": token, "token_type": "Bearer", "expires_in": 3600, "scope": " ".join(scopes)})
+
+    def authorised(self, header: str, scope: str) -> bool:
+        token = header.removeprefix("Bearer ")
+        return scope in self.tokens.get(token, [])
+
+    def memberships(self) -> dict:
+        members = [
+            {
+                "user_id": member.sub,
+                "name": f"{member.given_name} {member.family_name}",
+                "given_name": member.given_name,
+                "family_name": member.family_name,
+                "email": member.email,
+                "roles": member.roles,
+                "status": "Active",
+            }
+            for hint, member in self.people.items()
+        ]
+        return {"id": f"{self.url}/nrps/{self.course_id}", "context": {"id": self.course_id, "title": self.course_title}, "members": members}
+
+    def take_score(self, link_id: str, body: dict) -> tuple[int, str]:
+        if self.failing_scores:
+            self.failing_scores -= 1
+            return 503, "unavailable"
+        required = {"userId", "scoreGiven", "scoreMaximum", "activityProgress", "gradingProgress", "timestamp"}
+        if not required <= set(body):
+            return 400, "missing " + ", ".join(sorted(required - set(body)))
+        self.scores[(link_id, body["userId"])] = body
+        return 200, ""
+
     def course_page(self, query: dict[str, str]) -> str:
         src = self.login_initiation_url(query.get("link", ""), query.get("user", ""))
         return (
@@ -237,14 +302,30 @@ class Platform:
                     self.send(*platform.authorize(query))
                 elif parts.path == "/course":
                     self.send(200, platform.course_page(query))
+                elif parts.path == f"/nrps/{platform.course_id}":
+                    if not platform.authorised(self.headers.get("Authorization", ""), NRPS_SCOPE):
+                        self.send(401, "unauthorized")
+                    else:
+                        self.send(200, json.dumps(platform.memberships()), "application/vnd.ims.lti-nrps.v2.membershipcontainer+json")
                 else:
                     self.send(404, "not found")
 
             def do_POST(self) -> None:
                 length = int(self.headers.get("Content-Length") or 0)
-                form = {name: values[0] for name, values in parse_qs(self.rfile.read(length).decode()).items()}
-                if urlsplit(self.path).path == "/deep-link-return":
+                raw = self.rfile.read(length).decode()
+                path = urlsplit(self.path).path
+                form = {name: values[0] for name, values in parse_qs(raw).items()}
+                if path == "/deep-link-return":
                     self.send(*platform.deep_link_return(form))
+                elif path == "/token":
+                    self.send(*platform.issue_token(form), "application/json")
+                elif path.startswith("/lineitems/") and path.endswith("/scores"):
+                    if not platform.authorised(self.headers.get("Authorization", ""), SCORE_SCOPE):
+                        self.send(401, "unauthorized")
+                    elif self.headers.get("Content-Type") != "application/vnd.ims.lis.v1.score+json":
+                        self.send(415, "score+json expected")
+                    else:
+                        self.send(*platform.take_score(path.split("/")[2], json.loads(raw)))
                 else:
                     self.send(404, "not found")
 

@@ -12,4 +12,5 @@ urlpatterns = [
     path("enter/<str:token>/", views.enter, name="enter"),
     path("landed/", views.landed, name="landed"),
     path("deep-link/<str:launch_id>/", views.deep_link, name="deep_link"),
+    path("groups/<id:group_id>/roster/", views.roster_sync, name="roster_sync"),
 ]

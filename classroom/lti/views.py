@@ -6,6 +6,9 @@ from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_not_required
 from django.conf import settings
+from django.contrib import messages
+from django.db import transaction
+from django.shortcuts import get_object_or_404
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -21,7 +24,8 @@ from classroom.actions import ActionRefused, assign_brief
 from classroom.forms import AssignForm, AssignQueryForm
 from classroom.models import Group
 from classroom.permissions import instructor_required
-from classroom.lti import actions
+from classroom.lti import actions, roster
+from classroom.lti.models import Course
 from classroom.lti.launch import (
     LaunchRefused,
     frame_origins,
@@ -129,6 +133,9 @@ def launch(request: HttpRequest) -> HttpResponse:
                 next_url = reverse("lti:deep_link", args=[lti_launch.get_launch_id()])
             elif lti_launch.is_resource_launch:
                 user, next_url = actions.enter_from_launch(lti_launch)
+                if actions.teaches(lti_launch) and lti_launch.context.memberships_url:
+                    course = lti_launch.context.agora_course
+                    transaction.on_commit(lambda: roster.sync_roster.enqueue(course.pk))
             else:
                 raise LaunchRefused("message", _("Agora takes resource link and deep linking launches only."))
         except ActionRefused as refusal:
@@ -214,3 +221,23 @@ def deep_link(request: HttpRequest, launch_id: str) -> HttpResponse:
     briefs, matches = form.brief_choices()
     context = {"form": form, "query": query, "group": group, "briefs": briefs, "matches": matches}
     return render(request, "lti/deep_link.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@instructor_required
+def roster_sync(request: HttpRequest, group_id: int) -> HttpResponse:
+    """The LMS course's roster into the group: who would join and who would leave, then do it."""
+    course = get_object_or_404(
+        Course.objects.select_related("context__deployment__registration", "group"),
+        group__in=Group.objects.taught_by(request.user),
+        group_id=group_id,
+    )
+    try:
+        plan = roster.plan_roster_sync(course)
+    except roster.RosterUnavailable as error:
+        return render(request, "lti/roster_sync.html", {"group": course.group, "error": str(error)})
+    if request.method == "POST":
+        joined, left = roster.apply_roster_sync(course, plan)
+        messages.success(request, _("Roster synchronised: %(joined)d joined, %(left)d left.") % {"joined": joined, "left": left})
+        return redirect(course.group)
+    return render(request, "lti/roster_sync.html", {"group": course.group, "plan": plan})

@@ -218,6 +218,8 @@ EXPECTED: dict[str, dict[tuple[str, str], str]] = {
     "lti:enter": public("403", "405"),
     # A deep linking launch that is nobody's (tests/lti/ for a teacher's own).
     "lti:deep_link": view("404", "404", who=EVERYONE),
+    # The world's group did not come from an LMS: its roster page is nobody's (tests/lti/).
+    "lti:roster_sync": view("404", "404", who=EVERYONE),
     # Back from an entry: the signed-in go on; the anonymous are told to open a new window.
     "lti:landed": {**public("200", "405"), **{(role, m): "redirect" for role in EVERYONE for m in ("GET", "HX-GET")}},
 }
