@@ -70,16 +70,18 @@ def group_for(lti_launch: LtiLaunch, user: User, *, instructor: bool) -> Group:
 def thread_for(lti_launch: LtiLaunch, group: Group) -> Assignment | None:
     """The thread the LMS's link opens: the one linked before, or the one its deep link names."""
     resource_link = lti_launch.resource_link
+    lineitem_url = ((lti_launch.ags_claim or {}).get("lineitem") or "")[:500]
     link = Link.objects.filter(resource_link=resource_link).select_related("assignment").first()
-    if link is not None:
-        return link.assignment
-    named = (lti_launch.get_custom_claim(ASSIGNMENT_PARAMETER) or "").strip()
-    if not named.isdigit():
-        return None
-    assignment = Assignment.objects.filter(pk=int(named), group=group).first()
-    if assignment is not None:
-        Link.objects.get_or_create(resource_link=resource_link, defaults={"assignment": assignment})
-    return assignment
+    if link is None:
+        named = (lti_launch.get_custom_claim(ASSIGNMENT_PARAMETER) or "").strip()
+        assignment = Assignment.objects.filter(pk=int(named), group=group).first() if named.isdigit() else None
+        if assignment is None:
+            return None
+        link, _ = Link.objects.get_or_create(resource_link=resource_link, defaults={"assignment": assignment})
+    if link.lineitem_url != lineitem_url:  # the platform may move it, or add one later
+        link.lineitem_url = lineitem_url
+        link.save(update_fields=["lineitem_url"])
+    return link.assignment
 
 
 def landing_url(assignment: Assignment | None, group: Group, *, instructor: bool) -> str:

@@ -37,6 +37,8 @@ class Link(models.Model):
 
     resource_link = models.OneToOneField(LtiResourceLink, on_delete=models.CASCADE, related_name="agora_link")
     assignment = models.ForeignKey("classroom.Assignment", on_delete=models.CASCADE, related_name="lti_links")
+    # The AGS line item of the link (its launch's endpoint claim), where the thread's scores go.
+    lineitem_url = models.URLField(max_length=500, blank=True)
 
 
 class LaunchTicket(models.Model):
@@ -53,3 +55,27 @@ class LaunchTicket(models.Model):
     frame_origins = models.JSONField(default=list)
     expires_at = models.DateTimeField()
     used_at = models.DateTimeField(null=True, blank=True)
+
+
+class ScorePassback(models.Model):
+    """The outbox of one student's score for one thread, on its way to the LMS's line item:
+    written with the score, sent by a task, kept with its error until it is sent."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "waiting to be sent"
+        SENT = "sent", "sent"
+        FAILED = "failed", "not sent"
+
+    assignment = models.ForeignKey("classroom.Assignment", on_delete=models.CASCADE, related_name="score_passbacks")
+    student = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    score = models.DecimalField(max_digits=6, decimal_places=2)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["assignment", "student"], name="one_passback_per_student_and_thread")
+        ]

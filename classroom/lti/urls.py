@@ -13,4 +13,5 @@ urlpatterns = [
     path("landed/", views.landed, name="landed"),
     path("deep-link/<str:launch_id>/", views.deep_link, name="deep_link"),
     path("groups/<id:group_id>/roster/", views.roster_sync, name="roster_sync"),
+    path("passbacks/<id:passback_id>/retry/", views.passback_retry, name="passback_retry"),
 ]

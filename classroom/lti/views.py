@@ -25,7 +25,8 @@ from classroom.forms import AssignForm, AssignQueryForm
 from classroom.models import Group
 from classroom.permissions import instructor_required
 from classroom.lti import actions, roster
-from classroom.lti.models import Course
+from classroom.lti.models import Course, ScorePassback
+from classroom.lti.passback import retry_passback
 from classroom.lti.launch import (
     LaunchRefused,
     frame_origins,
@@ -241,3 +242,21 @@ def roster_sync(request: HttpRequest, group_id: int) -> HttpResponse:
         messages.success(request, _("Roster synchronised: %(joined)d joined, %(left)d left.") % {"joined": joined, "left": left})
         return redirect(course.group)
     return render(request, "lti/roster_sync.html", {"group": course.group, "plan": plan})
+
+
+@require_POST
+@instructor_required
+def passback_retry(request: HttpRequest, passback_id: int) -> HttpResponse:
+    """Send a score the LMS did not take again."""
+    passback = get_object_or_404(
+        ScorePassback.objects.select_related("assignment"), pk=passback_id, assignment__group__instructors=request.user
+    )
+    retry_passback(passback)
+    passback.refresh_from_db()
+    if passback.status == ScorePassback.Status.SENT:
+        messages.success(request, _("The score went to the LMS."))
+    elif passback.status == ScorePassback.Status.FAILED:
+        messages.error(request, _("The LMS still did not take the score: %(error)s") % {"error": passback.last_error})
+    else:
+        messages.success(request, _("The score is on its way to the LMS."))
+    return redirect("classroom:assignment_report", assignment_id=passback.assignment_id)

@@ -220,6 +220,8 @@ EXPECTED: dict[str, dict[tuple[str, str], str]] = {
     "lti:deep_link": view("404", "404", who=EVERYONE),
     # The world's group did not come from an LMS: its roster page is nobody's (tests/lti/).
     "lti:roster_sync": view("404", "404", who=EVERYONE),
+    # No passback in the world: refused for everyone (tests/lti/test_grade_passback.py for a real one).
+    "lti:passback_retry": view(None, "404", who=EVERYONE),
     # Back from an entry: the signed-in go on; the anonymous are told to open a new window.
     "lti:landed": {**public("200", "405"), **{(role, m): "redirect" for role in EVERYONE for m in ("GET", "HX-GET")}},
 }
@@ -488,6 +490,7 @@ def url_kwargs(world: World, pattern_keys, overrides=None) -> dict:
         "uidb64": "MQ",
         "token": "not-a-valid-token",
         "launch_id": "lti1p3-launch-not-a-launch",
+        "passback_id": 1,
         "invitation_id": world.invitation.pk,
         "instructor_id": world.users[CO].pk,
     }

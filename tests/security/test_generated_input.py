@@ -100,6 +100,7 @@ def world(people, group) -> World:
             "uidb64": ["MQ"],
             "token": ["set-password"],
             "launch_id": ["lti1p3-launch-none"],
+            "passback_id": [1],
         },
         users={
             "owner": owner,
