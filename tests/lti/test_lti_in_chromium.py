@@ -91,3 +91,19 @@ def test_teacher_adds_a_discussion_by_deep_linking_and_a_student_opens_it(platfo
     expect(frame.locator("#composer")).to_be_visible()
     expect(frame.get_by_text("Who pays for the new harbour?").first).to_be_visible()
     assert student.frame("tool").url.endswith(f"/a/{thread.pk}/#composer")
+    answer = "Harbour fees fall on the fishermen first, so the city should say who pays the rest."
+    frame.locator("#composer").get_by_role("textbox").first.fill(answer)
+    frame.locator("#composer").get_by_role("button", name="Post").first.click()
+    expect(frame.get_by_text(answer)).to_be_visible()
+
+    # The teacher grades in the report, inside the iframe; the score lands in the LMS's line item.
+    teacher.goto(platform.course_url(item["link_id"], "teacher"))
+    frame = tool_frame(teacher)
+    frame.get_by_role("link", name="Report and grades").click()
+    frame.get_by_role("spinbutton", name="Score for Ana Lima").fill("17")
+    frame.get_by_role("textbox", name="Feedback for Ana Lima").fill("Good use of the brief.")
+    frame.get_by_role("textbox", name="Feedback for Ana Lima").press("Control+Enter")
+    expect(frame.get_by_role("status").filter(has_text="Saved ✓")).to_be_visible()
+    shoot(teacher, "lti-report-graded-in-iframe-1280")
+    sent = platform.scores[(item["link_id"], platform.people["ana"].sub)]
+    assert (sent["scoreGiven"], sent["scoreMaximum"]) == (17.0, 20.0)
