@@ -275,7 +275,7 @@ class Platform:
         return (
             f"<!doctype html><title>{html.escape(self.course_title)}</title>"
             f"<h1>{html.escape(self.course_title)}</h1>"
-            f'<iframe name="tool" title="Agora" src="{html.escape(src)}" width="1000" height="700"></iframe>'
+            f'<iframe name="tool" title="Agora" src="{html.escape(src)}" style="width: 100%; height: 700px"></iframe>'
         )
 
     def _handler(self) -> type[BaseHTTPRequestHandler]:

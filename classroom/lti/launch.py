@@ -21,7 +21,7 @@ from pylti1p3.contrib.django.request import DjangoRequest
 from pylti1p3.exception import LtiException, OIDCException
 
 from classroom.lti.models import PlatformFrame
-from classroom.lti.storage import DatabaseLaunchDataStorage
+from classroom.lti.storage import DatabaseLaunchDataStorage, forget_expired
 
 STATE_LIFETIME = 5 * 60  # seconds between the login and the launch's POST
 
@@ -55,6 +55,7 @@ def storage() -> DatabaseLaunchDataStorage:
 def login_redirect(request: HttpRequest, launch_url: str) -> HttpResponse:
     """Answer the platform's login initiation with a redirect to its authorisation endpoint."""
     params = request.GET if request.method == "GET" else request.POST
+    forget_expired()  # each login clears what earlier logins left (states, nonces, tickets)
     oidc = DjangoOIDCLogin(
         request,
         DjangoToolConfig(),
@@ -151,6 +152,10 @@ class AgoraMessageLaunch(DjangoMessageLaunch):
         try:
             return super().validate_jwt_signature()
         except LtiException as error:
+            if str(error).startswith("Error during fetch URL") or str(error).startswith("Invalid response from"):
+                raise LaunchRefused(
+                    "keys", _("Agora could not read the LMS's published keys just now. Open the link again in a moment.")
+                ) from error
             if "expired" in str(error).lower():
                 raise LaunchRefused("expired", _("This launch has expired. Open the link in the LMS again.")) from error
             raise LaunchRefused(

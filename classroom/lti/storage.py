@@ -50,5 +50,10 @@ class DatabaseLaunchDataStorage(LaunchDataStorage[Any]):
 
 
 def forget_expired() -> int:
-    deleted, _ = LaunchValue.objects.filter(expires_at__lte=timezone.now()).delete()
+    """Delete the values and launch tickets whose time is up; returns how many values went."""
+    from classroom.lti.models import LaunchTicket
+
+    now = timezone.now()
+    LaunchTicket.objects.filter(expires_at__lte=now - timedelta(days=1)).delete()
+    deleted, _ = LaunchValue.objects.filter(expires_at__lte=now).delete()
     return deleted

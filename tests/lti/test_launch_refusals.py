@@ -102,3 +102,23 @@ def test_the_jwks_and_the_configuration_are_public(platform, live_server):
     config = requests.get(live_server.url + reverse("lti:tool_configuration_json"), timeout=10).json()
     assert config["oidc_initiation_url"] == platform.tool_login_url
     assert config["target_link_uri"] == platform.tool_launch_url
+
+
+def test_a_platform_whose_keys_cannot_be_read_is_said_so(platform):
+    launch = HttpLaunch(platform, "link-1", "teacher")
+    platform.stop()  # its JWKS no longer answers
+    assert_refused(launch.post(), "keys")
+    assert not User.objects.exists()
+
+
+def test_expired_states_and_nonces_are_cleared_by_later_logins(platform):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from classroom.lti.models import LaunchValue
+
+    HttpLaunch(platform, "link-1", "teacher")
+    LaunchValue.objects.update(expires_at=timezone.now() - timedelta(seconds=1))
+    HttpLaunch(platform, "link-1", "teacher")
+    assert LaunchValue.objects.filter(expires_at__lte=timezone.now()).count() == 0
