@@ -112,7 +112,12 @@ class Platform:
 
     def authorize(self, query: dict[str, str]) -> tuple[int, str]:
         """The authorisation endpoint: check the tool's request, answer with the form_post."""
-        expected = {"scope": "openid", "response_type": "id_token", "response_mode": "form_post", "prompt": "none"}
+        expected = {
+            "scope": "openid",
+            "response_type": "id_token",
+            "response_mode": "form_post",
+            "prompt": "none",
+        }
         for name, value in expected.items():
             if query.get(name) != value:
                 return 400, f"invalid_request: {name}"
@@ -156,8 +161,11 @@ class Platform:
             LTI + "target_link_uri": self.tool_launch_url,
             LTI + "resource_link": {"id": link_id, "title": link.get("title", "")},
             LTI + "roles": person.roles,
-            LTI + "context": {"id": self.course_id, "title": self.course_title, "type": [
-                "http://purl.imsglobal.org/vocab/lis/v2/course#CourseOffering"]},
+            LTI + "context": {
+                "id": self.course_id,
+                "title": self.course_title,
+                "type": ["http://purl.imsglobal.org/vocab/lis/v2/course#CourseOffering"],
+            },
             LTI + "tool_platform": {"guid": "test-platform", "name": "Test platform"},
             LTI + "launch_presentation": {"document_target": "iframe"},
         }
@@ -203,7 +211,10 @@ class Platform:
             claims = jwt.decode(token, key, algorithms=["RS256"], audience=self.issuer, issuer=self.client_id)
         except jwt.PyJWTError as error:
             return 400, f"invalid deep linking response: {html.escape(str(error))}"
-        if claims.get(LTI + "message_type") != "LtiDeepLinkingResponse" or claims.get(LTI + "version") != "1.3.0":
+        if (
+            claims.get(LTI + "message_type") != "LtiDeepLinkingResponse"
+            or claims.get(LTI + "version") != "1.3.0"
+        ):
             return 400, "not a deep linking response"
         if claims.get(LTI + "deployment_id") != self.deployment_id or not claims.get("nonce"):
             return 400, "wrong deployment or no nonce"
@@ -212,7 +223,11 @@ class Platform:
             if item.get("type") != "ltiResourceLink":
                 return 400, "unexpected content item"
             link_id = f"link-{len(self.links) + 1}"
-            self.links[link_id] = {"title": item.get("title", ""), "custom": item.get("custom", {}), "line_item": item.get("lineItem")}
+            self.links[link_id] = {
+                "title": item.get("title", ""),
+                "custom": item.get("custom", {}),
+                "line_item": item.get("lineItem"),
+            }
             self.added.append(dict(item, link_id=link_id, data=claims.get(DL + "data")))
             titles.append(item.get("title", ""))
         return 200, "<!doctype html><title>Added</title><h1>Added to the course</h1>" + "".join(
@@ -231,15 +246,23 @@ class Platform:
         try:
             kid = jwt.get_unverified_header(assertion).get("kid")
             key = jwt.PyJWKClient(self.tool_jwks_url).get_signing_key(kid).key
-            claims = jwt.decode(assertion, key, algorithms=["RS256"], audience=self.token_url, issuer=self.client_id)
+            claims = jwt.decode(
+                assertion, key, algorithms=["RS256"], audience=self.token_url, issuer=self.client_id
+            )
         except jwt.PyJWTError:
             return 401, json.dumps({"error": "invalid_client"})
         if claims.get("sub") != self.client_id or not claims.get("jti"):
             return 401, json.dumps({"error": "invalid_client"})
-        scopes = [scope for scope in form.get("scope", "").split() if scope in (NRPS_SCOPE, SCORE_SCOPE, LINEITEM_SCOPE)]
+        scopes = [
+            scope
+            for scope in form.get("scope", "").split()
+            if scope in (NRPS_SCOPE, SCORE_SCOPE, LINEITEM_SCOPE)
+        ]
         token = secrets.token_urlsafe(24)
         self.tokens[token] = scopes
-        return 200, json.dumps({"access_token": token, "token_type": "Bearer", "expires_in": 3600, "scope": " ".join(scopes)})
+        return 200, json.dumps(
+            {"access_token": token, "token_type": "Bearer", "expires_in": 3600, "scope": " ".join(scopes)}
+        )
 
     def authorised(self, header: str, scope: str) -> bool:
         token = header.removeprefix("Bearer ")
@@ -258,13 +281,24 @@ class Platform:
             }
             for hint, member in self.people.items()
         ]
-        return {"id": f"{self.url}/nrps/{self.course_id}", "context": {"id": self.course_id, "title": self.course_title}, "members": members}
+        return {
+            "id": f"{self.url}/nrps/{self.course_id}",
+            "context": {"id": self.course_id, "title": self.course_title},
+            "members": members,
+        }
 
     def take_score(self, link_id: str, body: dict) -> tuple[int, str]:
         if self.failing_scores:
             self.failing_scores -= 1
             return 503, "unavailable"
-        required = {"userId", "scoreGiven", "scoreMaximum", "activityProgress", "gradingProgress", "timestamp"}
+        required = {
+            "userId",
+            "scoreGiven",
+            "scoreMaximum",
+            "activityProgress",
+            "gradingProgress",
+            "timestamp",
+        }
         if not required <= set(body):
             return 400, "missing " + ", ".join(sorted(required - set(body)))
         self.scores[(link_id, body["userId"])] = body
@@ -306,7 +340,11 @@ class Platform:
                     if not platform.authorised(self.headers.get("Authorization", ""), NRPS_SCOPE):
                         self.send(401, "unauthorized")
                     else:
-                        self.send(200, json.dumps(platform.memberships()), "application/vnd.ims.lti-nrps.v2.membershipcontainer+json")
+                        self.send(
+                            200,
+                            json.dumps(platform.memberships()),
+                            "application/vnd.ims.lti-nrps.v2.membershipcontainer+json",
+                        )
                 else:
                     self.send(404, "not found")
 

@@ -55,7 +55,9 @@ def group_for(lti_launch: LtiLaunch, user: User, *, instructor: bool) -> Group:
     course = Course.objects.select_for_update().filter(context=context).select_related("group").first()
     if course is None:
         if not instructor:
-            raise ActionRefused(_("Your teacher has not opened Agora from this course yet. Try again after they have."))
+            raise ActionRefused(
+                _("Your teacher has not opened Agora from this course yet. Try again after they have.")
+            )
         group = create_group(name=(context.title or context.label or _("LMS course"))[:120], instructor=user)
         Course.objects.create(context=context, group=group)
         return group
@@ -74,7 +76,9 @@ def thread_for(lti_launch: LtiLaunch, group: Group) -> Assignment | None:
     link = Link.objects.filter(resource_link=resource_link).select_related("assignment").first()
     if link is None:
         named = (lti_launch.get_custom_claim(ASSIGNMENT_PARAMETER) or "").strip()
-        assignment = Assignment.objects.filter(pk=int(named), group=group).first() if named.isdigit() else None
+        assignment = (
+            Assignment.objects.filter(pk=int(named), group=group).first() if named.isdigit() else None
+        )
         if assignment is None:
             return None
         link, _ = Link.objects.get_or_create(resource_link=resource_link, defaults={"assignment": assignment})
@@ -144,9 +148,9 @@ def issue_ticket(*, user: User, next_url: str, frame_origins: list[str]) -> Laun
 @transaction.atomic
 def spend_ticket(token: str) -> LaunchTicket | None:
     """The ticket, once: a second use, an expired or an unknown token gives None."""
-    spent = LaunchTicket.objects.filter(token=token, used_at__isnull=True, expires_at__gt=timezone.now()).update(
-        used_at=timezone.now()
-    )
+    spent = LaunchTicket.objects.filter(
+        token=token, used_at__isnull=True, expires_at__gt=timezone.now()
+    ).update(used_at=timezone.now())
     if spent != 1:
         return None
     return LaunchTicket.objects.select_related("user").get(token=token)

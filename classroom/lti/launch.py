@@ -64,7 +64,14 @@ def login_redirect(request: HttpRequest, launch_url: str) -> HttpResponse:
     )
     login_params = {
         key: params[key]
-        for key in ("iss", "login_hint", "target_link_uri", "lti_message_hint", "client_id", "lti_deployment_id")
+        for key in (
+            "iss",
+            "login_hint",
+            "target_link_uri",
+            "lti_message_hint",
+            "client_id",
+            "lti_deployment_id",
+        )
         if key in params
     }
     try:
@@ -72,7 +79,9 @@ def login_redirect(request: HttpRequest, launch_url: str) -> HttpResponse:
     except (LtiException, OIDCException) as error:
         if "registration" in str(error).lower():
             raise LaunchRefused("unregistered_issuer", unregistered_issuer_message()) from error
-        raise LaunchRefused("login", _("The LMS's request to start the launch is incomplete: %s.") % error) from error
+        raise LaunchRefused(
+            "login", _("The LMS's request to start the launch is incomplete: %s.") % error
+        ) from error
 
 
 def unregistered_issuer_message() -> str:
@@ -107,7 +116,9 @@ class AgoraMessageLaunch(DjangoMessageLaunch):
     def validate_state(self) -> "AgoraMessageLaunch":
         state = self._get_request_param("state")
         if not state:
-            raise LaunchRefused("state", _("The launch came without its state. Open the link in the LMS again."))
+            raise LaunchRefused(
+                "state", _("The launch came without its state. Open the link in the LMS again.")
+            )
         if self._cookie_service.get_cookie(state) != state:
             saved = self._session_service.get_state_params(state) or {}
             raise LaunchRefused(
@@ -122,9 +133,14 @@ class AgoraMessageLaunch(DjangoMessageLaunch):
 
     def validate_nonce(self) -> "AgoraMessageLaunch":
         nonce = self._get_jwt_body().get("nonce")
-        if not nonce or not self._session_service.data_storage.consume(self._session_service._get_key("nonce", nonce)):
+        if not nonce or not self._session_service.data_storage.consume(
+            self._session_service._get_key("nonce", nonce)
+        ):
             raise LaunchRefused(
-                "nonce", _("This launch was already used, or was not started by Agora. Open the link in the LMS again.")
+                "nonce",
+                _(
+                    "This launch was already used, or was not started by Agora. Open the link in the LMS again."
+                ),
             )
         return self
 
@@ -141,7 +157,9 @@ class AgoraMessageLaunch(DjangoMessageLaunch):
         if client_id not in audiences or not registrations.filter(client_id=client_id).exists():
             raise LaunchRefused(
                 "audience",
-                _("This launch was meant for another tool: its audience is not Agora's client id at this LMS."),
+                _(
+                    "This launch was meant for another tool: its audience is not Agora's client id at this LMS."
+                ),
             )
         try:
             return super().validate_registration()
@@ -152,12 +170,19 @@ class AgoraMessageLaunch(DjangoMessageLaunch):
         try:
             return super().validate_jwt_signature()
         except LtiException as error:
-            if str(error).startswith("Error during fetch URL") or str(error).startswith("Invalid response from"):
+            if str(error).startswith("Error during fetch URL") or str(error).startswith(
+                "Invalid response from"
+            ):
                 raise LaunchRefused(
-                    "keys", _("Agora could not read the LMS's published keys just now. Open the link again in a moment.")
+                    "keys",
+                    _(
+                        "Agora could not read the LMS's published keys just now. Open the link again in a moment."
+                    ),
                 ) from error
             if "expired" in str(error).lower():
-                raise LaunchRefused("expired", _("This launch has expired. Open the link in the LMS again.")) from error
+                raise LaunchRefused(
+                    "expired", _("This launch has expired. Open the link in the LMS again.")
+                ) from error
             raise LaunchRefused(
                 "signature", _("This launch's signature does not match the LMS's published keys.")
             ) from error
@@ -197,13 +222,17 @@ def validated_launch(request: HttpRequest) -> AgoraMessageLaunch:
     try:
         launch.validate()
     except LtiException as error:
-        raise LaunchRefused("token", _("The launch's token is not valid: %(error)s.") % {"error": error}) from error
+        raise LaunchRefused(
+            "token", _("The launch's token is not valid: %(error)s.") % {"error": error}
+        ) from error
     return launch
 
 
 def restored_launch(request: HttpRequest, launch_id: str) -> AgoraMessageLaunch:
     """A launch validated earlier (for deep linking and the services), from the database."""
-    return AgoraMessageLaunch.from_cache(launch_id, request, DjangoToolConfig(), launch_data_storage=storage())
+    return AgoraMessageLaunch.from_cache(
+        launch_id, request, DjangoToolConfig(), launch_data_storage=storage()
+    )
 
 
 def origin(url: str) -> str | None:
@@ -218,7 +247,10 @@ def frame_origins(registrations: list[LtiRegistration] | None = None) -> list[st
     for the given registrations (all active ones when None)."""
     if registrations is None:
         registrations = list(LtiRegistration.objects.active())
-    frames = {frame.registration_id: frame.origins for frame in PlatformFrame.objects.filter(registration__in=registrations)}
+    frames = {
+        frame.registration_id: frame.origins
+        for frame in PlatformFrame.objects.filter(registration__in=registrations)
+    }
     found = []
     for registration in registrations:
         for url in [registration.issuer, registration.auth_url, *frames.get(registration.pk, "").split()]:

@@ -13,6 +13,9 @@ class LaunchValue(models.Model):
     value = models.JSONField()
     expires_at = models.DateTimeField(db_index=True)
 
+    def __str__(self) -> str:
+        return self.key
+
 
 class PlatformFrame(models.Model):
     """Where a registered platform shows Agora in a frame: the origins its pages are on."""
@@ -24,12 +27,18 @@ class PlatformFrame(models.Model):
         "(https://school.instructure.com). The issuer's and login URL's origins are always allowed.",
     )
 
+    def __str__(self) -> str:
+        return f"Frame origins of {self.registration}"
+
 
 class Course(models.Model):
     """An LMS course (an LTI context) is an Agora group."""
 
     context = models.OneToOneField(LtiContext, on_delete=models.CASCADE, related_name="agora_course")
     group = models.ForeignKey("classroom.Group", on_delete=models.CASCADE, related_name="lti_courses")
+
+    def __str__(self) -> str:
+        return f"{self.context} → {self.group}"
 
 
 class Link(models.Model):
@@ -39,6 +48,9 @@ class Link(models.Model):
     assignment = models.ForeignKey("classroom.Assignment", on_delete=models.CASCADE, related_name="lti_links")
     # The AGS line item of the link (its launch's endpoint claim), where the thread's scores go.
     lineitem_url = models.URLField(max_length=500, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.resource_link} → {self.assignment_id}"
 
 
 class LaunchTicket(models.Model):
@@ -56,6 +68,9 @@ class LaunchTicket(models.Model):
     expires_at = models.DateTimeField()
     used_at = models.DateTimeField(null=True, blank=True)
 
+    def __str__(self) -> str:
+        return f"Launch ticket for {self.user_id}"
+
 
 class ScorePassback(models.Model):
     """The outbox of one student's score for one thread, on its way to the LMS's line item:
@@ -66,7 +81,9 @@ class ScorePassback(models.Model):
         SENT = "sent", "sent"
         FAILED = "failed", "not sent"
 
-    assignment = models.ForeignKey("classroom.Assignment", on_delete=models.CASCADE, related_name="score_passbacks")
+    assignment = models.ForeignKey(
+        "classroom.Assignment", on_delete=models.CASCADE, related_name="score_passbacks"
+    )
     student = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     score = models.DecimalField(max_digits=6, decimal_places=2)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
@@ -77,5 +94,10 @@ class ScorePassback(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["assignment", "student"], name="one_passback_per_student_and_thread")
+            models.UniqueConstraint(
+                fields=["assignment", "student"], name="one_passback_per_student_and_thread"
+            )
         ]
+
+    def __str__(self) -> str:
+        return f"Score {self.score} of {self.student_id} for {self.assignment_id}: {self.status}"

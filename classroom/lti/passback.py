@@ -47,7 +47,12 @@ def queue_score(feedback: Feedback) -> ScorePassback | None:
     passback, _ = ScorePassback.objects.update_or_create(
         assignment_id=feedback.assignment_id,
         student_id=feedback.student_id,
-        defaults={"score": feedback.score, "status": ScorePassback.Status.PENDING, "attempts": 0, "last_error": ""},
+        defaults={
+            "score": feedback.score,
+            "status": ScorePassback.Status.PENDING,
+            "attempts": 0,
+            "last_error": "",
+        },
     )
     transaction.on_commit(lambda: send_score.enqueue(passback.pk))
     return passback
@@ -97,7 +102,12 @@ def send_score(passback_id: int) -> str:
         except (LtiException, LtiServiceException, requests.RequestException) as error:
             passback.status, passback.last_error = ScorePassback.Status.FAILED, describe(error)
             passback.save(update_fields=["status", "last_error", "attempts", "updated_at"])
-            log.warning("score passback %s failed (attempt %s): %s", passback.pk, passback.attempts, passback.last_error)
+            log.warning(
+                "score passback %s failed (attempt %s): %s",
+                passback.pk,
+                passback.attempts,
+                passback.last_error,
+            )
             if passback.attempts >= MAX_ATTEMPTS:
                 return "failed"
             if default_task_backend.supports_defer:
@@ -107,7 +117,10 @@ def send_score(passback_id: int) -> str:
             continue  # a backend that runs tasks at once: try again now
         # Only if no newer score came in meanwhile: that one is on its way already.
         ScorePassback.objects.filter(pk=passback.pk, score=passback.score).update(
-            status=ScorePassback.Status.SENT, sent_at=timezone.now(), last_error="", attempts=passback.attempts
+            status=ScorePassback.Status.SENT,
+            sent_at=timezone.now(),
+            last_error="",
+            attempts=passback.attempts,
         )
         return "sent"
 

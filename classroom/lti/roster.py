@@ -57,7 +57,9 @@ def fetch_members(course: Course) -> list[dict]:
     url = course.context.memberships_url
     if not url:
         raise RosterUnavailable("The LMS did not offer this course's roster (no Names and Roles service).")
-    service = NamesRolesProvisioningService(connector(course), {"context_memberships_url": url, "service_versions": ["2.0"]})
+    service = NamesRolesProvisioningService(
+        connector(course), {"context_memberships_url": url, "service_versions": ["2.0"]}
+    )
     try:
         return service.get_members()
     except (LtiException, LtiServiceException, requests.RequestException, ValueError) as error:
@@ -69,7 +71,11 @@ def learners(members: list[dict]) -> dict[str, dict]:
     found = {}
     for member in members:
         roles = [normalize_role(role) for role in member.get("roles", [])]
-        if member.get("status", "Active") == "Active" and ContextRole.LEARNER in roles and ContextRole.INSTRUCTOR not in roles:
+        if (
+            member.get("status", "Active") == "Active"
+            and ContextRole.LEARNER in roles
+            and ContextRole.INSTRUCTOR not in roles
+        ):
             found[member["user_id"]] = member
     return found
 

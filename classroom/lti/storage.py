@@ -34,7 +34,9 @@ class DatabaseLaunchDataStorage(LaunchDataStorage[Any]):
         key = self._prepare_key(key)
         try:
             with transaction.atomic():
-                LaunchValue.objects.update_or_create(key=key, defaults={"value": value, "expires_at": expires_at})
+                LaunchValue.objects.update_or_create(
+                    key=key, defaults={"value": value, "expires_at": expires_at}
+                )
         except IntegrityError:  # another worker wrote the same key at the same moment
             LaunchValue.objects.filter(key=key).update(value=value, expires_at=expires_at)
 

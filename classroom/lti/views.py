@@ -2,15 +2,14 @@
 
 from urllib.parse import urlencode
 
+from django.conf import settings
+from django.contrib import messages
 from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_not_required
-from django.conf import settings
-from django.contrib import messages
 from django.db import transaction
-from django.shortcuts import get_object_or_404
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -22,11 +21,7 @@ from pylti1p3.exception import LtiException
 
 from classroom.actions import ActionRefused, assign_brief
 from classroom.forms import AssignForm, AssignQueryForm
-from classroom.models import Group
-from classroom.permissions import instructor_required
 from classroom.lti import actions, roster
-from classroom.lti.models import Course, ScorePassback
-from classroom.lti.passback import retry_passback
 from classroom.lti.launch import (
     LaunchRefused,
     frame_origins,
@@ -37,6 +32,10 @@ from classroom.lti.launch import (
     validated_launch,
 )
 from classroom.lti.middleware import FRAME_KEY
+from classroom.lti.models import Course, ScorePassback
+from classroom.lti.passback import retry_passback
+from classroom.models import Group
+from classroom.permissions import instructor_required
 
 
 def tool_urls(request: HttpRequest) -> dict[str, str]:
@@ -154,14 +153,20 @@ def enter(request: HttpRequest, token: str) -> HttpResponse:
     """Spend a launch's ticket: sign its person in, then see whether the session stuck."""
     ticket = actions.spend_ticket(token)
     if ticket is None:
-        refusal = LaunchRefused("ticket", _("This link into Agora was used already or has expired. Open it again from the LMS."))
+        refusal = LaunchRefused(
+            "ticket", _("This link into Agora was used already or has expired. Open it again from the LMS.")
+        )
         return refused(request, refusal)
     login(request, ticket.user, backend="classroom.auth.UserBackend")
     request.session[FRAME_KEY] = ticket.frame_origins
     request.lti_frame_origins = ticket.frame_origins
     # A second ticket, for a new window, in case this browser keeps no cookie in the frame.
-    fallback = actions.issue_ticket(user=ticket.user, next_url=ticket.next_url, frame_origins=ticket.frame_origins)
-    return redirect(reverse("lti:landed") + "?" + urlencode({"next": ticket.next_url, "ticket": fallback.token}))
+    fallback = actions.issue_ticket(
+        user=ticket.user, next_url=ticket.next_url, frame_origins=ticket.frame_origins
+    )
+    return redirect(
+        reverse("lti:landed") + "?" + urlencode({"next": ticket.next_url, "ticket": fallback.token})
+    )
 
 
 @login_not_required
@@ -214,8 +219,14 @@ def deep_link(request: HttpRequest, launch_id: str) -> HttpResponse:
         except ActionRefused as refusal:
             form.add_error("brief", str(refusal))
         else:
-            return_url, token = actions.deep_link_response(message_launch, assignment, request.build_absolute_uri(reverse("lti:launch")))
-            response = render(request, "lti/deep_link_return.html", {"return_url": return_url, "jwt": token, "assignment": assignment})
+            return_url, token = actions.deep_link_response(
+                message_launch, assignment, request.build_absolute_uri(reverse("lti:launch"))
+            )
+            response = render(
+                request,
+                "lti/deep_link_return.html",
+                {"return_url": return_url, "jwt": token, "assignment": assignment},
+            )
             # The form goes back to the LMS: the one place Agora posts to another site.
             response._csp_config = {**settings.SECURE_CSP, "form-action": ["'self'", origin(return_url)]}
             return response
@@ -239,7 +250,10 @@ def roster_sync(request: HttpRequest, group_id: int) -> HttpResponse:
         return render(request, "lti/roster_sync.html", {"group": course.group, "error": str(error)})
     if request.method == "POST":
         joined, left = roster.apply_roster_sync(course, plan)
-        messages.success(request, _("Roster synchronised: %(joined)d joined, %(left)d left.") % {"joined": joined, "left": left})
+        messages.success(
+            request,
+            _("Roster synchronised: %(joined)d joined, %(left)d left.") % {"joined": joined, "left": left},
+        )
         return redirect(course.group)
     return render(request, "lti/roster_sync.html", {"group": course.group, "plan": plan})
 
@@ -249,14 +263,18 @@ def roster_sync(request: HttpRequest, group_id: int) -> HttpResponse:
 def passback_retry(request: HttpRequest, passback_id: int) -> HttpResponse:
     """Send a score the LMS did not take again."""
     passback = get_object_or_404(
-        ScorePassback.objects.select_related("assignment"), pk=passback_id, assignment__group__instructors=request.user
+        ScorePassback.objects.select_related("assignment"),
+        pk=passback_id,
+        assignment__group__instructors=request.user,
     )
     retry_passback(passback)
     passback.refresh_from_db()
     if passback.status == ScorePassback.Status.SENT:
         messages.success(request, _("The score went to the LMS."))
     elif passback.status == ScorePassback.Status.FAILED:
-        messages.error(request, _("The LMS still did not take the score: %(error)s") % {"error": passback.last_error})
+        messages.error(
+            request, _("The LMS still did not take the score: %(error)s") % {"error": passback.last_error}
+        )
     else:
         messages.success(request, _("The score is on its way to the LMS."))
     return redirect("classroom:assignment_report", assignment_id=passback.assignment_id)

@@ -51,7 +51,9 @@ class HttpLaunch:
         """The browser's form_post, with the state cookie the browser kept (a Secure cookie that
         requests would not send over http by itself)."""
         headers = {"Cookie": self.state_cookie if cookie is None else cookie}
-        return requests.post(self.launch_url, data=form or self.form, headers=headers, allow_redirects=False, timeout=10)
+        return requests.post(
+            self.launch_url, data=form or self.form, headers=headers, allow_redirects=False, timeout=10
+        )
 
 
 def refusal(response: requests.Response) -> str:

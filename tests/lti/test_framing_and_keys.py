@@ -56,7 +56,10 @@ def test_launch_pages_may_be_framed_by_every_registered_platform(registration, c
     assert f"frame-ancestors {PLATFORM} https://sso.school.example https://courses.school.example" in policy
     registration.is_active = False
     registration.save()
-    assert "frame-ancestors 'none'" in client.post(reverse("lti:launch"), {"state": "s"})["Content-Security-Policy"]
+    assert (
+        "frame-ancestors 'none'"
+        in client.post(reverse("lti:launch"), {"state": "s"})["Content-Security-Policy"]
+    )
 
 
 def test_a_used_ticket_does_not_sign_in_again(registration, student, thread):

@@ -18,7 +18,9 @@ def graded_thread(platform, brief):
     """The course's thread behind link-1, which has a line item of 10 points; Ana launched it."""
     assert HttpLaunch(platform, "link-1", "teacher").post().status_code == 302
     thread = AssignmentFactory(group=Group.objects.get(name="History 101"), brief=brief, points=10)
-    platform.links["link-1"].update(custom={"agora_assignment": str(thread.pk)}, line_item={"scoreMaximum": 10})
+    platform.links["link-1"].update(
+        custom={"agora_assignment": str(thread.pk)}, line_item={"scoreMaximum": 10}
+    )
     assert HttpLaunch(platform, "link-1", "ana").post().status_code == 302
     return thread
 
@@ -68,7 +70,10 @@ def test_a_failed_passback_is_shown_with_a_retry_button_that_sends_it(platform, 
     retried = client.post(reverse("lti:passback_retry", args=[passback.pk]), follow=True)
     assert "The score went to the LMS." in retried.text
     assert platform.scores[("link-1", platform.people["ana"].sub)]["scoreGiven"] == 6.0
-    assert "The LMS did not take" not in client.get(reverse("classroom:assignment_report", args=[graded_thread.pk])).text
+    assert (
+        "The LMS did not take"
+        not in client.get(reverse("classroom:assignment_report", args=[graded_thread.pk])).text
+    )
 
 
 def test_only_the_threads_teachers_may_retry(platform, graded_thread, other_instructor, student):

@@ -12,7 +12,6 @@ from playwright.sync_api import expect
 from classroom.models import Assignment, Group
 from tests.factories import AssignmentFactory
 
-
 SHOTS = os.environ.get("AGORA_SHOTS", "")  # a folder for screenshots to look at, when set
 
 
@@ -26,7 +25,9 @@ def tool_frame(page):
 
 
 @pytest.mark.browser
-def test_teacher_then_student_launch_into_the_thread_inside_the_iframe(platform, live_server, new_context, brief):
+def test_teacher_then_student_launch_into_the_thread_inside_the_iframe(
+    platform, live_server, new_context, brief
+):
     teacher = new_context().new_page()
     teacher.goto(platform.course_url("link-1", "teacher"))
     frame = tool_frame(teacher)

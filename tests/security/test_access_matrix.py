@@ -205,8 +205,13 @@ EXPECTED: dict[str, dict[tuple[str, str], str]] = {
     # Site admins read the tool's configuration; the admin's login page for everyone else.
     "lti:tool_configuration": {
         **{(role, m): "redirect" for role in EVERYONE for m in METHODS},
-        **{(ANON, m): outcome for m, outcome in zip(METHODS, ("redirect", "redirect", "hx-redirect", "hx-redirect"))},
-        **{(ADMIN, m): outcome for m, outcome in zip(METHODS, ("200", "405", "200", "405"))},
+        **{
+            (ANON, m): outcome
+            for m, outcome in zip(
+                METHODS, ("redirect", "redirect", "hx-redirect", "hx-redirect"), strict=True
+            )
+        },
+        **{(ADMIN, m): outcome for m, outcome in zip(METHODS, ("200", "405", "200", "405"), strict=True)},
     },
     "lti:tool_configuration_json": public("200", "405"),
     "lti:jwks": public("200", "405"),
@@ -223,7 +228,10 @@ EXPECTED: dict[str, dict[tuple[str, str], str]] = {
     # No passback in the world: refused for everyone (tests/lti/test_grade_passback.py for a real one).
     "lti:passback_retry": view(None, "404", who=EVERYONE),
     # Back from an entry: the signed-in go on; the anonymous are told to open a new window.
-    "lti:landed": {**public("200", "405"), **{(role, m): "redirect" for role in EVERYONE for m in ("GET", "HX-GET")}},
+    "lti:landed": {
+        **public("200", "405"),
+        **{(role, m): "redirect" for role in EVERYONE for m in ("GET", "HX-GET")},
+    },
 }
 OPTIONAL = {"bench_floor"}
 

@@ -6,59 +6,129 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('classroom', '0010_user_time_zone'),
-        ('lti_tool', '0008_ltideployment_pns_url_and_more'),
+        ("classroom", "0010_user_time_zone"),
+        ("lti_tool", "0008_ltideployment_pns_url_and_more"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='LaunchValue',
+            name="LaunchValue",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key', models.CharField(max_length=255, unique=True)),
-                ('value', models.JSONField()),
-                ('expires_at', models.DateTimeField(db_index=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("key", models.CharField(max_length=255, unique=True)),
+                ("value", models.JSONField()),
+                ("expires_at", models.DateTimeField(db_index=True)),
             ],
         ),
         migrations.CreateModel(
-            name='Course',
+            name="Course",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('context', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='agora_course', to='lti_tool.lticontext')),
-                ('group', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='lti_courses', to='classroom.group')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "context",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="agora_course",
+                        to="lti_tool.lticontext",
+                    ),
+                ),
+                (
+                    "group",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="lti_courses",
+                        to="classroom.group",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='LaunchTicket',
+            name="LaunchTicket",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('token', models.CharField(max_length=64, unique=True)),
-                ('next_url', models.CharField(max_length=500)),
-                ('frame_origins', models.JSONField(default=list)),
-                ('expires_at', models.DateTimeField()),
-                ('used_at', models.DateTimeField(blank=True, null=True)),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("token", models.CharField(max_length=64, unique=True)),
+                ("next_url", models.CharField(max_length=500)),
+                ("frame_origins", models.JSONField(default=list)),
+                ("expires_at", models.DateTimeField()),
+                ("used_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, to=settings.AUTH_USER_MODEL
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Link',
+            name="Link",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('assignment', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='lti_links', to='classroom.assignment')),
-                ('resource_link', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='agora_link', to='lti_tool.ltiresourcelink')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "assignment",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="lti_links",
+                        to="classroom.assignment",
+                    ),
+                ),
+                (
+                    "resource_link",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="agora_link",
+                        to="lti_tool.ltiresourcelink",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='PlatformFrame',
+            name="PlatformFrame",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('origins', models.TextField(blank=True, help_text="Origins of the LMS's pages that show Agora in a frame, one a line (https://school.instructure.com). The issuer's and login URL's origins are always allowed.")),
-                ('registration', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='frame', to='lti_tool.ltiregistration')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "origins",
+                    models.TextField(
+                        blank=True,
+                        help_text="Origins of the LMS's pages that show Agora in a frame, one a line (https://school.instructure.com). The issuer's and login URL's origins are always allowed.",
+                    ),
+                ),
+                (
+                    "registration",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="frame",
+                        to="lti_tool.ltiregistration",
+                    ),
+                ),
             ],
         ),
     ]

@@ -16,5 +16,7 @@ def lti_passbacks(assignment: Assignment) -> dict:
         .select_related("student")
         .order_by("student__last_name", "student__first_name")
     )
-    return {"failed": [p for p in passbacks if p.status == ScorePassback.Status.FAILED],
-            "pending": sum(1 for p in passbacks if p.status == ScorePassback.Status.PENDING)}
+    return {
+        "failed": [p for p in passbacks if p.status == ScorePassback.Status.FAILED],
+        "pending": sum(1 for p in passbacks if p.status == ScorePassback.Status.PENDING),
+    }
