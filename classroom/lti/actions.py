@@ -14,6 +14,7 @@ from pylti1p3.lineitem import LineItem
 from classroom.actions import ActionRefused, add_group_instructor, create_group, join_group
 from classroom.lti.models import Course, LaunchTicket, Link
 from classroom.models import Assignment, Group, User
+from classroom.names import DIRECTION_CONTROLS
 from classroom.usernames import free_username
 
 TICKET_LIFETIME = timedelta(minutes=2)
@@ -27,16 +28,23 @@ def teaches(lti_launch: LtiLaunch) -> bool:
     return membership.is_instructor or membership.is_administrator
 
 
+def clean_name(name: str) -> str:
+    """A name from the LMS without the characters Agora refuses in names (classroom/names.py):
+    the LMS has no such rule, and the person cannot retype it here."""
+    return " ".join("".join(ch for ch in name if ch not in DIRECTION_CONTROLS).split())
+
+
 @transaction.atomic
 def person_for(lti_user: LtiUser, *, instructor: bool) -> User:
     """The Agora account of the LMS's person (issuer, client and subject), made on their first
     launch. Never found by email: an LMS may let anybody set any address."""
     lti_user = LtiUser.objects.select_for_update().get(pk=lti_user.pk)
-    first = lti_user.given_name or (lti_user.name.split(" ", 1)[0] if lti_user.name else "")
-    last = lti_user.family_name or (lti_user.name.split(" ", 1)[1] if " " in lti_user.name else "")
+    name = clean_name(lti_user.name)
+    first = clean_name(lti_user.given_name) or (name.split(" ", 1)[0] if name else "")
+    last = clean_name(lti_user.family_name) or (name.split(" ", 1)[1] if " " in name else "")
     user = lti_user.auth_user
     if user is None:
-        user = User(username=free_username(lti_user.name or f"{first} {last}"))
+        user = User(username=free_username(name or f"{first} {last}"))
         user.set_unusable_password()  # they come through the LMS; a set-password link may add one
     user.first_name, user.last_name = first[:150], last[:150]
     user.email = lti_user.email or user.email

@@ -122,3 +122,9 @@ def test_expired_states_and_nonces_are_cleared_by_later_logins(platform):
     LaunchValue.objects.update(expires_at=timezone.now() - timedelta(seconds=1))
     HttpLaunch(platform, "link-1", "teacher")
     assert LaunchValue.objects.filter(expires_at__lte=timezone.now()).count() == 0
+
+
+def test_a_name_with_direction_controls_arrives_without_them(platform):
+    platform.people["teacher"].family_name = "Teach\u202eer"
+    assert HttpLaunch(platform, "link-1", "teacher").post().status_code == 302
+    assert User.objects.get(lti_users__sub=platform.people["teacher"].sub).last_name == "Teacher"
