@@ -59,12 +59,17 @@ INSTALLED_APPS = [
     "django.forms",
     "django_htmx",
     "django_tasks_db",
+    "lti_tool",  # django-lti: LTI registrations, deployments, keys (classroom/lti/__init__.py)
+    "classroom.lti",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    # LTI pages may be framed by their platform; its response phase runs after the session's,
+    # CSRF's and X-Frame-Options' and before the CSP's (classroom/lti/middleware.py).
+    "classroom.lti.middleware.LtiFrameMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

@@ -180,6 +180,7 @@ urlpatterns = [
     ),
     path("accounts/", include("django.contrib.auth.urls")),  # password reset and change
     path("admin/", admin.site.urls),
+    path("lti/", include("classroom.lti.urls")),
     path("healthz", health.healthz, name="healthz"),
 ]
 

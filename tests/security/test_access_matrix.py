@@ -223,6 +223,37 @@ EXPECTED: dict[str, dict[tuple[str, str], str]] = {
     "password_change_done": view("200", None, who=EVERYONE),
     "healthz": public("200", "405"),
     "bench_floor": public("200", "405"),  # only while `make bench` runs (AGORA_BENCH=1)
+    # ---- LTI (tests/lti/ for the launches themselves) -----------------------------
+    # Site admins read the tool's configuration; the admin's login page for everyone else.
+    "lti:tool_configuration": {
+        **{(role, m): "redirect" for role in EVERYONE for m in METHODS},
+        **{
+            (ANON, m): outcome
+            for m, outcome in zip(
+                METHODS, ("redirect", "redirect", "hx-redirect", "hx-redirect"), strict=True
+            )
+        },
+        **{(ADMIN, m): outcome for m, outcome in zip(METHODS, ("200", "405", "200", "405"), strict=True)},
+    },
+    "lti:tool_configuration_json": public("200", "405"),
+    "lti:jwks": public("200", "405"),
+    # Without an issuer and a login hint a login initiation is a bad request, for anyone.
+    "lti:login": public("400", "400"),
+    # A POST without an id token is refused; nobody's session is used.
+    "lti:launch": public("405", "403"),
+    # An unknown ticket is refused.
+    "lti:enter": public("403", "405"),
+    # A deep linking launch that is nobody's (tests/lti/ for a teacher's own).
+    "lti:deep_link": view("404", "404", who=EVERYONE),
+    # The world's group did not come from an LMS: its roster page is nobody's (tests/lti/).
+    "lti:roster_sync": view("404", "404", who=EVERYONE),
+    # No passback in the world: refused for everyone (tests/lti/test_grade_passback.py for a real one).
+    "lti:passback_retry": view(None, "404", who=EVERYONE),
+    # Back from an entry: the signed-in go on; the anonymous are told to open a new window.
+    "lti:landed": {
+        **public("200", "405"),
+        **{(role, m): "redirect" for role in EVERYONE for m in ("GET", "HX-GET")},
+    },
 }
 OPTIONAL = {"bench_floor"}
 
@@ -506,6 +537,8 @@ def url_kwargs(world: World, pattern_keys, overrides=None) -> dict:
         "version": world.brief.version,
         "uidb64": "MQ",
         "token": "not-a-valid-token",
+        "launch_id": "lti1p3-launch-not-a-launch",
+        "passback_id": 1,
         "invitation_id": world.invitation.pk,
         "instructor_id": world.users[CO].pk,
         "preset_id": world.preset.pk,

@@ -106,6 +106,8 @@ def world(people, group) -> World:
             "uidb64": ["MQ"],
             "token": ["set-password"],
             "preset_id": [preset.pk, other_preset.pk],
+            "launch_id": ["lti1p3-launch-none"],
+            "passback_id": [1],
         },
         users={
             "owner": owner,
@@ -464,7 +466,7 @@ FILE_TEXT = {
 def ids(draw, kwarg: str, world: World):
     """Mostly the world's own ids; sometimes one that no row has, or no number at all."""
     choices = world.ids[kwarg]
-    if kwarg in ("code", "slug", "uidb64", "token"):
+    if kwarg in ("code", "slug", "uidb64", "token", "launch_id"):
         return draw(
             st.one_of(st.sampled_from(choices), st.sampled_from(["x", "%00", "%ED%A0%80", "a" * 300]))
         )
