@@ -130,6 +130,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # so concurrent posts queue on busy_timeout instead of failing with
     # "database is locked" half-way through a transaction.
     DATABASES["default"]["CONN_MAX_AGE"] = 0 if DEBUG else 600
+    DATABASES["default"]["ENGINE"] = "classroom.sqlite_engine"  # its docstring says why
     DATABASES["default"]["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
