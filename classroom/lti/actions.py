@@ -148,7 +148,7 @@ def issue_ticket(*, user: User, next_url: str, frame_origins: list[str]) -> Laun
         token=secrets.token_urlsafe(32),
         user=user,
         next_url=next_url,
-        frame_origins=frame_origins,
+        frame_origins="\n".join(frame_origins),
         expires_at=timezone.now() + TICKET_LIFETIME,
     )
 

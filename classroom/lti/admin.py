@@ -10,7 +10,7 @@ from classroom.lti.models import Course, Link, PlatformFrame
 class PlatformFrameInline(admin.StackedInline):
     model = PlatformFrame
     can_delete = False
-    verbose_name_plural = "Frame origins"
+    verbose_name = verbose_name_plural = "Frame origins"
 
 
 class RegistrationAdmin(LtiRegistrationAdmin):

@@ -10,7 +10,9 @@ class LaunchValue(models.Model):
     database so the worker that takes the launch sees what the login's worker stored."""
 
     key = models.CharField(max_length=255, unique=True)
-    value = models.JSONField()
+    # JSON as text: a JSONField makes `manage.py migrate` on a new SQLite file open the
+    # database in its system checks, before the project's migrate command has created it.
+    value = models.TextField()
     expires_at = models.DateTimeField(db_index=True)
 
     def __str__(self) -> str:
@@ -64,7 +66,7 @@ class LaunchTicket(models.Model):
     token = models.CharField(max_length=64, unique=True)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
     next_url = models.CharField(max_length=500)
-    frame_origins = models.JSONField(default=list)
+    frame_origins = models.TextField(blank=True)  # one origin a line (not JSON: see LaunchValue)
     expires_at = models.DateTimeField()
     used_at = models.DateTimeField(null=True, blank=True)
 

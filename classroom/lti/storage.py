@@ -4,6 +4,7 @@ PyLTI1p3's Django storage is the cache, which on SQLite is each worker's own mem
 login and the launch that follows it may reach different workers or instances.
 """
 
+import json
 from datetime import timedelta
 from typing import Any
 
@@ -27,7 +28,7 @@ class DatabaseLaunchDataStorage(LaunchDataStorage[Any]):
 
     def get_value(self, key: str) -> Any:
         row = LaunchValue.objects.filter(key=self._prepare_key(key), expires_at__gt=timezone.now()).first()
-        return row.value if row else None
+        return json.loads(row.value) if row else None
 
     def set_value(self, key: str, value: Any, exp: int | None = None) -> None:
         expires_at = timezone.now() + timedelta(seconds=exp or DEFAULT_LIFETIME)
@@ -35,10 +36,10 @@ class DatabaseLaunchDataStorage(LaunchDataStorage[Any]):
         try:
             with transaction.atomic():
                 LaunchValue.objects.update_or_create(
-                    key=key, defaults={"value": value, "expires_at": expires_at}
+                    key=key, defaults={"value": json.dumps(value), "expires_at": expires_at}
                 )
         except IntegrityError:  # another worker wrote the same key at the same moment
-            LaunchValue.objects.filter(key=key).update(value=value, expires_at=expires_at)
+            LaunchValue.objects.filter(key=key).update(value=json.dumps(value), expires_at=expires_at)
 
     def check_value(self, key: str) -> bool:
         return LaunchValue.objects.filter(key=self._prepare_key(key), expires_at__gt=timezone.now()).exists()

@@ -158,11 +158,11 @@ def enter(request: HttpRequest, token: str) -> HttpResponse:
         )
         return refused(request, refusal)
     login(request, ticket.user, backend="classroom.auth.UserBackend")
-    request.session[FRAME_KEY] = ticket.frame_origins
-    request.lti_frame_origins = ticket.frame_origins
+    request.session[FRAME_KEY] = ticket.frame_origins.split()
+    request.lti_frame_origins = ticket.frame_origins.split()
     # A second ticket, for a new window, in case this browser keeps no cookie in the frame.
     fallback = actions.issue_ticket(
-        user=ticket.user, next_url=ticket.next_url, frame_origins=ticket.frame_origins
+        user=ticket.user, next_url=ticket.next_url, frame_origins=ticket.frame_origins.split()
     )
     return redirect(
         reverse("lti:landed") + "?" + urlencode({"next": ticket.next_url, "ticket": fallback.token})

@@ -97,3 +97,34 @@ def test_the_configuration_page_is_for_site_admins(registration, admin_client, i
     assert page.status_code == 200
     assert "http://testserver/lti/login/" in page.text and "School LMS" in page.text
     assert instructor_client.get(reverse("lti:tool_configuration")).status_code == 302
+
+
+def test_a_site_admin_registers_a_platform_with_its_frame_origins_in_the_admin(db, admin_client):
+    add = admin_client.get("/admin/lti_tool/ltiregistration/add/")
+    assert add.status_code == 200
+    assert "Frame origins" in add.text and "LTI deployments" in add.text
+    form = {
+        "name": "Moodle",
+        "uuid": "5f0c6a3e-8f7e-4a55-9d0e-3b1b8c7f9a10",
+        "issuer": "https://moodle.school.example",
+        "client_id": "abc123",
+        "audience": "",
+        "auth_url": "https://moodle.school.example/mod/lti/auth.php",
+        "token_url": "https://moodle.school.example/mod/lti/token.php",
+        "keyset_url": "https://moodle.school.example/mod/lti/certs.php",
+        "is_active": "on",
+        "public_key": "",
+        "private_key": "",
+        "deployments-TOTAL_FORMS": "1",
+        "deployments-INITIAL_FORMS": "0",
+        "deployments-0-deployment_id": "7",
+        "deployments-0-is_active": "on",
+        "frame-TOTAL_FORMS": "1",
+        "frame-INITIAL_FORMS": "0",
+        "frame-0-origins": "https://courses.school.example",
+    }
+    saved = admin_client.post("/admin/lti_tool/ltiregistration/add/", form)
+    assert saved.status_code == 302, saved.text[:3000]
+    registration = LtiRegistration.objects.get(client_id="abc123")
+    assert registration.deployments.get().deployment_id == "7"
+    assert registration.frame.origins == "https://courses.school.example"

@@ -108,3 +108,13 @@ def test_teacher_adds_a_discussion_by_deep_linking_and_a_student_opens_it(platfo
     shoot(teacher, "lti-report-graded-in-iframe-1280")
     sent = platform.scores[(item["link_id"], platform.people["ana"].sub)]
     assert (sent["scoreGiven"], sent["scoreMaximum"]) == (17.0, 20.0)
+
+
+@pytest.mark.browser
+def test_a_refused_launch_shows_its_reason_inside_the_iframe(platform, new_context):
+    platform.changes = {"aud": "another-tool"}
+    page = new_context().new_page()
+    page.goto(platform.course_url("link-1", "teacher"))
+    frame = tool_frame(page)
+    expect(frame.get_by_role("heading", name="Agora could not open this link")).to_be_visible()
+    expect(frame.get_by_text("This launch was meant for another tool")).to_be_visible()
