@@ -65,6 +65,7 @@ async () => {
 # The elements that reach past the window's right edge, innermost first, for the failure message.
 STICKING_OUT = """
 () => [...document.querySelectorAll("body *")]
+  .filter((element) => !element.closest(".visually-hidden"))
   .filter((element) => element.getBoundingClientRect().right > window.innerWidth + 1)
   .filter((element) => ![...element.children].some((child) => child.getBoundingClientRect().right > window.innerWidth + 1))
   .slice(0, 3)
