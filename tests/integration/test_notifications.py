@@ -449,3 +449,12 @@ def test_a_failing_task_never_fails_the_post(thread, student, peer):
     with mock.patch.object(notifications, "fan_out", side_effect=RuntimeError("boom")):
         reply = make_response(thread, peer, body="Still posted.", parent=answer)
     assert reply.pk is not None
+
+
+def test_the_bell_adds_no_query_to_the_empty_poll(student_client, thread, student, django_assert_num_queries):
+    page = student_client.get(reverse("classroom:thread_detail", args=[thread.pk])).content.decode()
+    poll = re.search(r'hx-get="([^"]*/poll/[^"]*)"', page).group(1).replace("&amp;", "&")
+    assert "&n=" in poll
+    assert student_client.get(poll).status_code == 204  # reads the thread's state, kept a second
+    with django_assert_num_queries(0):
+        assert student_client.get(poll).status_code == 204
