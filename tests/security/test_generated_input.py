@@ -97,7 +97,9 @@ def world(people, group) -> World:
             "version": [1, 2],
             "invitation_id": [invitation.pk],
             # The member's, from the peer's reply; none is anyone else's.
-            "notification_id": list(Notification.objects.filter(recipient=member).values_list("pk", flat=True)),
+            "notification_id": list(
+                Notification.objects.filter(recipient=member).values_list("pk", flat=True)
+            ),
             "instructor_id": [people["co_instructor"].pk, owner.pk, other.pk],
             "uidb64": ["MQ"],
             "token": ["set-password"],
