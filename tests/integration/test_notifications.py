@@ -10,6 +10,7 @@ from decimal import Decimal
 from unittest import mock
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -318,6 +319,10 @@ def test_a_daily_digest_puts_several_notifications_in_one_mail(smtp, thread, stu
     notifications.send_due_mail(now=timezone.now() + timedelta(days=1, hours=1))
     [mail] = smtp.inbox.to(student.email)
     assert "digest" in mail["Subject"] and Inbox.text(mail).count("replied to you") == 2
+    # Its one-click unsubscribe stops every kind: the digest holds them all.
+    url = mail["List-Unsubscribe"].strip("<>").removeprefix("https://agora.school.example")
+    Client().post(url, "List-Unsubscribe=One-Click", content_type="application/x-www-form-urlencoded")
+    assert set(NotificationSettings.objects.get(user=student).email_off) >= set(Kind.values)
 
 
 def test_no_mail_without_an_address(smtp, thread, peer):
