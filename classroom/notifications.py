@@ -63,6 +63,7 @@ BACKOFF_FIRST, BACKOFF_MOST = 10, 3600  # seconds before the first retry, and at
 DIGEST_AT = time(7, 0)  # daily digests go out at 07:00 in the person's own zone
 HOLD_DAYS = 30  # a held notification still not visible after this is dropped
 UNSUBSCRIBE_SALT = "agora.unsubscribe"
+ALL = "all"  # a digest mail's unsubscribe link stops every kind
 MAIL_BATCH = 200
 
 
@@ -542,6 +543,10 @@ def headline(notification: Notification, teaches: bool = False) -> str:
     return Kind(kind).label
 
 
+def unsubscribe_label(kind: str) -> str:
+    return "all notifications" if kind == ALL else Kind(kind).label
+
+
 def unsubscribe_token(user: User, kind: str) -> str:
     return signing.dumps([user.pk, kind], salt=UNSUBSCRIBE_SALT, compress=False)
 
@@ -551,7 +556,7 @@ def read_unsubscribe_token(token: str) -> tuple[int, str] | None:
         user_id, kind = signing.loads(token, salt=UNSUBSCRIBE_SALT)
     except (signing.BadSignature, ValueError, TypeError):
         return None
-    if kind not in Kind.values or not isinstance(user_id, int):
+    if (kind not in Kind.values and kind != ALL) or not isinstance(user_id, int):
         return None
     return user_id, kind
 
@@ -563,10 +568,10 @@ def unsubscribe(*, user_id: int, kind: str) -> User | None:
         if user is None:
             return None
         prefs, _ = NotificationSettings.objects.select_for_update().get_or_create(user=user)
-        if kind not in prefs.email_off:
-            prefs.email_off = [*prefs.email_off, kind]
-            prefs.save(update_fields=["email_off"])
-        Notification.objects.filter(recipient=user, kind=kind, email_sent_at__isnull=True).update(
+        kinds = list(Kind.values) if kind == ALL else [kind]
+        prefs.email_off = sorted(set(prefs.email_off) | set(kinds))
+        prefs.save(update_fields=["email_off"])
+        Notification.objects.filter(recipient=user, kind__in=kinds, email_sent_at__isnull=True).update(
             email_due_at=None
         )
     return user
@@ -643,7 +648,7 @@ def digest_message(user: User, notifications: list[Notification]) -> EmailMultiA
         "items": items,
         "settings_link": absolute(reverse("classroom:notification_settings")),
         "unsubscribe_link": absolute(
-            reverse("classroom:notification_unsubscribe", args=[unsubscribe_token(user, Kind.REPLY)])
+            reverse("classroom:notification_unsubscribe", args=[unsubscribe_token(user, ALL)])
         ),
     }
     count = len(items)
@@ -652,7 +657,7 @@ def digest_message(user: User, notifications: list[Notification]) -> EmailMultiA
         body=render_to_string("emails/digest.txt", context),
         from_email=_sender(),
         to=[user.email],
-        headers=_headers(user, Kind.REPLY, f"digest-{notifications[0].pk}-{count}"),
+        headers=_headers(user, ALL, f"digest-{notifications[0].pk}-{count}"),
     )
     message.attach_alternative(render_to_string("emails/digest.html", context), "text/html")
     return message

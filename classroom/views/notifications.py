@@ -89,7 +89,7 @@ def notification_unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     if found is None:
         raise Http404("This unsubscribe link is not valid.")
     user_id, kind = found
-    label = Notification.Kind(kind).label
+    label = notifications.unsubscribe_label(kind)
     if request.method == "POST":
         if notifications.unsubscribe(user_id=user_id, kind=kind) is None:
             raise Http404("This unsubscribe link is not valid.")

@@ -10,6 +10,7 @@ from decimal import Decimal
 from unittest import mock
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -318,6 +319,10 @@ def test_a_daily_digest_puts_several_notifications_in_one_mail(smtp, thread, stu
     notifications.send_due_mail(now=timezone.now() + timedelta(days=1, hours=1))
     [mail] = smtp.inbox.to(student.email)
     assert "digest" in mail["Subject"] and Inbox.text(mail).count("replied to you") == 2
+    # Its one-click unsubscribe stops every kind: the digest holds them all.
+    url = mail["List-Unsubscribe"].strip("<>").removeprefix("https://agora.school.example")
+    Client().post(url, "List-Unsubscribe=One-Click", content_type="application/x-www-form-urlencoded")
+    assert set(NotificationSettings.objects.get(user=student).email_off) >= set(Kind.values)
 
 
 def test_no_mail_without_an_address(smtp, thread, peer):
@@ -449,3 +454,12 @@ def test_a_failing_task_never_fails_the_post(thread, student, peer):
     with mock.patch.object(notifications, "fan_out", side_effect=RuntimeError("boom")):
         reply = make_response(thread, peer, body="Still posted.", parent=answer)
     assert reply.pk is not None
+
+
+def test_the_bell_adds_no_query_to_the_empty_poll(student_client, thread, student, django_assert_num_queries):
+    page = student_client.get(reverse("classroom:thread_detail", args=[thread.pk])).content.decode()
+    poll = re.search(r'hx-get="([^"]*/poll/[^"]*)"', page).group(1).replace("&amp;", "&")
+    assert "&n=" in poll
+    assert student_client.get(poll).status_code == 204  # reads the thread's state, kept a second
+    with django_assert_num_queries(0):
+        assert student_client.get(poll).status_code == 204

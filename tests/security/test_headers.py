@@ -110,10 +110,13 @@ def every_url(patterns=None, namespace: str = "") -> list[str]:
     return urls
 
 
-# The LMS posts the LTI login and launch from its own site, with no CSRF token to give: the
-# OIDC state (in its cookie) and the nonce (spent once) protect them (tests/lti/).
-LTI_POSTED_BY_THE_PLATFORM = {"/lti/login/", "/lti/launch/"}
-POST_URLS = sorted((set(every_url()) | {"/admin/login/", "/admin/logout/"}) - LTI_POSTED_BY_THE_PLATFORM)
+# Posted with no CSRF token to give, each protected otherwise. The LMS posts the LTI login
+# and launch from its own site: the OIDC state (in its cookie) and the nonce (spent once)
+# protect them (tests/lti/). One-click unsubscribe (RFC 8058): a mail program POSTs it with
+# no cookie and no token; the signed token in the URL authorises it
+# (tests/integration/test_notifications.py).
+CSRF_EXEMPT = {"/lti/login/", "/lti/launch/", reverse("classroom:notification_unsubscribe", args=["x"])}
+POST_URLS = sorted((set(every_url()) | {"/admin/login/", "/admin/logout/"}) - CSRF_EXEMPT)
 
 
 def test_every_url_list_holds_the_posting_views():
