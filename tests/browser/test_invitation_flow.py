@@ -51,7 +51,7 @@ def test_a_roster_invites_another_teachers_student_who_accepts_on_her_home(
 
     teacher.reload()
     expect(teacher.get_by_role("heading", name="Invited, not yet joined")).to_have_count(0)
-    expect(teacher.get_by_role("cell", name="Ann Archer", exact=True)).to_be_visible()
+    expect(teacher.get_by_role("rowheader", name="Ann Archer", exact=True)).to_be_visible()
 
 
 def test_declining_leaves_her_out_of_the_class(
