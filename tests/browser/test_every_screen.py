@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pytest
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 
 from briefs.actions import save_brief
@@ -33,6 +34,7 @@ from classroom.actions import (
     set_thread_lock,
 )
 from classroom.models import Assignment, Invitation
+from classroom.notifications import unsubscribe_token
 from tests.factories import (
     AssignmentFactory,
     BriefFactory,
@@ -76,7 +78,7 @@ STICKING_OUT = """
 @dataclass
 class Screen:
     name: str
-    who: str  # the browser context: "anonymous", "student", "teacher" or "leaver"
+    who: str  # the browser context: "anonymous", "student", "teacher", "leaver" or "admin"
     path: str
     # Gets the page from `path` to the screen (fills and submits a form); None: `path` is the screen.
     then: Callable | None = None
@@ -100,6 +102,13 @@ def post_without_csrf_token(page):
         )
 
 
+def preview_answer(page):
+    """The composer's Preview, as a student presses it: the preview replaces the writing box."""
+    page.locator("textarea[name='body']").fill(f"A **draft** answer with a list:\n\n- one\n- {LONG_WORD}")
+    page.get_by_role("button", name="Preview").click()
+    page.locator("#answer-preview").wait_for()
+
+
 def log_out(page):
     with page.expect_navigation():
         page.get_by_role("button", name="Log out").click()
@@ -116,6 +125,7 @@ def school(instructor, password):
         for n in range(3)
     ]
     leaver = UserFactory(username="leaver", first_name="Lee", last_name="Leaver", password=password)
+    UserFactory(username="admin", is_staff=True, is_superuser=True, password=password)
     group = GroupFactory(
         name=f"Period 3 · {LONG_WORD[:100]}", instructors=[instructor], students=[student, *peers, leaver]
     )
@@ -170,6 +180,8 @@ def school(instructor, password):
     set_stance(assignment=stance, student=student, value=2, moment="before")
     make_response(stance, student, body="After choosing a stance.")
 
+    unanswered = thread(9)  # the answer form, for the composer's preview
+
     # A thread assigned with a brief that has a newer version since.
     old = thread(8)
     newer = Brief.objects.get(pk=old.brief.pk)
@@ -205,11 +217,15 @@ def school(instructor, password):
             "fair": fair,
             "stance": stance,
             "old": old,
+            "unanswered": unanswered,
         },
         "peer_answer": peer_answer,
         "own": own,
         "newer": newer,
         "set_password_path": set_password_path,
+        "unsubscribe_path": reverse(
+            "classroom:notification_unsubscribe", args=[unsubscribe_token(student, "reply")]
+        ),
     }
 
 
@@ -249,6 +265,10 @@ def screens(school) -> list[Screen]:
         Screen("edit-page", "student", f"/r/{school['own'].pk}/edit/"),
         Screen("response-page", "student", f"/r/{school['own'].pk}/"),
         Screen("profile", "student", "/profile/"),
+        Screen("composer-preview", "student", threads["unanswered"].get_absolute_url(), preview_answer),
+        Screen("notifications", "student", "/notifications/"),
+        Screen("notification-settings", "student", "/notifications/settings/"),
+        Screen("unsubscribe", "anonymous", school["unsubscribe_path"]),
         Screen("password-change", "student", "/accounts/password_change/"),
         Screen("password-change-done", "student", "/accounts/password_change/done/"),
         Screen("join-signed-in", "student", f"/join/{school['elsewhere'].join_code}/"),
@@ -260,6 +280,9 @@ def screens(school) -> list[Screen]:
         Screen("group-new", "teacher", "/groups/new/"),
         Screen("group", "teacher", group.get_absolute_url()),
         Screen("dashboard", "teacher", f"{group.get_absolute_url()}dashboard/"),
+        Screen("gradebook", "teacher", f"{group.get_absolute_url()}gradebook/"),
+        Screen("notifications-teacher", "teacher", "/notifications/"),
+        Screen("assign-again", "teacher", f"/assign/?rules_from={after.pk}"),
         Screen(
             "set-password-link",
             "teacher",
@@ -285,6 +308,8 @@ def screens(school) -> list[Screen]:
         Screen("brief-edit", "teacher", f"/briefs/{brief.slug}/edit/"),
         Screen("brief-import", "teacher", "/briefs/import/"),
         Screen("brief-import-preview", "teacher", "/briefs/import/", submit_text(briefs)),
+        # The site's administrator.
+        Screen("lti-configuration", "admin", "/lti/"),
         # Error pages Django renders with no request at all: served as they are rendered.
         Screen("forbidden", "teacher", "/__error__/403"),
         Screen("server-error", "teacher", "/__error__/500"),
@@ -305,13 +330,14 @@ def serve_error_pages(context, base_url: str) -> None:
 
 def test_every_screen_passes_axe_and_fits_the_window(live_server, new_context, login, school):
     contexts = {}
-    for who in ("anonymous", "student", "teacher", "leaver"):
+    for who in ("anonymous", "student", "teacher", "leaver", "admin"):
         context = new_context()
         context.add_init_script(path=str(AXE))
         serve_error_pages(context, live_server.url)
         contexts[who] = context.new_page()
     login(contexts["student"], "maximiliana")
     login(contexts["teacher"], "teacher")
+    login(contexts["admin"], "admin")
     folder = os.environ.get("AGORA_SCREENSHOTS")
     only = set(filter(None, os.environ.get("AGORA_SCREENS", "").split(",")))
 
