@@ -74,11 +74,12 @@ def test_assigning_again_to_another_group_creates_a_thread_with_the_same_rules(i
     assert copy.anonymous_to_peers and copy.stance and copy.steelman and not copy.post_first
 
 
-def test_the_threads_teacher_tools_and_its_rules_page_offer_assign_again(instructor, debate):
+def test_the_threads_teacher_tools_its_rules_page_and_its_report_offer_assign_again(instructor, debate):
     client = client_for(instructor)
     link = f'href="{ASSIGN_URL}?rules_from={debate.pk}"'
     assert link in client.get(debate.get_absolute_url()).content.decode()
     assert link in client.get(reverse("classroom:assignment_edit", args=[debate.pk])).content.decode()
+    assert link in client.get(reverse("classroom:assignment_report", args=[debate.pk])).content.decode()
 
 
 def test_a_student_does_not_see_assign_again(student, debate):
