@@ -9,9 +9,9 @@ urlpatterns = [
     path("jwks.json", views.jwks, name="jwks"),
     path("login/", views.login_initiation, name="login"),
     path("launch/", views.launch, name="launch"),
-    path("enter/<str:token>/", views.enter, name="enter"),
+    path("enter/<slug:token>/", views.enter, name="enter"),
     path("landed/", views.landed, name="landed"),
-    path("deep-link/<str:launch_id>/", views.deep_link, name="deep_link"),
+    path("deep-link/<slug:launch_id>/", views.deep_link, name="deep_link"),
     path("groups/<id:group_id>/roster/", views.roster_sync, name="roster_sync"),
     path("passbacks/<id:passback_id>/retry/", views.passback_retry, name="passback_retry"),
 ]
