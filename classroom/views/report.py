@@ -2,6 +2,7 @@
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.utils.text import slugify
@@ -111,13 +112,14 @@ def feedback_save(request: HttpRequest, assignment_id: int, student_id: int) -> 
     for other in rows:
         other.form = feedback_form(assignment, other)
     row.form = form if not saved else feedback_form(assignment, row)
-    if request.htmx:
-        return render(
-            request,
-            "classroom/assignment_report.html#student-row",
-            {"assignment": assignment, "row": row, "saved": saved},
-        )
     context = report_context(assignment, rows, "")
+    if request.htmx:
+        # The row as a fresh load draws it (its stance too), and the page's graded count with it.
+        context |= {"row": row, "saved": saved}
+        page = render(request, "classroom/assignment_report.html#student-row", context)
+        totals = render_to_string("classroom/assignment_report.html#report-totals", context | {"oob": True})
+        page.content += totals.encode()
+        return page
     return render(request, "classroom/assignment_report.html", context)
 
 

@@ -159,6 +159,8 @@ def test_instructor_grades_three_students_from_the_report_with_the_keyboard_only
     keyboard.type("Good use of the insurers' angle.")
     keyboard.press("Control+Enter")
     expect(row(teacher, cara).get_by_role("status")).to_have_text("Saved ✓")
+    expect(teacher.locator(".report-totals")).to_contain_text("3 of 3 graded")  # live, before any reload
+    expect(teacher.locator(".report-totals")).to_have_count(1)
     assert_not_reloaded(teacher)
 
     teacher.reload()

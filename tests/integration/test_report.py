@@ -13,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from classroom.actions import delete_response, hide_response, post_response, save_feedback
+from classroom.actions import delete_response, hide_response, post_response, save_feedback, set_stance
 from classroom.models import Feedback, Membership
 from tests.factories import AssignmentFactory, GroupFactory, UserFactory, make_response
 
@@ -226,7 +226,7 @@ def test_report_lists_every_student_with_status_words_replies_and_time(instructo
 
 def test_report_shows_totals(instructor_client, classroom):
     html = instructor_client.get(report_url(classroom["sam_answer"].assignment)).content.decode()
-    totals = re.search(r'<p class="report-totals">.*?</p>', html, re.DOTALL).group(0)
+    totals = re.search(r'<p class="report-totals" id="report-totals">.*?</p>', html, re.DOTALL).group(0)
     assert re.search(r"<strong>2</strong> of 3 posted", totals)
     assert "<strong>1</strong> late" in totals
     assert re.search(r"<strong>0</strong> of 3 graded", totals)
@@ -324,6 +324,8 @@ def test_htmx_feedback_returns_only_that_row_marked_saved(instructor_client, thr
     assert "<html" not in html
     assert html.strip().startswith(f'<tr id="student-{student.pk}"')
     assert html.count("<tr") == 1
+    # The page's graded count comes with it, out of band: it said 0 until a reload.
+    assert re.search(r'id="report-totals" hx-swap-oob="true">.*?<strong>1</strong> of 2 graded', html, re.S)
     assert f"student-{other.pk}" not in html
     assert 'data-saved="true"' in html
     assert "Saved ✓" in html
@@ -680,3 +682,16 @@ def test_instructor_replies_do_not_count_as_replies_received(thread, group, stud
     make_response(thread, instructor, body="Nice.", parent=answer)
     row = next(r for r in student_rows(thread) if r.student == student)
     assert row.replies_received == 0
+
+
+def test_htmx_feedback_keeps_the_rows_stance_as_a_fresh_load_shows_it(instructor_client, thread, student):
+    """Found clicking through: saving a grade redrew the row without the student's stance."""
+    set_rules(thread, stance=True)
+    set_stance(assignment=thread, student=student, value=4, moment="before")
+    make_response(thread, student, body="My answer.")
+    fresh = instructor_client.get(report_url(thread)).content.decode()
+    stance = re.search(r'<span class="stance-text">(.*?)</span>', fresh).group(1)
+    html = instructor_client.post(
+        feedback_url(thread, student), {"score": "5"}, headers=HTMX
+    ).content.decode()
+    assert f'<span class="stance-text">{stance}</span>' in html
