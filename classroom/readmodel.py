@@ -79,8 +79,8 @@ class Viewer:
             sees_peers=can_see_peers(user, assignment, seat),
             can_post=assignment.accepts_posts(extension=extension)
             or (is_teacher and not assignment.is_locked),
-            answer_id=next((pk for pk, parent_id in own if parent_id is None), None),
-            replies_given=sum(1 for _, parent_id in own if parent_id is not None),
+            answer_id=next((pk for pk, parent_id, _ in own if parent_id is None), None),
+            replies_given=replies_to_classmates(own),
         )
 
     def again(self, thread: Assignment) -> "Viewer":
@@ -224,19 +224,31 @@ class Viewer:
         return min(future, default=None)
 
 
-def student_state(
-    user: User, assignment: Assignment
-) -> tuple[Participation | None, list[tuple[int, int | None]]]:
-    """The student's seat in the thread and their live posts as (pk, parent_id), per thread version:
-    every write that changes either (a post, an edit, a deletion, an extension, a roster
-    change) takes a new version."""
+OwnPost = tuple[int, int | None, int | None]  # (pk, parent_id, reply_to_id)
 
-    def read() -> tuple[Participation | None, list[tuple[int, int | None]]]:
+
+def student_state(user: User, assignment: Assignment) -> tuple[Participation | None, list[OwnPost]]:
+    """The student's seat in the thread and their live posts as (pk, parent_id, reply_to_id), per
+    thread version: every write that changes either (a post, an edit, a deletion, an extension,
+    a roster change) takes a new version."""
+
+    def read() -> tuple[Participation | None, list[OwnPost]]:
         seat = Participation.objects.filter(assignment=assignment, student=user).first()
         own = Response.objects.filter(assignment=assignment, author=user, deleted_at=None)
-        return seat, list(own.values_list("pk", "parent_id"))
+        return seat, list(own.values_list("pk", "parent_id", "reply_to_id"))
 
-    return caching.thread_value("student", assignment, read, user.pk)
+    # Named anew when the value's shape changed (reply_to_id added): no worker reads an older one.
+    return caching.thread_value("student-posts", assignment, read, user.pk)
+
+
+def replies_to_classmates(own: list[OwnPost]) -> int:
+    """Replies that count towards "reply to N classmates": a reply to one's own post does not."""
+    mine = {pk for pk, _, _ in own}
+    return sum(
+        1
+        for _, parent_id, reply_to_id in own
+        if parent_id is not None and (reply_to_id or parent_id) not in mine
+    )
 
 
 # ---- the outline: every answer with its replies, from light rows ------------------------

@@ -84,10 +84,10 @@ def student_rows(assignment: Assignment) -> list[StudentRow]:
             if row is not None and row.answer is None:
                 row.answer = response
             continue
-        if row is not None:
+        answered = authors.get(response.reply_to_id or response.parent_id)
+        if row is not None and answered != response.author_id:  # a reply to oneself is not one given
             row.replies_given += 1
             row.fair_steelmen += response.steelman_fair_at is not None
-        answered = authors.get(response.reply_to_id or response.parent_id)
         if answered in rows and answered != response.author_id and not response.by_instructor:
             rows[answered].replies_received += 1
     for feedback in Feedback.objects.filter(assignment=assignment, student_id__in=rows):

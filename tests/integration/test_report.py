@@ -695,3 +695,26 @@ def test_htmx_feedback_keeps_the_rows_stance_as_a_fresh_load_shows_it(instructor
         feedback_url(thread, student), {"score": "5"}, headers=HTMX
     ).content.decode()
     assert f'<span class="stance-text">{stance}</span>' in html
+
+
+def test_a_reply_to_ones_own_post_is_no_reply_given_to_a_classmate(
+    instructor_client, student_client, thread, student, group
+):
+    """Found clicking through: a student met "reply to 1 classmate" by replying to their own answer."""
+    set_rules(thread, replies_required=1)
+    peer = member(group, "peer", "Pia", "Peer")
+    answer = make_response(thread, student, body="My answer.")
+    own_reply = make_response(thread, student, body="Adding to my own answer.", parent=answer)
+    page = student_client.get(thread.get_absolute_url()).content.decode()
+    assert "Replies to classmates: <strong>0 of 1</strong></p>" in page
+    assert "0 of 1 replies given" in row_html(
+        instructor_client.get(report_url(thread)).content.decode(), student
+    )
+    # A classmate's reply under the student's own answer, answered: that one counts.
+    peers_reply = make_response(thread, peer, body="A question for you.", parent=own_reply)
+    make_response(thread, student, body="Here is my answer to it.", parent=peers_reply)
+    page = student_client.get(thread.get_absolute_url()).content.decode()
+    assert "Replies to classmates: <strong>1 of 1</strong> ✓" in page
+    assert "1 of 1 reply given" in row_html(
+        instructor_client.get(report_url(thread)).content.decode(), student
+    )
