@@ -324,6 +324,13 @@
     );
   });
 
+  // A form that undoes work asks first (data-confirm holds the question). Without JavaScript it
+  // posts at once, as before; htmx forms ask through hx-confirm instead.
+  document.addEventListener("submit", (event) => {
+    const question = event.target.dataset?.confirm;
+    if (question && !window.confirm(question)) event.preventDefault();
+  });
+
   document.addEventListener("focusin", (event) => {
     if (event.target.matches("input[data-select-on-focus]")) event.target.select();
   });
