@@ -720,7 +720,7 @@ def test_every_moderation_action_is_in_the_log_with_who_what_when_and_why(
     assert "Tess Teacher" in hide_row
     assert "Zephyrine Quillfeather" in hide_row
     assert REASON in hide_row
-    assert f"#response-{answer.pk}" in hide_row
+    assert f'#response-{answer.pk}">see it in the thread</a>' in hide_row  # not "hid a response (response)"
     assert re.search(r'<time datetime="\d{4}-\d\d-\d\dT', hide_row)
     unhide_row = next(row for row in rows if "showed a hidden response again" in row)
     assert "Cora Colleague" in unhide_row
