@@ -207,7 +207,7 @@ def response_edit(request: HttpRequest, response_id: int) -> HttpResponse:
                 "viewer": viewer,
                 "announce": "Your changes are saved.",
             }
-            return render(request, "includes/_response.html", context)
+            return focus_on(render(request, "includes/_response.html", context), f"#response-{response.pk}")
     template = "classroom/response_edit.html"
     context = {"response": response, "viewer": viewer, "form": form, "assignment": response.assignment}
     return render(request, f"{template}#edit-form" if request.htmx else template, context)

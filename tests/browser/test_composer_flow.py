@@ -6,6 +6,7 @@ from playwright.sync_api import expect
 
 from classroom.actions import post_response
 from classroom.models import Response
+from tests.factories import make_response
 from tests.helpers import set_rules
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -128,4 +129,15 @@ def test_post_answer_is_the_button_disabled_while_the_answer_is_on_its_way(live_
     page.get_by_role("button", name="Post answer").click()
     expect(page.get_by_role("button", name="Post answer")).to_be_disabled()
     held[0].continue_()
+    expect(page.get_by_role("article", name="Answer by You")).to_be_focused()
+
+
+def test_after_saving_an_edit_the_focus_is_on_the_edited_answer(live_server, page, login, thread, student):
+    """Found clicking through: after "Save changes" the focus fell to the page's body."""
+    make_response(thread, student, body="My first draft of an answer.")
+    open_thread(page, live_server, login, thread)
+    page.get_by_role("link", name="Edit your answer").click()
+    page.get_by_role("textbox").last.fill("My answer, said better.")
+    page.get_by_role("button", name="Save changes").click()
+    expect(page.get_by_role("article", name="Answer by You")).to_contain_text("My answer, said better.")
     expect(page.get_by_role("article", name="Answer by You")).to_be_focused()
