@@ -1,6 +1,7 @@
 """Small helpers shared by the thread, htmx and moderation tests, and the cache's emptying."""
 
 import html as html_lib
+import os
 import re
 from datetime import timedelta
 
@@ -98,3 +99,11 @@ def clear_cache(cache) -> None:
     keys = list(client.scan_iter(match=cache.make_key("*"), count=1000))
     if keys:
         client.delete(*keys)
+
+
+def keep_screenshot(page, name: str, full_page: bool = True) -> None:
+    """With AGORA_SCREENSHOTS=folder, keep a screenshot of the page as it is, to look at."""
+    folder = os.environ.get("AGORA_SCREENSHOTS")
+    if folder:
+        os.makedirs(folder, exist_ok=True)
+        page.screenshot(path=os.path.join(folder, f"{name}.png"), full_page=full_page)

@@ -2,7 +2,6 @@
 selecting a sentence, a fair reveal that opens every answer at once, steelman replies the
 author can call fair, and the class chart that shows who changed their mind."""
 
-import os
 import re
 
 import pytest
@@ -10,13 +9,12 @@ from playwright.sync_api import expect
 
 from classroom.actions import post_response, set_stance
 from tests.factories import BriefFactory, make_response
-from tests.helpers import set_rules
+from tests.helpers import keep_screenshot, set_rules
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 # The poll runs every 5 s: what another student does shows within one round (and a margin).
 ONE_POLL = 8_000
-SHOTS = "/tmp/shots"
 
 SUMMARY = (
     "Russia has proposed restoring direct air links with the United States. "
@@ -86,8 +84,7 @@ def assert_not_reloaded(page) -> None:
 
 
 def screenshot(page, name: str) -> None:
-    os.makedirs(SHOTS, exist_ok=True)
-    page.screenshot(path=f"{SHOTS}/evidence-{name}.png", full_page=True)
+    keep_screenshot(page, f"evidence-{name}")
 
 
 def drag_across(page, sentence) -> None:

@@ -6,11 +6,10 @@ from playwright.sync_api import expect
 
 from classroom.models import Membership
 from tests.factories import AssignmentFactory, make_response
+from tests.helpers import keep_screenshot
 from tests.smtp import Inbox
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-SHOTS = "/tmp/notify-shots"
 
 
 def bell(page):
@@ -45,7 +44,7 @@ def test_a_reply_arrives_in_the_bell_of_the_open_page_and_in_the_mail(
     # Sam's open page: the poll brings the bell, read out by its live region.
     expect(bell(page).locator(".bell-count")).to_contain_text("1 unread", timeout=15_000)
     expect(bell(page).locator("[aria-live=polite]")).to_have_count(1)
-    page.screenshot(path=f"{SHOTS}/bell-1280.png")
+    keep_screenshot(page, "notify-bell-1280", full_page=False)
 
     [mail] = smtp.inbox.to(student.email)
     assert "Classmate" in mail["Subject"] and "Ben" not in Inbox.everything(mail)
@@ -55,9 +54,9 @@ def test_a_reply_arrives_in_the_bell_of_the_open_page_and_in_the_mail(
     # The bell opens the list; its link goes to the exact reply.
     bell(page).click()
     expect(page.get_by_role("heading", name="Notifications")).to_be_visible()
-    page.screenshot(path=f"{SHOTS}/list-1280.png", full_page=True)
+    keep_screenshot(page, "notify-list-1280")
     page.set_viewport_size({"width": 390, "height": 844})
-    page.screenshot(path=f"{SHOTS}/list-390.png", full_page=True)
+    keep_screenshot(page, "notify-list-390")
     page.set_viewport_size({"width": 1280, "height": 900})
     page.locator("button.link-button", has_text="replied to you").click()  # the headline, not "Mark read"
     expect(page).to_have_url(f"{live_server.url}/a/{thread.pk}/#response-{reply_id}")
