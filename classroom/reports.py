@@ -267,13 +267,9 @@ class AssignmentBar:
         return (scale * self.posted / total, scale * self.late / total, scale * self.missing / total)
 
 
-def group_dashboard(group_id: int) -> tuple[list[AssignmentBar], list[tuple[User, list[str]]]]:
-    """Per assignment: posted / late / not yet. Per student: one cell per assignment.
-
-    Cells: "posted", "late", "missing" (due and not answered), "open" (not answered yet,
-    not due), "upcoming" (not open yet).
-    """
-    now = timezone.now()
+def group_answers(group_id: int) -> tuple[list[Assignment], list[User], dict[tuple[int, int], bool]]:
+    """The group's discussions (oldest first), its students (by name) and their live answers as
+    {(student id, discussion id): is late}: the dashboard's and the gradebook's common reads."""
     assignments = list(
         Assignment.objects.filter(group_id=group_id).select_related("brief").order_by("opens_at", "id")
     )
@@ -285,13 +281,32 @@ def group_dashboard(group_id: int) -> tuple[list[AssignmentBar], list[tuple[User
             assignment__group_id=group_id, parent=None, deleted_at=None
         ).values_list("author_id", "assignment_id", "is_late")
     }
+    return assignments, students, answers
+
+
+def answer_status(
+    late: bool | None, assignment: Assignment, now: datetime, extension: datetime | None = None
+) -> str:
+    """The answer's state: "posted", "late", "missing" (due or locked, not answered), "open"
+    (not answered, not due) or "upcoming" (not open yet); `late` is None: not answered."""
+    if late is not None:
+        return "late" if late else "posted"
+    if not assignment.has_opened(now):
+        return "upcoming"
+    return "missing" if assignment.is_locked or assignment.is_past_due(now, extension) else "open"
+
+
+def group_dashboard(group_id: int) -> tuple[list[AssignmentBar], list[tuple[User, list[str]]]]:
+    """Per assignment: posted / late / not yet. Per student: one cell per assignment.
+
+    Cells: "posted", "late", "missing" (due and not answered), "open" (not answered yet,
+    not due), "upcoming" (not open yet).
+    """
+    now = timezone.now()
+    assignments, students, answers = group_answers(group_id)
 
     def cell(student: User, assignment: Assignment) -> str:
-        if (student.pk, assignment.pk) in answers:
-            return "late" if answers[(student.pk, assignment.pk)] else "posted"
-        if not assignment.has_opened(now):
-            return "upcoming"
-        return "missing" if assignment.is_past_due(now) or assignment.is_locked else "open"
+        return answer_status(answers.get((student.pk, assignment.pk)), assignment, now)
 
     grid = [(student, [cell(student, a) for a in assignments]) for student in students]
     bars = []
@@ -375,17 +390,7 @@ def gradebook(group_id: int, now: datetime | None = None) -> Gradebook:
     discussions, the members, their answers, the scores, the extensions.
     """
     now = now or timezone.now()
-    assignments = list(
-        Assignment.objects.filter(group_id=group_id).select_related("brief").order_by("opens_at", "id")
-    )
-    students = [m.student for m in Membership.objects.filter(group_id=group_id).select_related("student")]
-    students.sort(key=lambda s: (s.last_name.lower(), s.first_name.lower(), s.username))
-    answers = {
-        (author, assignment): late
-        for author, assignment, late in Response.objects.filter(
-            assignment__group_id=group_id, parent=None, deleted_at=None
-        ).values_list("author_id", "assignment_id", "is_late")
-    }
+    assignments, students, answers = group_answers(group_id)
     scores = {
         (student, assignment): score
         for student, assignment, score in Feedback.objects.filter(
@@ -402,14 +407,7 @@ def gradebook(group_id: int, now: datetime | None = None) -> Gradebook:
     def cell(student: User, assignment: Assignment) -> GradeCell:
         key = (student.pk, assignment.pk)
         extension = extensions.get(key)
-        if key in answers:
-            status = "late" if answers[key] else "posted"
-        elif not assignment.has_opened(now):
-            status = "upcoming"
-        elif assignment.is_locked or assignment.is_past_due(now, extension):
-            status = "missing"
-        else:
-            status = "open"
+        status = answer_status(answers.get(key), assignment, now, extension)
         return GradeCell(score=scores.get(key), status=status, extended_to=extension)
 
     rows = [GradebookRow(student, [cell(student, a) for a in assignments]) for student in students]
