@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path, register_converter
 from django.urls.converters import IntConverter
 from django.views.generic import TemplateView
+from django.views.i18n import set_language
 
 from classroom.throttle import ThrottledLoginView
 from classroom.views import (
@@ -182,6 +183,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("lti/", include("classroom.lti.urls")),
     path("healthz", health.healthz, name="healthz"),
+    # The language switcher on the login and join pages posts here before anyone signs in.
+    path("i18n/setlang/", login_not_required(set_language), name="set_language"),
 ]
 
 if os.environ.get("AGORA_BENCH") == "1":
