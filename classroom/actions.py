@@ -16,7 +16,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 
 from briefs.models import Brief
-from classroom import caching, names, notifications, sql
+from classroom import caching, languages, names, notifications, sql
 from classroom.models import (
     DISPUTES,
     Assignment,
@@ -140,7 +140,14 @@ def remove_group_instructor(*, group: Group, instructor: User, by: User) -> None
 
 @transaction.atomic
 def register_student(
-    *, username: str, first_name: str, last_name: str, password: str, group: Group, time_zone: str = ""
+    *,
+    username: str,
+    first_name: str,
+    last_name: str,
+    password: str,
+    group: Group,
+    time_zone: str = "",
+    language: str = "",
 ) -> User:
     """A new student account, already in the group whose code they used."""
     student = User(
@@ -148,6 +155,7 @@ def register_student(
         first_name=first_name,
         last_name=last_name,
         time_zone=time_zone,
+        language=language,
     )
     student.set_password(password)
     try:
@@ -784,8 +792,14 @@ def _carry_out_roster(group: Group, plan: RosterPlan, by: User) -> None:
     from django.utils.http import urlsafe_base64_encode
 
     for row in plan.new:
+        # The teacher's language (the request's) is the best guess for the class until a
+        # student picks their own: the set-password mail and the first pages are in it.
         user = User(
-            username=row.username, first_name=row.first_name, last_name=row.last_name, email=row.email
+            username=row.username,
+            first_name=row.first_name,
+            last_name=row.last_name,
+            email=row.email,
+            language=languages.active(),
         )
         user.set_unusable_password()
         user.save()
@@ -830,11 +844,13 @@ def withdraw_invitation(*, invitation: Invitation, by: User) -> None:
 
 
 @transaction.atomic
-def update_profile(*, user: User, first_name: str, last_name: str, email: str) -> User:
-    """A person's own name and email (the domain lower-cased, as Django's normalize_email)."""
+def update_profile(*, user: User, first_name: str, last_name: str, email: str, language: str = "") -> User:
+    """A person's own name, email (the domain lower-cased, as Django's normalize_email) and
+    language ("" to follow the browser)."""
     user.first_name, user.last_name = first_name.strip(), last_name.strip()
     user.email = User.objects.normalize_email(email.strip())
-    user.save(update_fields=["first_name", "last_name", "email"])
+    user.language = languages.supported(language)
+    user.save(update_fields=["first_name", "last_name", "email", "language"])
     return user
 
 

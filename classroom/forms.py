@@ -255,6 +255,11 @@ class ProfileForm(forms.Form):
     first_name = forms.CharField(label="First name", max_length=150, validators=[refuse_direction_controls])
     last_name = forms.CharField(label="Last name", max_length=150, validators=[refuse_direction_controls])
     email = forms.EmailField(label="Email", max_length=254, required=False)
+    language = forms.ChoiceField(
+        label="Language",
+        required=False,
+        help_text="The language of Agora's pages and of the mail it sends you.",
+    )
 
     def __init__(self, *args, email_required: bool, **kwargs):
         kwargs.setdefault("label_suffix", "")
@@ -262,6 +267,8 @@ class ProfileForm(forms.Form):
         email = self.fields["email"]
         email.required = email_required
         email.widget.attrs["autocomplete"] = "email"
+        # Each language named in itself (settings.LANGUAGES): a reader finds their own.
+        self.fields["language"].choices = [("", "The browser's language"), *settings.LANGUAGES]
         if email_required:
             email.help_text = "Password reset links are sent here."
             email.error_messages["required"] = (

@@ -1,4 +1,5 @@
-"""Login required everywhere, also for htmx requests; and times in the reader's zone.
+"""Login required everywhere, also for htmx requests; times in the reader's zone, and pages
+in the reader's language.
 
 An htmx request from an expired session must not swap the login page into a
 fragment of the thread: it gets HX-Redirect, and the whole page goes to login and
@@ -12,8 +13,10 @@ from django.conf import settings
 from django.contrib.auth import middleware
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import resolve_url
-from django.utils import timezone
+from django.utils import timezone, translation
 from django_htmx.http import HttpResponseClientRedirect
+
+from classroom import languages
 
 
 class LoginRequiredMiddleware(middleware.LoginRequiredMiddleware):
@@ -37,7 +40,7 @@ def activate_time_zone(user) -> None:
 
 def activates_time_zone_itself(view: Callable) -> Callable:
     """For a view that must not read the session before it has to (the poll's fast path):
-    it calls activate_time_zone() once it has the user."""
+    it calls activate_time_zone() and activate_language() once it has the user."""
     view.activates_time_zone_itself = True
     return view
 
@@ -61,3 +64,37 @@ class TimeZoneMiddleware:
         if getattr(view_func, "activates_time_zone_itself", False):
             return
         activate_time_zone(request.user)
+
+
+def activate_language(request: HttpRequest) -> None:
+    """A signed-in person's own language replaces the browser's (LocaleMiddleware's guess)."""
+    user = request.user
+    language = languages.supported(user.language) if user.is_authenticated else ""
+    if language:
+        translation.activate(language)
+        request.LANGUAGE_CODE = language
+
+
+class LanguageMiddleware:
+    """Every page in the signed-in reader's own language (User.language), when they chose one.
+
+    After the login check, beside TimeZoneMiddleware: the session is read only when there is
+    a session cookie, and a view that activates the time zone itself (the poll's fast path)
+    activates the language itself too. LocaleMiddleware (outside) already said which language
+    it guessed; Content-Language is set here to the one really used.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        response.headers["Content-Language"] = translation.get_language()
+        return response
+
+    def process_view(self, request: HttpRequest, view_func: Callable, view_args, view_kwargs) -> None:
+        if settings.SESSION_COOKIE_NAME not in request.COOKIES:
+            return
+        if getattr(view_func, "activates_time_zone_itself", False):
+            return
+        activate_language(request)

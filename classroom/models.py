@@ -51,6 +51,14 @@ class User(AbstractUser):
         validators=[validate_time_zone],
         help_text="An IANA name such as America/Chicago; empty for the site's default (TIME_ZONE).",
     )
+    # Empty: the page follows the browser (or the language cookie), and mail is in LANGUAGE_CODE.
+    language = models.CharField(
+        max_length=16,
+        blank=True,
+        default="",
+        choices=settings.LANGUAGES,
+        help_text="The language Agora's pages and mail are in; empty to follow the browser.",
+    )
 
     @property
     def display_name(self) -> str:

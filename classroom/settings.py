@@ -82,6 +82,8 @@ MIDDLEWARE = [
     "classroom.middleware.LoginRequiredMiddleware",
     # Times in the signed-in person's own zone (User.time_zone); after the login check.
     "classroom.middleware.TimeZoneMiddleware",
+    # The signed-in person's own language (User.language), when set, over the browser's.
+    "classroom.middleware.LanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]

@@ -11,6 +11,7 @@ from lti_tool.models import LtiLaunch, LtiUser
 from pylti1p3.deep_link_resource import DeepLinkResource
 from pylti1p3.lineitem import LineItem
 
+from classroom import languages
 from classroom.actions import ActionRefused, add_group_instructor, create_group, join_group
 from classroom.lti.models import Course, LaunchTicket, Link
 from classroom.models import Assignment, Group, User
@@ -20,6 +21,12 @@ from classroom.usernames import free_username
 TICKET_LIFETIME = timedelta(minutes=2)
 # The custom parameter a deep link carries, naming the thread it opens.
 ASSIGNMENT_PARAMETER = "agora_assignment"
+
+
+def launch_language(lti_launch: LtiLaunch) -> str:
+    """The language a new account starts in: the LMS's (its presentation claim), else the
+    browser's that framed the launch."""
+    return languages.of_lti_launch(lti_launch.get_launch_data()) or languages.active()
 
 
 def teaches(lti_launch: LtiLaunch) -> bool:
@@ -35,16 +42,16 @@ def clean_name(name: str) -> str:
 
 
 @transaction.atomic
-def person_for(lti_user: LtiUser, *, instructor: bool) -> User:
+def person_for(lti_user: LtiUser, *, instructor: bool, language: str = "") -> User:
     """The Agora account of the LMS's person (issuer, client and subject), made on their first
-    launch. Never found by email: an LMS may let anybody set any address."""
+    launch (in `language`, the LMS's). Never found by email: an LMS may let anybody set any address."""
     lti_user = LtiUser.objects.select_for_update().get(pk=lti_user.pk)
     name = clean_name(lti_user.name)
     first = clean_name(lti_user.given_name) or (name.split(" ", 1)[0] if name else "")
     last = clean_name(lti_user.family_name) or (name.split(" ", 1)[1] if " " in name else "")
     user = lti_user.auth_user
     if user is None:
-        user = User(username=free_username(name or f"{first} {last}"))
+        user = User(username=free_username(name or f"{first} {last}"), language=language)
         user.set_unusable_password()  # they come through the LMS; a set-password link may add one
     user.first_name, user.last_name = first[:150], last[:150]
     user.email = lti_user.email or user.email
@@ -108,7 +115,7 @@ def landing_url(assignment: Assignment | None, group: Group, *, instructor: bool
 def enter_from_launch(lti_launch: LtiLaunch) -> tuple[User, str]:
     """The person a resource link launch signs in, and where they land."""
     instructor = teaches(lti_launch)
-    user = person_for(lti_launch.user, instructor=instructor)
+    user = person_for(lti_launch.user, instructor=instructor, language=launch_language(lti_launch))
     group = group_for(lti_launch, user, instructor=instructor)
     return user, landing_url(thread_for(lti_launch, group), group, instructor=instructor)
 
@@ -118,7 +125,7 @@ def enter_to_pick(lti_launch: LtiLaunch) -> User:
     """A deep linking launch: only the course's teachers pick what a link opens."""
     if not teaches(lti_launch):
         raise ActionRefused(_("Only the course's teachers add Agora discussions to it."))
-    user = person_for(lti_launch.user, instructor=True)
+    user = person_for(lti_launch.user, instructor=True, language=launch_language(lti_launch))
     group_for(lti_launch, user, instructor=True)
     return user
 

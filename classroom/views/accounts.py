@@ -8,10 +8,12 @@ from django.contrib.auth.forms import SetPasswordForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from classroom.actions import record_set_password_link_used, set_time_zone, update_profile
 from classroom.forms import PasswordResetForm, ProfileForm, TimeZoneForm
+from classroom.middleware import activate_language
 from classroom.tokens import set_password_link_tokens
 
 
@@ -44,11 +46,17 @@ class SetPasswordLinkConfirmView(auth_views.PasswordResetConfirmView):
 @require_http_methods(["GET", "POST"])
 def profile_edit(request: HttpRequest) -> HttpResponse:
     user = request.user
-    initial = {"first_name": user.first_name, "last_name": user.last_name, "email": user.email}
+    initial = {
+        "first_name": user.first_name,
+        "last_name": user.last_name,
+        "email": user.email,
+        "language": user.language,
+    }
     form = ProfileForm(request.POST or None, initial=initial, email_required=user.is_instructor)
     if request.method == "POST" and form.is_valid():
         update_profile(user=user, **form.cleaned_data)
-        messages.success(request, "Your profile is saved.")
+        activate_language(request)  # the message below already in the language just chosen
+        messages.success(request, _("Your profile is saved."))
         return redirect("classroom:profile_edit")
     zone_form = TimeZoneForm(initial={"time_zone": user.time_zone}, current=user.time_zone)
     return render(request, "classroom/profile_edit.html", {"form": form, "zone_form": zone_form})
@@ -63,6 +71,11 @@ def profile_time_zone(request: HttpRequest) -> HttpResponse:
         set_time_zone(user=user, time_zone=zone_form.cleaned_data["time_zone"])
         messages.success(request, f"Times are now shown in {user.time_zone or settings.TIME_ZONE}.")
         return redirect("classroom:profile_edit")
-    initial = {"first_name": user.first_name, "last_name": user.last_name, "email": user.email}
+    initial = {
+        "first_name": user.first_name,
+        "last_name": user.last_name,
+        "email": user.email,
+        "language": user.language,
+    }
     form = ProfileForm(initial=initial, email_required=user.is_instructor)
     return render(request, "classroom/profile_edit.html", {"form": form, "zone_form": zone_form})

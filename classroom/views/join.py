@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 from django.views.decorators.vary import vary_on_headers
 
+from classroom import languages
 from classroom.actions import ActionRefused, register_student
 from classroom.actions import join_group as add_to_group
 from classroom.forms import JoinCodeForm, SignupForm
@@ -61,6 +62,7 @@ def join_group(request: HttpRequest, code: str) -> HttpResponse:
                 last_name=form.cleaned_data["last_name"],
                 password=form.cleaned_data["password"],
                 time_zone=form.cleaned_data["time_zone"],
+                language=languages.active(),  # the language the join page was read in
             )
         except ActionRefused as refusal:
             form.add_error("username", str(refusal))

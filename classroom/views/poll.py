@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 from django_htmx.http import reswap, retarget
 
-from classroom.middleware import activate_time_zone, activates_time_zone_itself
+from classroom.middleware import activate_language, activate_time_zone, activates_time_zone_itself
 from classroom.notifications import bell_version
 from classroom.permissions import get_visible_assignment
 from classroom.readmodel import (
@@ -79,6 +79,7 @@ def _thread_poll(
     request: HttpRequest, assignment_id: int, since: int, epoch: int, clock_due: bool, bell: int
 ) -> HttpResponse:
     activate_time_zone(request.user)
+    activate_language(request)
     assignment = get_visible_assignment(request.user, assignment_id)
     viewer = Viewer.of(request.user, assignment)
     families = shown_families(viewer)[0] if viewer.sees_peers else []

@@ -47,10 +47,12 @@ class HttpLaunch:
         self.form = dict(platform.launches[-1])
         self.launch_url = platform.tool_launch_url
 
-    def post(self, form: dict | None = None, cookie: str | None = None) -> requests.Response:
+    def post(
+        self, form: dict | None = None, cookie: str | None = None, headers_extra: dict | None = None
+    ) -> requests.Response:
         """The browser's form_post, with the state cookie the browser kept (a Secure cookie that
         requests would not send over http by itself)."""
-        headers = {"Cookie": self.state_cookie if cookie is None else cookie}
+        headers = {"Cookie": self.state_cookie if cookie is None else cookie, **(headers_extra or {})}
         return requests.post(
             self.launch_url, data=form or self.form, headers=headers, allow_redirects=False, timeout=10
         )
