@@ -13,7 +13,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from briefs.models import Brief
-from classroom import names
+from classroom import languages, names
 from classroom.actions import AssignmentRules
 from classroom.mail import mail_works
 from classroom.models import (
@@ -667,10 +667,12 @@ class PasswordResetForm(auth_forms.PasswordResetForm):
     ) -> None:
         # Django's own send_mail logs a failure and carries on; the page must know of it.
         self.mail_attempted = True
-        subject = "".join(render_to_string(subject_template_name, context).splitlines())
-        body = render_to_string(email_template_name, context)
+        with languages.speaking_to(context["user"]):  # theirs, not the asking browser's
+            subject = "".join(render_to_string(subject_template_name, context).splitlines())
+            body = render_to_string(email_template_name, context)
+            headers = {"Content-Language": languages.of_user(context["user"])}
         try:
-            EmailMessage(subject, body, from_email, [to_email]).send()
+            EmailMessage(subject, body, from_email, [to_email], headers=headers).send()
         except Exception:
             logger.exception("Password reset mail to user %s was not sent", context["user"].pk)
             self.mail_failed = True

@@ -35,9 +35,11 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
-from classroom import caching
+from classroom import caching, languages
 from classroom.mail import MailNotConfigured
 from classroom.models import (
     Assignment,
@@ -522,29 +524,36 @@ def who(notification: Notification, teaches: bool) -> str:
 
 
 def headline(notification: Notification, teaches: bool = False) -> str:
-    """One line saying what happened, as the recipient may read it."""
+    """One line saying what happened, as the recipient may read it (in the active language)."""
     thread = notification.assignment
-    title = f"“{thread.brief.title}”" if thread is not None else ""
+    # Translators: a discussion's title in quotation marks; use your language's quotation marks.
+    title = _("“%(title)s”") % {"title": thread.brief.title} if thread is not None else ""
     kind = notification.kind
     if kind == Kind.REPLY:
-        return f"{who(notification, teaches)} replied to you in {title}"
+        return _("%(name)s replied to you in %(title)s") % {
+            "name": who(notification, teaches),
+            "title": title,
+        }
     if kind == Kind.FAIR:
-        return f"Your restatement was marked fair in {title}"
+        return _("Your restatement was marked fair in %(title)s") % {"title": title}
     if kind == Kind.FEEDBACK:
-        return f"Feedback was posted on your answer in {title}"
+        return _("Feedback was posted on your answer in %(title)s") % {"title": title}
     if kind == Kind.NEW_THREAD:
-        return f"A new discussion opened in {thread.group.name}: {title}"
+        return _("A new discussion opened in %(group)s: %(title)s") % {
+            "group": thread.group.name,
+            "title": title,
+        }
     if kind == Kind.DUE_SOON:
-        return f"{title} is due within 24 hours, and you have not answered yet"
+        return _("%(title)s is due within 24 hours, and you have not answered yet") % {"title": title}
     if kind == Kind.REOPENED:
-        return f"{title} was reopened"
+        return _("%(title)s was reopened") % {"title": title}
     if kind == Kind.DIGEST:
-        return f"Daily digest for {notification.group.name}"
-    return Kind(kind).label
+        return _("Daily digest for %(group)s") % {"group": notification.group.name}
+    return str(Kind(kind).label)
 
 
 def unsubscribe_label(kind: str) -> str:
-    return "all notifications" if kind == ALL else Kind(kind).label
+    return _("all notifications") if kind == ALL else str(Kind(kind).label)
 
 
 def unsubscribe_token(user: User, kind: str) -> str:
@@ -603,6 +612,8 @@ def _headers(user: User, kind: str, message_id: str) -> dict[str, str]:
         # worker died between the server's "250 OK" and our record is one mail to a reader.
         "Message-ID": f"<{message_id}@{urlsplit(settings.AGORA_SITE_URL).hostname or 'agora'}>",
         "Auto-Submitted": "auto-generated",
+        # The language the mail is written in (the recipient's own, else the site's).
+        "Content-Language": translation.get_language(),
     }
 
 
@@ -616,6 +627,12 @@ def _teaches(notification: Notification) -> bool:
 
 
 def message_for(notification: Notification) -> EmailMultiAlternatives:
+    """The mail of one notification, in its recipient's language (the worker has no request)."""
+    with languages.speaking_to(notification.recipient):
+        return _message_for(notification)
+
+
+def _message_for(notification: Notification) -> EmailMultiAlternatives:
     user = notification.recipient
     context = {
         "site_name": settings.AGORA_SITE_NAME,
@@ -626,7 +643,7 @@ def message_for(notification: Notification) -> EmailMultiAlternatives:
         "unsubscribe_link": absolute(
             reverse("classroom:notification_unsubscribe", args=[unsubscribe_token(user, notification.kind)])
         ),
-        "kind_label": Kind(notification.kind).label,
+        "kind_label": str(Kind(notification.kind).label),
         "digest": group_digest(notification.group) if notification.kind == Kind.DIGEST else None,
     }
     message = EmailMultiAlternatives(
@@ -641,6 +658,12 @@ def message_for(notification: Notification) -> EmailMultiAlternatives:
 
 
 def digest_message(user: User, notifications: list[Notification]) -> EmailMultiAlternatives:
+    """Several notifications in one mail, in the recipient's language."""
+    with languages.speaking_to(user):
+        return _digest_message(user, notifications)
+
+
+def _digest_message(user: User, notifications: list[Notification]) -> EmailMultiAlternatives:
     items = [(headline(n, _teaches(n)), absolute(link_of(n))) for n in notifications]
     context = {
         "site_name": settings.AGORA_SITE_NAME,
@@ -653,7 +676,13 @@ def digest_message(user: User, notifications: list[Notification]) -> EmailMultiA
     }
     count = len(items)
     message = EmailMultiAlternatives(
-        subject=f"[{settings.AGORA_SITE_NAME}] Your daily digest: {count} notifications",
+        subject=f"[{settings.AGORA_SITE_NAME}] "
+        + ngettext(
+            "Your daily digest: %(count)d notification",
+            "Your daily digest: %(count)d notifications",
+            count,
+        )
+        % {"count": count},
         body=render_to_string("emails/digest.txt", context),
         from_email=_sender(),
         to=[user.email],
