@@ -19,6 +19,7 @@ from classroom.views import (
     home,
     invitations,
     join,
+    jscatalog,
     moderation,
     notifications,
     poll,
@@ -185,6 +186,8 @@ urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     # The language switcher on the login and join pages posts here before anyone signs in.
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
+    # The strings of Agora's JavaScript in one language; the version changes with them.
+    path("i18n/js/<str:language>/<str:version>.js", jscatalog.js_catalog, name="js_catalog"),
 ]
 
 if os.environ.get("AGORA_BENCH") == "1":

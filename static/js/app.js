@@ -1,4 +1,10 @@
 // Agora's small progressive enhancements. Every page works without this file.
+
+// Translated strings come from Django's JavaScript catalog, loaded before this file
+// (classroom/views/jscatalog.py); without it (a failed load) the English source strings are shown.
+const gettext = window.gettext || ((text) => text);
+const ngettext = window.ngettext || ((one, many, count) => (count === 1 ? one : many));
+const interpolate = window.interpolate || ((text, values) => text.replace(/%\(\w+\)s/g, (name) => values[name.slice(2, -2)]));
 (function () {
   "use strict";
 
@@ -14,8 +20,13 @@
     if (!counter) return;
     const words = countWords(textarea.value);
     const min = parseInt(counter.dataset.minWords || "0", 10);
-    let text = `${words} word${words === 1 ? "" : "s"}`;
-    if (min) text += words >= min ? ` · minimum of ${min} reached` : ` · at least ${min} needed`;
+    let text = interpolate(ngettext("%(count)s word", "%(count)s words", words), { count: words }, true);
+    if (min) {
+      const rule = words >= min
+        ? ngettext("minimum of %(min)s reached", "minimum of %(min)s reached", min)
+        : ngettext("at least %(min)s needed", "at least %(min)s needed", min);
+      text += ` · ${interpolate(rule, { min }, true)}`;
+    }
     counter.textContent = text;
     counter.classList.toggle("is-short", min > 0 && words < min);
   }
@@ -50,7 +61,7 @@
         textarea.value = draft;
         const note = document.createElement("p");
         note.className = "draft-note muted";
-        note.textContent = "Your unsent draft was restored.";
+        note.textContent = gettext("Your unsent draft was restored.");
         textarea.insertAdjacentElement("afterend", note);
       }
       updateWordCount(textarea);
@@ -115,7 +126,7 @@
       box.setAttribute("role", "alert");
       form.querySelector(".form-actions")?.insertAdjacentElement("beforebegin", box);
     }
-    box.textContent = "Not sent: the connection or the server failed. Your text is still here; try again.";
+    box.textContent = gettext("Not sent: the connection or the server failed. Your text is still here; try again.");
   }
   document.addEventListener("htmx:responseError", showFailure);
   document.addEventListener("htmx:sendError", showFailure);
@@ -164,17 +175,22 @@
   document.addEventListener("DOMContentLoaded", () => restoreDrafts(document));
 
   // A date box shows the date as the browser writes it (often 12/07/2026, 11:59 PM); the line
-  // under it repeats it as every Agora page writes dates ("Mon 7 Dec 2026, 23:59"), with the zone.
-  const DAYS = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
-  const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+  // under it repeats it in the page's language, 24-hour, with the zone ("Mon 7 Dec 2026, 23:59"
+  // in English: en-GB's order is the one every Agora page writes).
+  const pageLanguage = document.documentElement.lang || "en";
+  const ECHO = new Intl.DateTimeFormat(pageLanguage === "en" ? "en-GB" : pageLanguage, {
+    weekday: "short", day: "numeric", month: "short", year: "numeric",
+    hour: "2-digit", minute: "2-digit", hourCycle: "h23", timeZone: "UTC",
+  });
   function echoDate(input) {
     const echo = document.querySelector(`[data-date-echo-for="${input.id}"]`);
     if (!echo) return;
     const match = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})/.exec(input.value);
     if (!match) { echo.textContent = ""; return; }
     const [, year, month, day, hour, minute] = match;
-    const weekday = DAYS[new Date(Date.UTC(+year, +month - 1, +day)).getUTCDay()];
-    echo.textContent = `${weekday} ${+day} ${MONTHS[+month - 1]} ${year}, ${hour}:${minute} (${echo.dataset.zone})`;
+    // The typed wall time, written as UTC and formatted in UTC: no zone shifts it.
+    const typed = new Date(Date.UTC(+year, +month - 1, +day, +hour, +minute));
+    echo.textContent = `${ECHO.format(typed)} (${echo.dataset.zone})`;
   }
   document.addEventListener("input", (event) => {
     if (event.target.matches("input[type='datetime-local']")) echoDate(event.target);
@@ -252,7 +268,7 @@
     select.value = sentence.dataset.quote;
     select.dispatchEvent(new Event("change", { bubbles: true }));
     const announcer = document.getElementById("thread-announcer");
-    if (announcer) announcer.textContent = `Quoting: ${firstWords(sentenceText(sentence))}`;
+    if (announcer) announcer.textContent = interpolate(gettext("Quoting: %(words)s"), { words: firstWords(sentenceText(sentence)) }, true);
   }
 
   // The sentence where a selection in the brief starts (a drag across two quotes the first).
@@ -315,11 +331,11 @@
     const field = document.getElementById(button.dataset.copy);
     if (!field) return;
     navigator.clipboard.writeText(field.value).then(
-      () => copyStatus(field, "Copied"),
+      () => copyStatus(field, gettext("Copied")),
       () => {
         field.focus();
         field.select();
-        copyStatus(field, "The link is selected: press Ctrl+C (⌘C on a Mac) to copy it.");
+        copyStatus(field, gettext("The link is selected: press Ctrl+C (⌘C on a Mac) to copy it."));
       },
     );
   });
