@@ -10,7 +10,7 @@ PORT   ?= 8000
 RUN_ENV = DJANGO_DEBUG=0 DJANGO_HTTPS=0 DJANGO_SECRET_KEY="$$(cat .local-secret-key)" \
 	EMAIL_URL="$${EMAIL_URL:-outbox:sent-mail}"
 
-.PHONY: run test install demo lint bench live-diff clean
+.PHONY: run test install demo lint bench live-diff clean messages
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	@test -x $(PY) || { python=$$(scripts/find-python) && echo "Creating $(VENV) with $$python" && "$$python" -m venv $(VENV); }
@@ -48,6 +48,12 @@ STEPS ?= 200
 live-diff: install
 	AGORA_LIVE_DIFF_SEEDS=$(SEEDS) AGORA_LIVE_DIFF_STEPS=$(STEPS) $(if $(SEED),AGORA_LIVE_DIFF_SEED=$(SEED)) \
 		$(PY) -m pytest tests/browser/test_live_equals_reload.py -s $(PYTEST_ARGS)
+
+# The translation catalogs up to date with the code, then compiled (the .mo files are committed,
+# so running Agora needs no gettext): docs/translations.md.
+messages: install
+	scripts/messages $(PY)
+	$(PY) manage.py compilemessages --ignore=.venv --ignore=staticfiles -v0
 
 lint: install
 	$(VENV)/bin/ruff check .
