@@ -9,6 +9,7 @@ from django.db.models import Max
 from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 
 from briefs.importer import ParsedBrief, derive_title
 from briefs.models import TEXT_FIELDS, Brief, Tag
@@ -178,8 +179,10 @@ def save_brief(
         previous = Brief.objects.select_for_update().get(pk=brief.pk)
         if previous.superseded_at is not None:
             raise BriefRefused(
-                "Someone saved a newer version of this brief while you were editing. "
-                "Your changes are not saved: open the brief again and make them there."
+                _(
+                    "Someone saved a newer version of this brief while you were editing. "
+                    "Your changes are not saved: open the brief again and make them there."
+                )
             )
         if any(getattr(previous, name) != getattr(brief, name) for name in TEXT_FIELDS):
             brief = _new_version(previous, brief, by)
@@ -222,5 +225,5 @@ def _new_version(previous: Brief, edited: Brief, by: AbstractBaseUser | None) ->
 def set_brief_owners(*, brief: Brief, owners: Sequence[AbstractBaseUser]) -> None:
     """Owners share a brief: each may edit it, archive it and change who owns it."""
     if not owners:
-        raise BriefRefused("A brief needs at least one owner.")
+        raise BriefRefused(_("A brief needs at least one owner."))
     brief.owners.set(owners)

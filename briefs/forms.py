@@ -4,16 +4,19 @@ from urllib.parse import urlencode
 
 from django import forms
 from django.contrib.auth import get_user_model
+from django.utils.translation import gettext_lazy as _
 
 from briefs.importer import content_hash
 from briefs.models import Brief
 
 
 class BriefSearchForm(forms.Form):
-    q = forms.CharField(label="Search briefs", required=False, max_length=200)
-    tag = forms.SlugField(label="Tag", required=False, max_length=60)
+    q = forms.CharField(label=_("Search briefs"), required=False, max_length=200)
+    tag = forms.SlugField(label=_("Tag"), required=False, max_length=60)
     # "list": one line per brief, many to a page, for a teacher looking for one among hundreds.
-    view = forms.ChoiceField(label="Show as", required=False, choices=[("cards", "Cards"), ("list", "List")])
+    view = forms.ChoiceField(
+        label=_("Show as"), required=False, choices=[("cards", "Cards"), ("list", "List")]
+    )
 
     def query_string(self) -> str:
         """The current filters, for pagination links."""
@@ -38,16 +41,20 @@ def split_tags(text: str) -> list[str]:
 class BriefImportForm(forms.Form):
     """Brief text pasted or uploaded; the importer reads it, nothing is written here."""
 
-    file = forms.FileField(label="Upload a text file", required=False, help_text="UTF-8 text, up to 2 MB.")
+    file = forms.FileField(
+        label=_("Upload a text file"), required=False, help_text=_("UTF-8 text, up to 2 MB.")
+    )
     text = forms.CharField(
-        label="Or paste the briefs",
+        label=_("Or paste the briefs"),
         required=False,
         strip=False,  # leading blank lines count: error line numbers match the original
         widget=forms.Textarea(attrs={"rows": 12, "spellcheck": "false"}),
-        help_text="Each brief: optional headline, summary, optional commentary, then the question ending in “?”.",
+        help_text=_(
+            "Each brief: optional headline, summary, optional commentary, then the question ending in “?”."
+        ),
     )
     tags = forms.CharField(
-        label="Tags for the new briefs", required=False, max_length=300, help_text="Comma-separated."
+        label=_("Tags for the new briefs"), required=False, max_length=300, help_text=_("Comma-separated.")
     )
 
     def clean(self) -> dict:
@@ -55,23 +62,28 @@ class BriefImportForm(forms.Form):
         upload = cleaned.get("file")
         if upload:
             if upload.size > MAX_UPLOAD_BYTES:
-                raise forms.ValidationError("The file is larger than 2 MB; split it into smaller files.")
+                raise forms.ValidationError(_("The file is larger than 2 MB; split it into smaller files."))
             raw = upload.read()
             try:
                 cleaned["text"] = raw.decode("utf-8")
             except UnicodeDecodeError as error:
                 line = raw[: error.start].count(b"\n") + 1
                 raise forms.ValidationError(
-                    f"Line {line} of the file is not UTF-8 text. Save the file as UTF-8 and upload it again."
+                    _(
+                        "Line %(line)d of the file is not UTF-8 text. Save the file as UTF-8 and upload it again."
+                    )
+                    % {"line": line}
                 ) from None
         if not cleaned.get("text", "").strip():
-            raise forms.ValidationError("Upload a file or paste some briefs.")
+            raise forms.ValidationError(_("Upload a file or paste some briefs."))
         cleaned["tag_names"] = split_tags(cleaned.get("tags", ""))
         return cleaned
 
 
 class BriefForm(forms.ModelForm):
-    tags_text = forms.CharField(label="Tags", required=False, max_length=300, help_text="Comma-separated.")
+    tags_text = forms.CharField(
+        label=_("Tags"), required=False, max_length=300, help_text=_("Comma-separated.")
+    )
 
     class Meta:
         model = Brief
@@ -81,11 +93,11 @@ class BriefForm(forms.ModelForm):
             "commentary": forms.Textarea(attrs={"rows": 2}),
             "question": forms.Textarea(attrs={"rows": 2}),
         }
-        labels = {"source_url": "Source URL"}
+        labels = {"source_url": _("Source URL")}
         help_texts = {
-            "title": "Leave empty to use the summary's first sentence.",
-            "commentary": "One line of analysis that students can agree or disagree with (optional).",
-            "question": "The open question students answer. End it with “?”.",
+            "title": _("Leave empty to use the summary's first sentence."),
+            "commentary": _("One line of analysis that students can agree or disagree with (optional)."),
+            "question": _("The open question students answer. End it with “?”."),
         }
 
     def __init__(self, *args, **kwargs):
@@ -97,7 +109,7 @@ class BriefForm(forms.ModelForm):
     def clean_question(self) -> str:
         question = " ".join(self.cleaned_data["question"].split())
         if not question.endswith("?"):
-            raise forms.ValidationError("End the question with a question mark.")
+            raise forms.ValidationError(_("End the question with a question mark."))
         return question
 
     def clean(self) -> dict:
@@ -109,7 +121,9 @@ class BriefForm(forms.ModelForm):
                 twin = twin.exclude(pk__in=self.instance.versions())
             twin = twin.first()
             if twin:
-                raise forms.ValidationError(f"The library already has this brief: “{twin.title}”.")
+                raise forms.ValidationError(
+                    _("The library already has this brief: “%(title)s”.") % {"title": twin.title}
+                )
         cleaned["tag_names"] = split_tags(cleaned.get("tags_text", ""))
         return cleaned
 
@@ -117,7 +131,7 @@ class BriefForm(forms.ModelForm):
 class BriefOwnerForm(forms.Form):
     """Another instructor, by username, to add as an owner (or, with `remove`, to take off)."""
 
-    username = forms.CharField(label="Instructor's username", max_length=150)
+    username = forms.CharField(label=_("Instructor's username"), max_length=150)
     remove = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
     def clean(self) -> dict:
@@ -130,6 +144,8 @@ class BriefOwnerForm(forms.Form):
                 .first()
             )
             if user is None:
-                raise forms.ValidationError(f"No instructor has the username “{username}”.")
+                raise forms.ValidationError(
+                    _("No instructor has the username “%(username)s”.") % {"username": username}
+                )
             cleaned["user"] = user
         return cleaned

@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from briefs.importer import content_hash, split_sentences
 
@@ -60,13 +61,13 @@ class Brief(models.Model):
     """One version of a brief. Editing the text adds a version (briefs.actions.save_brief); the
     library lists the newest of each, and every thread keeps the version it was assigned with."""
 
-    title = models.CharField(max_length=200)
+    title = models.CharField(_("title"), max_length=200)
     slug = models.SlugField(max_length=220)  # shared by a brief's versions: unique among current ones
-    summary = models.TextField()
-    commentary = models.TextField(blank=True)
-    question = models.TextField()
-    source_url = models.URLField(blank=True, max_length=500)
-    tags = models.ManyToManyField(Tag, blank=True, related_name="briefs")
+    summary = models.TextField(_("summary"))
+    commentary = models.TextField(_("commentary"), blank=True)
+    question = models.TextField(_("question"))
+    source_url = models.URLField(_("source URL"), blank=True, max_length=500)
+    tags = models.ManyToManyField(Tag, verbose_name=_("tags"), blank=True, related_name="briefs")
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -82,7 +83,7 @@ class Brief(models.Model):
         settings.AUTH_USER_MODEL,
         blank=True,
         related_name="briefs_owned",
-        help_text="Who may edit and archive this brief. Everyone may find and assign it.",
+        help_text=_("Who may edit and archive this brief. Everyone may find and assign it."),
     )
     first_version = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="+", editable=False

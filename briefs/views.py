@@ -5,7 +5,8 @@ from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.defaultfilters import pluralize
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
@@ -90,11 +91,13 @@ def brief_owners(request: HttpRequest, slug: str) -> HttpResponse:
         if form.cleaned_data["remove"]:
             gone = form.cleaned_data["user"]
             set_brief_owners(brief=brief, owners=[owner for owner in owners if owner.pk != gone.pk])
-            messages.success(request, f"{gone.display_name} no longer owns this brief.")
+            messages.success(request, _("%(name)s no longer owns this brief.") % {"name": gone.display_name})
         else:
             added = form.cleaned_data["user"]
             set_brief_owners(brief=brief, owners=[*owners, added])
-            messages.success(request, f"{added.display_name} now owns this brief with you.")
+            messages.success(
+                request, _("%(name)s now owns this brief with you.") % {"name": added.display_name}
+            )
     except BriefRefused as refusal:
         messages.error(request, str(refusal))
     return redirect(brief)
@@ -149,12 +152,19 @@ def brief_import(request: HttpRequest) -> HttpResponse:
 
 def import_message(outcome) -> str:
     created, unchanged, retitled = len(outcome.created), outcome.unchanged, len(outcome.retitled)
-    parts = [f"{created} brief{pluralize(created)} added"]
+    parts = [ngettext("%(count)d brief added", "%(count)d briefs added", created) % {"count": created}]
     if retitled:
-        parts.append(f"{retitled} title{pluralize(retitled)} updated")
+        parts.append(
+            ngettext("%(count)d title updated", "%(count)d titles updated", retitled) % {"count": retitled}
+        )
     if unchanged - retitled:
-        parts.append(f"{unchanged - retitled} already in the library")
-    return ", ".join(parts) + "."
+        same = unchanged - retitled
+        parts.append(
+            ngettext("%(count)d already in the library", "%(count)d already in the library", same)
+            % {"count": same}
+        )
+    # Translators: the parts of an import's outcome, joined: "3 briefs added, 1 title updated."
+    return _("%(parts)s.") % {"parts": _(", ").join(parts)}
 
 
 @require_http_methods(["GET", "POST"])
@@ -163,7 +173,7 @@ def brief_create(request: HttpRequest) -> HttpResponse:
     form = BriefForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         brief = save_brief(brief=form.instance, tags=form.cleaned_data["tag_names"], by=request.user)
-        messages.success(request, "Brief added to the library.")
+        messages.success(request, _("Brief added to the library."))
         return redirect(brief)
     return render(request, "briefs/brief_form.html", {"form": form, "preview": form.instance})
 
@@ -184,11 +194,14 @@ def brief_edit(request: HttpRequest, slug: str) -> HttpResponse:
             if saved.version != version:
                 messages.success(
                     request,
-                    f"Saved as version {saved.version}. Threads assigned with version {version} "
-                    "keep it until their teacher moves them to this one.",
+                    _(
+                        "Saved as version %(new)d. Threads assigned with version %(old)d "
+                        "keep it until their teacher moves them to this one."
+                    )
+                    % {"new": saved.version, "old": version},
                 )
             else:
-                messages.success(request, "Brief saved.")
+                messages.success(request, _("Brief saved."))
             return redirect(saved)
     threads = brief.assignments.count()
     context = {"form": form, "brief": brief, "preview": form.instance, "threads": threads}
@@ -216,8 +229,10 @@ def brief_archive(request: HttpRequest, slug: str) -> HttpResponse:
     brief.set_archived(brief.archived_at is None)
     if brief.archived_at:
         messages.success(
-            request, f"“{brief.title}” is archived. Its threads stay open; it is gone from the library."
+            request,
+            _("“%(title)s” is archived. Its threads stay open; it is gone from the library.")
+            % {"title": brief.title},
         )
         return redirect("briefs:brief_list")
-    messages.success(request, f"“{brief.title}” is back in the library.")
+    messages.success(request, _("“%(title)s” is back in the library.") % {"title": brief.title})
     return redirect(brief)

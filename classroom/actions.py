@@ -13,7 +13,9 @@ from decimal import Decimal
 from django.db import IntegrityError, transaction
 from django.db.models import F, Max
 from django.db.models.functions import Lower
-from django.utils import timezone
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from briefs.models import Brief
 from classroom import caching, languages, names, notifications, sql
@@ -37,6 +39,11 @@ from classroom.text import BODY_MAX_CHARS, count_words, render_markdown
 
 class ActionRefused(Exception):
     """The rules do not allow this write; the message says why, in words for the user."""
+
+
+def _number(value: int) -> str:
+    """A count as the reader's language writes it (2,000 · 2 000 · 2.000)."""
+    return formats.number_format(value, force_grouping=True)
 
 
 @dataclass(frozen=True)
@@ -74,16 +81,16 @@ def save_rule_preset(*, owner: User, name: str, rules: dict) -> tuple[RulePreset
     Returns (preset, created)."""
     name = " ".join(name.split())
     if not name:
-        raise ActionRefused("Give the preset a name, such as “Debate, anonymous”.")
+        raise ActionRefused(_("Give the preset a name, such as “Debate, anonymous”."))
     if len(name) > 80:
-        raise ActionRefused("Keep the preset's name under 80 characters.")
+        raise ActionRefused(_("Keep the preset's name under 80 characters."))
     kept = RulePreset(rules={rule: rules[rule] for rule in PRESET_RULES}).rules_json
     return RulePreset.objects.update_or_create(owner=owner, name=name, defaults={"rules_json": kept})
 
 
 def delete_rule_preset(*, preset: RulePreset, by: User) -> None:
     if preset.owner_id != by.pk:
-        raise ActionRefused("Only its owner can delete a preset.")
+        raise ActionRefused(_("Only its owner can delete a preset."))
     preset.delete()
 
 
@@ -98,9 +105,9 @@ def create_group(*, name: str, instructor: User) -> Group:
 def join_group(*, group: Group, student: User) -> tuple[Membership, bool]:
     """Add a student to a group; joining twice is harmless. Returns (membership, created)."""
     if group.archived_at is not None:
-        raise ActionRefused("This group is archived and no longer takes new members.")
+        raise ActionRefused(_("This group is archived and no longer takes new members."))
     if group.instructors.filter(pk=student.pk).exists():
-        raise ActionRefused("You teach this group, so you cannot join it as a student.")
+        raise ActionRefused(_("You teach this group, so you cannot join it as a student."))
     membership, created = Membership.objects.get_or_create(group=group, student=student)
     # However they came in (code, link or accepting), an invitation to this group is spent.
     Invitation.objects.filter(group=group, invitee=student).delete()
@@ -114,9 +121,9 @@ def add_group_instructor(*, group: Group, instructor: User, by: User) -> bool:
     """Another instructor teaches the group too, exactly as its other teachers. Returns False
     when they already did."""
     if not instructor.is_instructor:
-        raise ActionRefused("Only instructor accounts can teach a group.")
+        raise ActionRefused(_("Only instructor accounts can teach a group."))
     if group.memberships.filter(student=instructor).exists():
-        raise ActionRefused(f"{instructor.display_name} is a student of this group.")
+        raise ActionRefused(_("%(name)s is a student of this group.") % {"name": instructor.display_name})
     if group.instructors.filter(pk=instructor.pk).exists():
         return False
     group.instructors.add(instructor)
@@ -133,7 +140,7 @@ def remove_group_instructor(*, group: Group, instructor: User, by: User) -> None
     if instructor.pk not in teachers:
         return
     if len(teachers) == 1:
-        raise ActionRefused("A group needs a teacher: add another before you remove the last one.")
+        raise ActionRefused(_("A group needs a teacher: add another before you remove the last one."))
     group.instructors.remove(instructor)
     roster_changed(group)
 
@@ -162,7 +169,7 @@ def register_student(
         with transaction.atomic():
             student.save()
     except IntegrityError:  # taken between the form's check and now
-        raise ActionRefused("Someone took that username a moment ago: choose another.") from None
+        raise ActionRefused(_("Someone took that username a moment ago: choose another.")) from None
     join_group(group=group, student=student)
     return student
 
@@ -180,9 +187,13 @@ def remove_student(*, group: Group, student: User) -> None:
 def move_student(*, student: User, from_group: Group, to_group: Group) -> None:
     """A site admin moves a student to another group: joined there, then removed here."""
     if from_group.pk == to_group.pk:
-        raise ActionRefused(f"{student.display_name} is already in {to_group.name}.")
+        raise ActionRefused(
+            _("%(name)s is already in %(group)s.") % {"name": student.display_name, "group": to_group.name}
+        )
     if not Membership.objects.filter(group=from_group, student=student).exists():
-        raise ActionRefused(f"{student.display_name} is not in {from_group.name}.")
+        raise ActionRefused(
+            _("%(name)s is not in %(group)s.") % {"name": student.display_name, "group": from_group.name}
+        )
     join_group(group=to_group, student=student)
     remove_student(group=from_group, student=student)
 
@@ -192,7 +203,7 @@ def deactivate_account(*, user: User, by: User) -> None:
     """Switch an account off: it can no longer log in, and a session it has ends at its next request
     (the authentication backend refuses an inactive user). Its posts stay."""
     if user.pk == by.pk:
-        raise ActionRefused("You cannot switch off your own account.")
+        raise ActionRefused(_("You cannot switch off your own account."))
     user.is_active = False
     user.save(update_fields=["is_active"])
 
@@ -209,7 +220,9 @@ def assign_brief(
         )
     )
     if already:
-        raise ActionRefused(f"This brief is already assigned to {', '.join(sorted(already))}.")
+        raise ActionRefused(
+            _("This brief is already assigned to %(groups)s.") % {"groups": ", ".join(sorted(already))}
+        )
     threads = [
         Assignment.objects.create(brief=brief, group=group, created_by=by, **rules.__dict__)
         for group in groups
@@ -279,7 +292,7 @@ def move_to_newest_brief(*, assignment: Assignment, by: User) -> BriefMove:
     thread.brief = assignment.brief
     plan = plan_brief_move(thread)
     if plan is None:
-        raise ActionRefused("This thread already shows the newest version of its brief.")
+        raise ActionRefused(_("This thread already shows the newest version of its brief."))
     for response_id, (part, index) in plan.found.items():
         Response.objects.filter(pk=response_id).update(
             quote_part=part, quote_index=index, version=thread.version
@@ -328,12 +341,22 @@ def _new_seat(thread: Assignment, student: User) -> Participation:
 def check_body(body: str, *, min_words: int) -> str:
     body = body.strip()
     if not body:
-        raise ActionRefused("Write something before you post.")
+        raise ActionRefused(_("Write something before you post."))
     if len(body) > BODY_MAX_CHARS:
-        raise ActionRefused(f"Keep it under {BODY_MAX_CHARS:,} characters (this is {len(body):,}).")
+        raise ActionRefused(
+            _("Keep it under %(most)s characters (this is %(length)s).")
+            % {"most": _number(BODY_MAX_CHARS), "length": _number(len(body))}
+        )
     words = count_words(body)
     if words < min_words:
-        raise ActionRefused(f"Write at least {min_words} words; this has {words}.")
+        raise ActionRefused(
+            ngettext(
+                "Write at least %(least)d words; this has %(count)d.",
+                "Write at least %(least)d words; this has %(count)d.",
+                words,
+            )
+            % {"least": min_words, "count": words}
+        )
     return body
 
 
@@ -400,23 +423,23 @@ def _post_response(
             return earlier
     role = thread.group.role_of(author)
     if role is None:
-        raise ActionRefused("Only members of this group can post here.")
+        raise ActionRefused(_("Only members of this group can post here."))
     is_instructor = role == Group.TEACHER
     seat = None if is_instructor else Participation.objects.filter(assignment=thread, student=author).first()
     extension = seat.due_at_override if seat else None
     if not is_instructor and not thread.accepts_posts(now, extension):
         raise ActionRefused(closed_reason(thread, now))
     if is_instructor and (thread.is_locked or thread.group.archived_at):
-        raise ActionRefused("This thread is locked.")
+        raise ActionRefused(_("This thread is locked."))
     reply_to = None
     if parent is not None:
         parent = Response.objects.get(pk=parent.pk)  # as it is now, not as the caller read it
         hidden_from_author = parent.is_hidden and not is_instructor and parent.author_id != author.pk
         if parent.assignment_id != thread.pk or parent.is_deleted or hidden_from_author:
-            raise ActionRefused("That response is no longer there to reply to.")
+            raise ActionRefused(_("That response is no longer there to reply to."))
         reply_to, parent = parent, (parent.parent or parent)
     elif is_instructor:
-        raise ActionRefused("Instructors reply to answers; the question is for students.")
+        raise ActionRefused(_("Instructors reply to answers; the question is for students."))
     body = check_body(body, min_words=thread.min_words if parent is None and not is_instructor else 0)
     evidence = check_evidence(thread, extras, is_answer=parent is None)
     if reply_to is not None and needs_steelman(thread, reply_to, author, is_instructor):
@@ -428,9 +451,9 @@ def _post_response(
             answers = Response.objects.filter(assignment=thread, author=author, parent=None)
             earlier = list(answers.order_by("-created_at").values_list("deleted_at", "body"))
             if any(deleted_at is None for deleted_at, _ in earlier):
-                raise ActionRefused("You have already answered; edit your answer to change it.")
+                raise ActionRefused(_("You have already answered; edit your answer to change it."))
             if thread.stance and seat.stance_before is None and seat.first_posted_at is None:
-                raise ActionRefused("Say where you stand on the question before you answer.")
+                raise ActionRefused(_("Say where you stand on the question before you answer."))
             if earlier and thread.gates_peers and thread.shows_peers_to(seat, now):
                 # A new answer after deleting one that opened the thread: keep what it replaced.
                 evidence["edited_after_reveal_at"] = now
@@ -467,13 +490,13 @@ def check_evidence(thread: Assignment, extras: dict, *, is_answer: bool) -> dict
         return {}
     disputes = extras.get("disputes") or ""
     if disputes not in {value for value, _ in DISPUTES}:
-        raise ActionRefused("Pick what your answer does with the brief from the list.")
+        raise ActionRefused(_("Pick what your answer does with the brief from the list."))
     fields = {"disputes": disputes}
     if extras.get("quote"):
         part, index = extras["quote"]
         found = [text for p, i, text in thread.brief.sentences() if (p, i) == (part, index)]
         if not found:
-            raise ActionRefused("That sentence is not in the brief any more; pick another.")
+            raise ActionRefused(_("That sentence is not in the brief any more; pick another."))
         fields |= {"quote_part": part, "quote_index": index, "quote_text": found[0]}
     return fields
 
@@ -492,10 +515,13 @@ def check_steelman(text: str) -> str:
     text = (text or "").strip()
     if count_words(text) < STEELMAN_MIN_WORDS:
         raise ActionRefused(
-            f"First restate their view in your own words (at least {STEELMAN_MIN_WORDS} words), then reply."
+            _("First restate their view in your own words (at least %(least)d words), then reply.")
+            % {"least": STEELMAN_MIN_WORDS}
         )
     if len(text) > BODY_MAX_CHARS:
-        raise ActionRefused(f"Keep the restatement under {BODY_MAX_CHARS:,} characters.")
+        raise ActionRefused(
+            _("Keep the restatement under %(most)s characters.") % {"most": _number(BODY_MAX_CHARS)}
+        )
     return text
 
 
@@ -517,12 +543,12 @@ def _reveal_at_quorum(thread: Assignment, now: datetime) -> None:
 
 def closed_reason(thread: Assignment, now: datetime) -> str:
     if thread.group.archived_at:
-        return "This group is archived; its threads are read-only."
+        return _("This group is archived; its threads are read-only.")
     if thread.is_locked:
-        return "Your instructor has locked this thread."
+        return _("Your instructor has locked this thread.")
     if not thread.has_opened(now):
-        return "This thread is not open yet."
-    return "This thread closed at its due time, and late answers are not accepted."
+        return _("This thread is not open yet.")
+    return _("This thread closed at its due time, and late answers are not accepted.")
 
 
 def student_extension(assignment: Assignment, student: User) -> datetime | None:
@@ -555,7 +581,7 @@ def edit_response(
     current = Response.objects.select_for_update().get(pk=response.pk)
     current.assignment = thread
     if not can_change(current, by, now, student_extension(thread, by)):
-        raise ActionRefused("You can no longer edit this response.")
+        raise ActionRefused(_("You can no longer edit this response."))
     is_answer = current.parent_id is None and not current.by_instructor
     body = check_body(body, min_words=thread.min_words if is_answer else 0)
     if body != current.body and is_answer and not current.original_body and _saw_peers(thread, by):
@@ -595,26 +621,26 @@ def set_stance(
     now = now or timezone.now()
     thread = _bump_version(assignment)
     if not thread.stance:
-        raise ActionRefused("This discussion does not ask where you stand.")
+        raise ActionRefused(_("This discussion does not ask where you stand."))
     if value not in dict(thread.stance_scale()):
-        raise ActionRefused("Pick one of the five points of the scale.")
+        raise ActionRefused(_("Pick one of the five points of the scale."))
     if not Membership.objects.filter(group=thread.group_id, student=student).exists():
-        raise ActionRefused("Only members of this group can take a stance here.")
+        raise ActionRefused(_("Only members of this group can take a stance here."))
     if thread.group.archived_at:
-        raise ActionRefused("This group is archived; its threads are read-only.")
+        raise ActionRefused(_("This group is archived; its threads are read-only."))
     seat = _seat(thread, student)
     if moment == "before":
         if seat.first_posted_at is not None:
-            raise ActionRefused("Your first stance is kept as it was when you answered.")
+            raise ActionRefused(_("Your first stance is kept as it was when you answered."))
         if not thread.accepts_posts(now, seat.due_at_override):
             raise ActionRefused(closed_reason(thread, now))
         seat.stance_before = value
     elif moment == "after":
         if seat.first_posted_at is None:
-            raise ActionRefused("Answer first; then say where you stand after the discussion.")
+            raise ActionRefused(_("Answer first; then say where you stand after the discussion."))
         seat.stance_after, seat.stance_after_at = value, now
     else:
-        raise ActionRefused("Say whether this is your stance before or after the discussion.")
+        raise ActionRefused(_("Say whether this is your stance before or after the discussion."))
     seat.save(update_fields=["stance_before", "stance_after", "stance_after_at"])
     Response.objects.filter(assignment=thread, author=student, parent=None, deleted_at=None).update(
         version=thread.version
@@ -634,7 +660,7 @@ def mark_steelman_fair(*, response: Response, by: User, fair: bool, now: datetim
     )
     restated = current.reply_to or current.parent
     if not current.steelman or current.is_deleted or restated is None or restated.author_id != by.pk:
-        raise ActionRefused("Only the author of the view it restates can call a restatement fair.")
+        raise ActionRefused(_("Only the author of the view it restates can call a restatement fair."))
     current.steelman_fair_at = (now or timezone.now()) if fair else None
     current.version = thread.version
     current.save(update_fields=["steelman_fair_at", "version"])
@@ -651,7 +677,7 @@ def delete_response(*, response: Response, by: User, now: datetime | None = None
     current = Response.objects.select_for_update().get(pk=response.pk)
     current.assignment = thread
     if not can_change(current, by, now, student_extension(thread, by)):
-        raise ActionRefused("You can no longer delete this response.")
+        raise ActionRefused(_("You can no longer delete this response."))
     current.deleted_at = now or timezone.now()
     current.version = thread.version
     current.save(update_fields=["deleted_at", "version"])
@@ -665,8 +691,8 @@ def save_feedback(
 ) -> Feedback:
     """One feedback per student and thread; saving again replaces it."""
     if not Membership.objects.filter(group=assignment.group_id, student=student).exists():
-        raise ActionRefused("This student is not in the group.")
-    feedback, _ = Feedback.objects.update_or_create(
+        raise ActionRefused(_("This student is not in the group."))
+    feedback, _created = Feedback.objects.update_or_create(
         assignment=assignment,
         student=student,
         defaults={"score": score, "comment": comment.strip(), "updated_by": by},
@@ -752,12 +778,20 @@ def import_roster(*, group: Group, rows: list, by: User, commit: bool) -> Roster
         user = existing.get(row.username.lower())
         if user is None and names.skeleton(row.username) in in_use:
             # Said of the typed name only: which account it looks like is not the teacher's to know.
-            plan.errors.append(RosterError(row.line, f"“{row.username}”: {names.USERNAME_TAKEN}"))
+            plan.errors.append(
+                RosterError(
+                    row.line,
+                    _("“%(username)s”: %(problem)s")
+                    % {"username": row.username, "problem": names.USERNAME_TAKEN},
+                )
+            )
         elif user is None:
             plan.new.append(row)
         elif user.pk in teachers:
             # The group's own teachers are on its page already: naming them reveals nothing.
-            plan.errors.append(RosterError(row.line, f"“{row.username}” teaches this group"))
+            plan.errors.append(
+                RosterError(row.line, _("“%(username)s” teaches this group") % {"username": row.username})
+            )
         elif user.pk in members:
             plan.already.append((row, user))
         elif user.pk in own:
@@ -807,9 +841,9 @@ def _carry_out_roster(group: Group, plan: RosterPlan, by: User) -> None:
         uid = urlsafe_base64_encode(force_bytes(user.pk))
         token = default_token_generator.make_token(user)
         plan.links.append((user, reverse("password_reset_confirm", args=[uid, token])))
-    for _, user in plan.join:
+    for _row, user in plan.join:
         Membership.objects.get_or_create(group=group, student=user)
-    for _, user in plan.invite:
+    for _row, user in plan.invite:
         Invitation.objects.get_or_create(group=group, invitee=user, defaults={"invited_by": by})
     if plan.new or plan.join:
         roster_changed(group)
@@ -822,7 +856,7 @@ def accept_invitation(*, invitation: Invitation, by: User) -> tuple[Membership, 
     Returns (membership, created). An archived group, or one they teach, refuses, and the
     invitation stays (the group may be made active again; they may still decline)."""
     if invitation.invitee_id != by.pk:
-        raise ActionRefused("This invitation is for somebody else.")
+        raise ActionRefused(_("This invitation is for somebody else."))
     membership, created = join_group(group=invitation.group, student=by)  # deletes the invitation
     return membership, created
 
@@ -831,7 +865,7 @@ def accept_invitation(*, invitation: Invitation, by: User) -> tuple[Membership, 
 def decline_invitation(*, invitation: Invitation, by: User) -> None:
     """The invited person says no: the invitation is gone, and they are not told again."""
     if invitation.invitee_id != by.pk:
-        raise ActionRefused("This invitation is for somebody else.")
+        raise ActionRefused(_("This invitation is for somebody else."))
     invitation.delete()
 
 
@@ -839,7 +873,7 @@ def decline_invitation(*, invitation: Invitation, by: User) -> None:
 def withdraw_invitation(*, invitation: Invitation, by: User) -> None:
     """A teacher of the group takes back an invitation not yet accepted."""
     if not invitation.group.instructors.filter(pk=by.pk).exists():
-        raise ActionRefused("Only the group's instructors withdraw its invitations.")
+        raise ActionRefused(_("Only the group's instructors withdraw its invitations."))
     invitation.delete()
 
 
@@ -865,9 +899,12 @@ def set_time_zone(*, user: User, time_zone: str) -> User:
 def set_password_link_refusal(student: User) -> str:
     """Why no instructor may make a set-password link for this account ("" if one may)."""
     if student.is_instructor or student.is_staff or student.is_superuser:
-        return f"{student.display_name} has an instructor or staff account; its password is reset by email or by the site's administrator."
+        return _(
+            "%(name)s has an instructor or staff account; "
+            "its password is reset by email or by the site's administrator."
+        ) % {"name": student.display_name}
     if not student.is_active:
-        return f"{student.display_name}'s account is switched off."
+        return _("%(name)s's account is switched off.") % {"name": student.display_name}
     return ""
 
 
@@ -881,9 +918,9 @@ def make_set_password_link(*, group: Group, student: User, by: User) -> tuple[Se
     from classroom.tokens import SET_PASSWORD_LINK_LIFETIME, set_password_link_tokens
 
     if not by.is_superuser and not group.instructors.filter(pk=by.pk).exists():
-        raise ActionRefused("Only the group's instructors make set-password links.")
+        raise ActionRefused(_("Only the group's instructors make set-password links."))
     if not Membership.objects.filter(group=group, student=student).exists():
-        raise ActionRefused("This student is not in the group.")
+        raise ActionRefused(_("This student is not in the group."))
     refusal = set_password_link_refusal(student)
     if refusal:
         raise ActionRefused(refusal)
@@ -906,7 +943,7 @@ def _moderate(response: Response, by: User, action: str, reason: str = "", **cha
     """Apply a moderation change to a response, bump the thread version, log who and why."""
     thread = _bump_version(response.assignment)
     if not by.is_superuser and not thread.group.instructors.filter(pk=by.pk).exists():
-        raise ActionRefused("Only the group's instructors moderate this thread.")
+        raise ActionRefused(_("Only the group's instructors moderate this thread."))
     current = Response.objects.select_for_update().get(pk=response.pk)
     for name, value in changes.items():
         setattr(current, name, value)
@@ -924,7 +961,7 @@ def hide_response(*, response: Response, by: User, reason: str) -> Response:
     """Peers no longer see it; its author sees that it was hidden, and why."""
     reason = reason.strip()
     if not reason:
-        raise ActionRefused("Say why: the student sees the reason.")
+        raise ActionRefused(_("Say why: the student sees the reason."))
     hidden = _moderate(
         response, by, ModerationEvent.Action.HIDE, reason[:300],
         hidden_at=timezone.now(), hidden_by=by, hidden_reason=reason[:300],
@@ -950,7 +987,7 @@ def set_highlight(*, response: Response, by: User, highlighted: bool) -> Respons
 def set_pin(*, response: Response, by: User, pinned: bool) -> Response:
     """Pinned answers come first in the thread. Only top-level answers are pinned."""
     if response.parent_id is not None:
-        raise ActionRefused("Only answers can be pinned, not replies.")
+        raise ActionRefused(_("Only answers can be pinned, not replies."))
     action = ModerationEvent.Action.PIN if pinned else ModerationEvent.Action.UNPIN
     return _moderate(response, by, action, pinned_at=timezone.now() if pinned else None)
 
@@ -962,11 +999,11 @@ def extend_due(
     """Give one student a later due time (None takes the extension back)."""
     thread = _bump_version(assignment)
     if not thread.group.instructors.filter(pk=by.pk).exists():
-        raise ActionRefused("Only the group's instructors give extensions.")
+        raise ActionRefused(_("Only the group's instructors give extensions."))
     if not Membership.objects.filter(group=thread.group, student=student).exists():
-        raise ActionRefused("This student is not in the group.")
+        raise ActionRefused(_("This student is not in the group."))
     if due_at is not None and thread.due_at is not None and due_at <= thread.due_at:
-        raise ActionRefused("An extension must end after the thread's own due time.")
+        raise ActionRefused(_("An extension must end after the thread's own due time."))
     seat = _seat(thread, student)
     seat.due_at_override = due_at
     seat.save(update_fields=["due_at_override"])

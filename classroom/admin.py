@@ -14,6 +14,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 
 from classroom import actions
 from classroom.actions import ActionRefused, AssignmentRules
@@ -73,7 +74,7 @@ class UserAdmin(DjangoUserAdmin):
     actions = ["deactivate"]
 
     @admin.action(
-        description="Switch off the selected accounts (they are logged out)", permissions=["change"]
+        description=_("Switch off the selected accounts (they are logged out)"), permissions=["change"]
     )
     def deactivate(self, request: HttpRequest, queryset: QuerySet) -> None:
         for user in queryset:
@@ -112,14 +113,14 @@ class GroupAdmin(admin.ModelAdmin):
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         return super().get_queryset(request).with_member_count()
 
-    @admin.display(description="students", ordering="member_count")
+    @admin.display(description=_("students"), ordering="member_count")
     def member_count(self, group: Group) -> int:
         return group.member_count
 
 
 class MoveForm(forms.Form):
     to_group = forms.ModelChoiceField(
-        queryset=Group.objects.active(), label="Move to", help_text="Only active groups take new members."
+        queryset=Group.objects.active(), label=_("Move to"), help_text=_("Only active groups take new members.")
     )
 
 
@@ -139,7 +140,7 @@ class MembershipAdmin(admin.ModelAdmin):
         if change:
             return  # nothing of a membership is edited; students move with the action
         try:
-            membership, _ = actions.join_group(group=obj.group, student=obj.student)
+            membership, _created = actions.join_group(group=obj.group, student=obj.student)
         except ActionRefused as refusal:
             # The admin has already said "added": say why not, louder.
             self.message_user(request, str(refusal), messages.ERROR)
@@ -153,7 +154,7 @@ class MembershipAdmin(admin.ModelAdmin):
         for membership in queryset.select_related("group", "student"):
             self.delete_model(request, membership)
 
-    @admin.action(description="Move the selected students to another group", permissions=["change"])
+    @admin.action(description=_("Move the selected students to another group"), permissions=["change"])
     def move_to_group(self, request: HttpRequest, queryset: QuerySet) -> HttpResponse | None:
         form = MoveForm(request.POST if "apply" in request.POST else None)
         if form.is_bound and form.is_valid():
@@ -170,7 +171,7 @@ class MembershipAdmin(admin.ModelAdmin):
             return None
         return action_page(request, queryset, action="move_to_group", title="Move students", form=form)
 
-    @admin.action(description="Make a set-password link for the selected student", permissions=["change"])
+    @admin.action(description=_("Make a set-password link for the selected student"), permissions=["change"])
     def make_set_password_link(self, request: HttpRequest, queryset: QuerySet) -> HttpResponse | None:
         if queryset.count() != 1:
             self.message_user(request, "Pick one student: each link is shown once.", messages.ERROR)
@@ -216,7 +217,7 @@ class AssignmentAdmin(admin.ModelAdmin):
         state = ["thread", "locked_at", "revealed_at", "created_by", "created_at", "version", "epoch"]
         return ["brief", "group", *state] if obj else state
 
-    @admin.display(description="thread")
+    @admin.display(description=_("thread"))
     def thread(self, assignment: Assignment) -> str:
         if not assignment.pk:
             return "—"
@@ -230,13 +231,13 @@ class AssignmentAdmin(admin.ModelAdmin):
         (created,) = actions.assign_brief(brief=obj.brief, groups=[obj.group], rules=rules, by=request.user)
         obj.pk = created.pk
 
-    @admin.action(description="Lock the selected threads", permissions=["change"])
+    @admin.action(description=_("Lock the selected threads"), permissions=["change"])
     def lock(self, request: HttpRequest, queryset: QuerySet) -> None:
         for assignment in queryset.select_related("group"):
             actions.set_thread_lock(assignment=assignment, locked=True, by=request.user)
         self.message_user(request, f"{queryset.count()} thread(s) locked.")
 
-    @admin.action(description="Reopen the selected threads", permissions=["change"])
+    @admin.action(description=_("Reopen the selected threads"), permissions=["change"])
     def unlock(self, request: HttpRequest, queryset: QuerySet) -> None:
         for assignment in queryset.select_related("group"):
             actions.set_thread_lock(assignment=assignment, locked=False, by=request.user)
@@ -244,7 +245,7 @@ class AssignmentAdmin(admin.ModelAdmin):
 
 
 class HideForm(forms.Form):
-    reason = forms.CharField(max_length=300, help_text="The student sees it.")
+    reason = forms.CharField(max_length=300, help_text=_("The student sees it."))
 
 
 @admin.register(Response)
@@ -269,11 +270,11 @@ class ResponseAdmin(admin.ModelAdmin):
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    @admin.display(boolean=True, description="reply")
+    @admin.display(boolean=True, description=_("reply"))
     def is_reply(self, response: Response) -> bool:
         return response.is_reply
 
-    @admin.action(description="Hide the selected responses (with a reason)", permissions=["change"])
+    @admin.action(description=_("Hide the selected responses (with a reason)"), permissions=["change"])
     def hide(self, request: HttpRequest, queryset: QuerySet) -> HttpResponse | None:
         form = HideForm(request.POST if "apply" in request.POST else None)
         if form.is_bound and form.is_valid():
@@ -283,7 +284,7 @@ class ResponseAdmin(admin.ModelAdmin):
             return None
         return action_page(request, queryset, action="hide", title="Hide responses", form=form)
 
-    @admin.action(description="Show the selected hidden responses again", permissions=["change"])
+    @admin.action(description=_("Show the selected hidden responses again"), permissions=["change"])
     def unhide(self, request: HttpRequest, queryset: QuerySet) -> None:
         for response in queryset.select_related("assignment__group"):
             actions.unhide_response(response=response, by=request.user)

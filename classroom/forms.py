@@ -10,7 +10,10 @@ from django.conf import settings
 from django.contrib.auth import forms as auth_forms
 from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import formats, timezone
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext, pgettext_lazy
 
 from briefs.models import Brief
 from classroom import languages, names
@@ -32,14 +35,20 @@ from classroom.usernames import free_username, split_name, username_base
 
 logger = logging.getLogger(__name__)
 
+# The parts of a brief a quote comes from, as the quote list names them.
+PART_NAMES = {
+    "summary": pgettext_lazy("part of a brief", "Summary"),
+    "commentary": pgettext_lazy("part of a brief", "Commentary"),
+}
+
 
 class ResponseForm(forms.Form):
     body = forms.CharField(
-        label="Your answer",
+        label=_("Your answer"),
         max_length=BODY_MAX_CHARS,
         strip=True,
         widget=forms.Textarea(attrs={"rows": 6}),
-        error_messages={"required": "Write something before you post."},
+        error_messages={"required": _("Write something before you post.")},
     )
     # One token per rendered form: a retried or double-clicked submit posts once.
     client_token = forms.UUIDField(widget=forms.HiddenInput, required=False)
@@ -61,33 +70,39 @@ class ResponseForm(forms.Form):
             self.fields["body"].label = label
         self.fields["body"].widget.attrs.update({"data-min-words": min_words, "maxlength": BODY_MAX_CHARS})
         if sentences is not None:  # the thread lets answers quote the brief
-            choices = [("", "No quote")]
+            choices = [("", _("No quote"))]
             for part, index, text in sentences:
                 short = text if len(text) <= 110 else text[:107] + "…"
-                choices.append((f"{part}:{index}", f"{part.capitalize()} {index + 1}: {short}"))
+                # Translators: a sentence of the brief in a list, e.g. "Summary 2: Officials said …".
+                shown = _("%(part)s %(number)s: %(sentence)s") % {
+                    "part": PART_NAMES.get(part, part.capitalize()),
+                    "number": index + 1,
+                    "sentence": short,
+                }
+                choices.append((f"{part}:{index}", shown))
             self.fields["quote"] = forms.ChoiceField(
-                label="Quote a sentence of the brief (optional)",
+                label=_("Quote a sentence of the brief (optional)"),
                 choices=choices,
                 required=False,
-                help_text="Or select a sentence in the brief above.",
+                help_text=_("Or select a sentence in the brief above."),
                 error_messages={
-                    "invalid_choice": "That sentence is not in the brief any more; pick another."
+                    "invalid_choice": _("That sentence is not in the brief any more; pick another.")
                 },
             )
             self.fields["disputes"] = forms.ChoiceField(
-                label="Your answer…", choices=DISPUTES, required=False, widget=forms.RadioSelect
+                label=_("Your answer…"), choices=DISPUTES, required=False, widget=forms.RadioSelect
             )
         if steelman_label:
             self.fields["steelman"] = forms.CharField(
                 label=steelman_label,
                 max_length=BODY_MAX_CHARS,
                 widget=forms.Textarea(attrs={"rows": 3}),
-                help_text="Say it so that they would agree it is their view. Then give your reply below.",
-                error_messages={"required": "First restate their view in your own words."},
+                help_text=_("Say it so that they would agree it is their view. Then give your reply below."),
+                error_messages={"required": _("First restate their view in your own words.")},
             )
 
     def clean_quote(self) -> tuple[str, int] | None:
-        part, _, index = self.cleaned_data["quote"].partition(":")
+        part, _colon, index = self.cleaned_data["quote"].partition(":")
         return (part, int(index)) if part else None
 
 
@@ -95,7 +110,7 @@ class StanceForm(forms.Form):
     stance = forms.TypedChoiceField(
         coerce=int,
         widget=forms.RadioSelect,
-        error_messages={"required": "Pick one of the five points of the scale."},
+        error_messages={"required": _("Pick one of the five points of the scale.")},
     )
     moment = forms.ChoiceField(choices=[("before", "before"), ("after", "after")], widget=forms.HiddenInput)
 
@@ -107,7 +122,7 @@ class StanceForm(forms.Form):
 
 class GroupForm(forms.Form):
     name = forms.CharField(
-        label="Group name", max_length=120, help_text="For example “Period 3 · World Affairs”."
+        label=_("Group name"), max_length=120, help_text=_("For example “Period 3 · World Affairs”.")
     )
 
 
@@ -115,10 +130,10 @@ class GroupInstructorForm(forms.Form):
     """Another instructor, by username or email, to teach a group with its teachers."""
 
     who = forms.CharField(
-        label="Add a co-teacher",
+        label=_("Add a co-teacher"),
         max_length=254,
-        help_text="Their username or email. Only instructor accounts can teach a group.",
-        error_messages={"required": "Type the username or email of the instructor to add."},
+        help_text=_("Their username or email. Only instructor accounts can teach a group."),
+        error_messages={"required": _("Type the username or email of the instructor to add.")},
     )
 
     def clean_who(self) -> User:
@@ -129,21 +144,25 @@ class GroupInstructorForm(forms.Form):
         )
         # Said the same way for a student, an inactive account and nobody: nothing is revealed.
         if not found:
-            raise forms.ValidationError(f"No instructor account has the username or email “{typed}”.")
+            raise forms.ValidationError(
+                _("No instructor account has the username or email “%(typed)s”.") % {"typed": typed}
+            )
         if len(found) > 1:
             raise forms.ValidationError(
-                "More than one instructor account uses that email: type the username."
+                _("More than one instructor account uses that email: type the username.")
             )
         return found[0]
 
 
 class JoinCodeForm(forms.Form):
-    code = forms.CharField(label="Join code", max_length=20, help_text="Your teacher gives you this code.")
+    code = forms.CharField(
+        label=_("Join code"), max_length=20, help_text=_("Your teacher gives you this code.")
+    )
 
     def clean_code(self) -> str:
         code = normalise_join_code(self.cleaned_data["code"])
         if not code:
-            raise forms.ValidationError("Type the code your teacher gave you.")
+            raise forms.ValidationError(_("Type the code your teacher gave you."))
         return code
 
 
@@ -151,15 +170,15 @@ class SignupForm(forms.ModelForm):
     """A student's account from a join link: their name, a username suggested from it, a password."""
 
     name = forms.CharField(
-        label="Your name",
+        label=_("Your name"),
         max_length=300,
-        help_text="First and last name, as your teacher knows you.",
-        error_messages={"required": "Write your name, so your teacher knows who you are."},
+        help_text=_("First and last name, as your teacher knows you."),
+        error_messages={"required": _("Write your name, so your teacher knows who you are.")},
     )
     # The username the page last suggested: left as it was, it may become the next free one.
     suggested = forms.CharField(widget=forms.HiddenInput, required=False, max_length=150)
     password = forms.CharField(
-        label="Password", widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+        label=_("Password"), widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
     )
     # Filled in by static/js/app.js from the browser's own zone; changeable on the profile page.
     time_zone = forms.CharField(
@@ -188,7 +207,7 @@ class SignupForm(forms.ModelForm):
             )
         self.fields["username"].required = False
         self.fields["username"].widget.attrs["autocomplete"] = "username"
-        self.fields["username"].help_text = (
+        self.fields["username"].help_text = _(
             "Made from your name; change it if you like. You log in with it. "
             "Letters, digits and @ . + - _ only."
         )
@@ -209,7 +228,7 @@ class SignupForm(forms.ModelForm):
         refuse_direction_controls(name)
         first_name, last_name = split_name(name)
         if len(first_name) > 150 or len(last_name) > 150:
-            raise forms.ValidationError("That name is too long: write it shorter.")
+            raise forms.ValidationError(_("That name is too long: write it shorter."))
         self.cleaned_data["first_name"], self.cleaned_data["last_name"] = first_name, last_name
         return name
 
@@ -252,13 +271,15 @@ def refuse_direction_controls(name: str) -> None:
 class ProfileForm(forms.Form):
     """Name and email; the email may stay empty for students (they reset through their teacher)."""
 
-    first_name = forms.CharField(label="First name", max_length=150, validators=[refuse_direction_controls])
-    last_name = forms.CharField(label="Last name", max_length=150, validators=[refuse_direction_controls])
-    email = forms.EmailField(label="Email", max_length=254, required=False)
+    first_name = forms.CharField(
+        label=_("First name"), max_length=150, validators=[refuse_direction_controls]
+    )
+    last_name = forms.CharField(label=_("Last name"), max_length=150, validators=[refuse_direction_controls])
+    email = forms.EmailField(label=_("Email"), max_length=254, required=False)
     language = forms.ChoiceField(
-        label="Language",
+        label=_("Language"),
         required=False,
-        help_text="The language of Agora's pages and of the mail it sends you.",
+        help_text=_("The language of Agora's pages and of the mail it sends you."),
     )
 
     def __init__(self, *args, email_required: bool, **kwargs):
@@ -268,15 +289,18 @@ class ProfileForm(forms.Form):
         email.required = email_required
         email.widget.attrs["autocomplete"] = "email"
         # Each language named in itself (settings.LANGUAGES): a reader finds their own.
-        self.fields["language"].choices = [("", "The browser's language"), *settings.LANGUAGES]
+        self.fields["language"].choices = [("", _("The browser's language")), *settings.LANGUAGES]
         if email_required:
-            email.help_text = "Password reset links are sent here."
-            email.error_messages["required"] = (
+            email.help_text = _("Password reset links are sent here.")
+            email.error_messages["required"] = _(
                 "Instructors need an email address: reset links are sent to it."
             )
         else:
-            email.label = "Email (optional)"
-            email.help_text = "With an address, you can reset a forgotten password yourself. Without one, your teacher gives you a set-password link."
+            email.label = _("Email (optional)")
+            email.help_text = _(
+                "With an address, you can reset a forgotten password yourself. "
+                "Without one, your teacher gives you a set-password link."
+            )
 
 
 # The zones offered in the list: the world's regions. Older names (US/Eastern, Etc/GMT+5)
@@ -299,7 +323,7 @@ def time_zone_groups() -> tuple:
     """The zones grouped by region, each place named without its region: Chicago in America."""
     groups = {region: [] for region in TIME_ZONE_REGIONS}
     for name in sorted(time_zone_names()):
-        region, _, place = name.partition("/")
+        region, _slash, place = name.partition("/")
         if region in groups:
             groups[region].append((name, place.replace("_", " ").replace("/", " / ")))
     return (("UTC", [("UTC", "UTC")]), *((region, places) for region, places in groups.items()))
@@ -309,14 +333,19 @@ class TimeZoneField(forms.ChoiceField):
     """A select of the zones, grouped by region; any zone name this machine knows is taken."""
 
     default_error_messages = {
-        "invalid_choice": "“%(value)s” is not a time zone we know. Pick one from the list, such as Europe/Berlin."
+        "invalid_choice": _(
+            "“%(value)s” is not a time zone we know. Pick one from the list, such as Europe/Berlin."
+        )
     }
 
     def __init__(self, *, current: str = "", **kwargs) -> None:
-        choices = [("", f"The site's default ({settings.TIME_ZONE})"), *time_zone_groups()]
-        listed = {name for _, places in time_zone_groups() for name, _ in places}
+        choices = [
+            ("", _("The site's default (%(zone)s)") % {"zone": settings.TIME_ZONE}),
+            *time_zone_groups(),
+        ]
+        listed = {name for _region, places in time_zone_groups() for name, _place in places}
         if current and current not in listed and current in time_zone_names():
-            choices.append(("Other", [(current, current)]))
+            choices.append((pgettext_lazy("time zone region", "Other"), [(current, current)]))
         super().__init__(choices=choices, required=False, **kwargs)
 
     def valid_value(self, value: str) -> bool:
@@ -338,8 +367,10 @@ class TimeZoneForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["time_zone"] = TimeZoneField(
             current=current,
-            label="Your time zone",
-            help_text="Every date and time in Agora is shown in it, and the times you type are read in it.",
+            label=_("Your time zone"),
+            help_text=_(
+                "Every date and time in Agora is shown in it, and the times you type are read in it."
+            ),
         )
 
 
@@ -347,21 +378,21 @@ class NotificationSettingsForm(forms.Form):
     """Which notifications come by mail, right away or once a day, and when mail waits."""
 
     email_on = forms.MultipleChoiceField(
-        label="Send me mail when",
+        label=_("Send me mail when"),
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
     daily_digest = forms.BooleanField(
-        label="Collect them into one mail a day (07:00 in your time zone)", required=False
+        label=_("Collect them into one mail a day (07:00 in your time zone)"), required=False
     )
     quiet_from = forms.TimeField(
-        label="Quiet hours from",
+        label=_("Quiet hours from"),
         required=False,
         widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
-        help_text="No mail between these times, in your own time zone; it comes when they end.",
+        help_text=_("No mail between these times, in your own time zone; it comes when they end."),
     )
     quiet_until = forms.TimeField(
-        label="until", required=False, widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+        label=_("until"), required=False, widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
     )
 
     def __init__(self, *args, instructor: bool = False, **kwargs) -> None:
@@ -375,9 +406,9 @@ class NotificationSettingsForm(forms.Form):
     def clean(self) -> dict:
         data = super().clean()
         if (data.get("quiet_from") is None) != (data.get("quiet_until") is None):
-            raise forms.ValidationError("Give both ends of your quiet hours, or neither.")
+            raise forms.ValidationError(_("Give both ends of your quiet hours, or neither."))
         if data.get("quiet_from") is not None and data["quiet_from"] == data.get("quiet_until"):
-            raise forms.ValidationError("Quiet hours need different start and end times.")
+            raise forms.ValidationError(_("Quiet hours need different start and end times."))
         return data
 
 
@@ -393,13 +424,13 @@ class DateTimeField(forms.DateTimeField):
     dates end with the year 9999, and 9999-12-31 23:59 is already 10000 in Tokyo)."""
 
     default_error_messages = {
-        "invalid": "That date is not valid: check the day, the month, the hour and any UTC offset.",
-        "year": "Give a date in the years 2000 to 2999.",
-        "ambiguous": (
+        "invalid": _("That date is not valid: check the day, the month, the hour and any UTC offset."),
+        "year": _("Give a date in the years 2000 to 2999."),
+        "ambiguous": _(
             "%(when)s happens twice in %(zone)s: the clocks go back that night."
             " Pick a time an hour earlier or later."
         ),
-        "nonexistent": (
+        "nonexistent": _(
             "%(when)s does not exist in %(zone)s: the clocks go forward that night."
             " Pick a time an hour later."
         ),
@@ -419,7 +450,10 @@ class DateTimeField(forms.DateTimeField):
             raise forms.ValidationError(
                 self.error_messages[code],
                 code=code,
-                params={"when": f"{naive:%d %b %Y, %H:%M}", "zone": timezone.get_current_timezone_name()},
+                params={
+                    "when": formats.date_format(naive, "j M Y, H:i"),
+                    "zone": timezone.get_current_timezone_name(),
+                },
             ) from None
         if when is not None and not 2000 <= when.year <= 2999:
             raise forms.ValidationError(self.error_messages["year"], code="year")
@@ -455,42 +489,54 @@ class AssignmentRulesForm(forms.ModelForm):
         widgets = {
             "opens_at": DateTimeLocalInput(),
             "due_at": DateTimeLocalInput(),
-            "stance_labels": forms.Textarea(attrs={"rows": 5, "placeholder": "\n".join(STANCE_LABELS)}),
+            "stance_labels": forms.Textarea(
+                attrs={"rows": 5, "placeholder": format_lazy("{}\n{}\n{}\n{}\n{}", *STANCE_LABELS)}
+            ),
         }
         labels = {
-            "opens_at": "Opens",
-            "due_at": "Due",
-            "reveal_quorum": "Fair reveal: % of the class who answer first",
+            "opens_at": _("Opens"),
+            "due_at": _("Due"),
+            "reveal_quorum": _("Fair reveal: % of the class who answer first"),
         }
         help_texts = {
-            "post_first": "Each student answers before seeing anyone else's answer.",
-            "anonymous_to_peers": "Classmates see “Classmate 4”; you see real names.",
-            "min_words": "0 for no minimum.",
-            "replies_required": "How many classmates each student should reply to.",
-            "allow_late": "After the due time, answers are still taken and marked late.",
-            "due_at": "Leave empty for no due date.",
-            "stance": "Students place themselves on a five-point scale before answering, and again after.",
-            "stance_labels": "Optional: five labels, one per line, to replace “Strongly disagree … Strongly agree”.",
-            "evidence": "Answers can quote a sentence of the brief and say whether they dispute a fact or the commentary.",
-            "reveal_quorum": (
+            "post_first": _("Each student answers before seeing anyone else's answer."),
+            "anonymous_to_peers": _("Classmates see “Classmate 4”; you see real names."),
+            "min_words": _("0 for no minimum."),
+            "replies_required": _("How many classmates each student should reply to."),
+            "allow_late": _("After the due time, answers are still taken and marked late."),
+            "due_at": _("Leave empty for no due date."),
+            "stance": _("Students place themselves on a five-point scale before answering, and again after."),
+            "stance_labels": _(
+                "Optional: five labels, one per line, to replace “Strongly disagree … Strongly agree”."
+            ),
+            "evidence": _(
+                "Answers can quote a sentence of the brief and say whether they dispute a fact or the commentary."
+            ),
+            "reveal_quorum": _(
                 "Empty for off. Otherwise no one sees classmates' answers until this share of the class"
                 " has answered or the due time comes, whichever is first (60 is a good start)."
             ),
-            "steelman": "A reply to a classmate first restates their view; they can mark it as fair.",
+            "steelman": _("A reply to a classmate first restates their view; they can mark it as fair."),
         }
 
     def clean(self):
         cleaned = super().clean()
         opens_at, due_at = cleaned.get("opens_at"), cleaned.get("due_at")
         if opens_at and due_at and due_at <= opens_at:
-            self.add_error("due_at", "The due time must be after the opening time.")
+            self.add_error("due_at", _("The due time must be after the opening time."))
         labels = [line for line in (cleaned.get("stance_labels") or "").splitlines() if line.strip()]
         if labels and len(labels) != len(STANCE_LABELS):
             self.add_error(
-                "stance_labels", f"Give exactly five labels, one per line (this has {len(labels)})."
+                "stance_labels",
+                ngettext(
+                    "Give exactly five labels, one per line (this has %(count)d).",
+                    "Give exactly five labels, one per line (this has %(count)d).",
+                    len(labels),
+                )
+                % {"count": len(labels)},
             )
         if any(len(label) > 40 for label in labels):
-            self.add_error("stance_labels", "Keep each label under 40 characters.")
+            self.add_error("stance_labels", _("Keep each label under 40 characters."))
         return cleaned
 
     def rules(self) -> AssignmentRules:
@@ -502,7 +548,7 @@ class AssignQueryForm(forms.Form):
     ?rules_from=<assignment id> starts from a discussion's rules and brief ("assign again"),
     ?preset=<id> from one of the teacher's saved rule presets."""
 
-    q = forms.CharField(label="Find a brief", required=False, max_length=200)
+    q = forms.CharField(label=_("Find a brief"), required=False, max_length=200)
     brief = forms.SlugField(required=False, max_length=220)
     group = forms.IntegerField(required=False, min_value=1, max_value=2**63 - 1)
     rules_from = forms.IntegerField(required=False, min_value=1, max_value=2**63 - 1)
@@ -517,9 +563,9 @@ class AssignQueryForm(forms.Form):
 class AssignForm(AssignmentRulesForm):
     """Assign one brief to one or more of the instructor's groups."""
 
-    brief = forms.ModelChoiceField(queryset=Brief.objects.none(), label="Brief")
+    brief = forms.ModelChoiceField(queryset=Brief.objects.none(), label=_("Brief"))
     groups = forms.ModelMultipleChoiceField(
-        queryset=Group.objects.none(), label="Groups", widget=forms.CheckboxSelectMultiple
+        queryset=Group.objects.none(), label=_("Groups"), widget=forms.CheckboxSelectMultiple
     )
 
     class Meta(AssignmentRulesForm.Meta):
@@ -530,10 +576,10 @@ class AssignForm(AssignmentRulesForm):
     def __init__(self, *args, instructor: User, brief_query: str = "", **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["brief"].queryset = Brief.objects.active().order_by("title")
-        self.fields["brief"].error_messages["required"] = "Pick the brief to discuss."
+        self.fields["brief"].error_messages["required"] = _("Pick the brief to discuss.")
         self.brief_query = brief_query.strip()[:200]
         self.fields["groups"].queryset = Group.objects.taught_by(instructor).active()
-        self.fields["groups"].error_messages["required"] = "Pick at least one group."
+        self.fields["groups"].error_messages["required"] = _("Pick at least one group.")
         if not self.is_bound:
             self.initial.setdefault("opens_at", timezone.localtime().replace(second=0, microsecond=0))
             self.initial.setdefault("due_at", default_due())
@@ -561,10 +607,10 @@ class RulePresetForm(AssignmentRulesForm):
     """The rules of the assign form, saved under a name (the dates are not part of a preset)."""
 
     preset_name = forms.CharField(
-        label="Name for these rules",
+        label=_("Name for these rules"),
         max_length=80,
         required=False,
-        help_text="For example “Debate, anonymous”. The same name again replaces that preset's rules.",
+        help_text=_("For example “Debate, anonymous”. The same name again replaces that preset's rules."),
     )
 
     class Meta(AssignmentRulesForm.Meta):
@@ -573,7 +619,7 @@ class RulePresetForm(AssignmentRulesForm):
     def clean_preset_name(self) -> str:
         name = " ".join(self.cleaned_data["preset_name"].split())
         if not name:
-            raise forms.ValidationError("Give the preset a name, such as “Debate, anonymous”.")
+            raise forms.ValidationError(_("Give the preset a name, such as “Debate, anonymous”."))
         return name
 
     def rule_values(self) -> dict:
@@ -591,9 +637,9 @@ class HideForm(forms.Form):
 
 
 class FeedbackForm(forms.Form):
-    score = forms.DecimalField(label="Score", required=False, min_value=0, max_digits=6, decimal_places=2)
+    score = forms.DecimalField(label=_("Score"), required=False, min_value=0, max_digits=6, decimal_places=2)
     comment = forms.CharField(
-        label="Feedback", required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Feedback"), required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 2})
     )
 
     def __init__(self, *args, points: int, **kwargs):
@@ -605,7 +651,10 @@ class FeedbackForm(forms.Form):
     def clean_score(self):
         score = self.cleaned_data["score"]
         if score is not None and score > self.points:
-            raise forms.ValidationError(f"The most is {self.points} points.")
+            raise forms.ValidationError(
+                ngettext("The most is %(points)s point.", "The most is %(points)s points.", self.points)
+                % {"points": self.points}
+            )
         return score
 
 
@@ -614,10 +663,12 @@ MAX_ROSTER_BYTES = 512 * 1024
 
 class RosterForm(forms.Form):
     file = forms.FileField(
-        label="Roster file (CSV)", required=False, help_text="Columns: username, name, email."
+        label=_("Roster file (CSV)"), required=False, help_text=_("Columns: username, name, email.")
     )
     text = forms.CharField(
-        label="Or paste it", required=False, widget=forms.Textarea(attrs={"rows": 8, "spellcheck": "false"})
+        label=_("Or paste it"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 8, "spellcheck": "false"}),
     )
 
     def clean(self) -> dict:
@@ -625,15 +676,15 @@ class RosterForm(forms.Form):
         upload = cleaned.get("file")
         if upload:
             if upload.size > MAX_ROSTER_BYTES:
-                raise forms.ValidationError("The file is larger than 512 KB.")
+                raise forms.ValidationError(_("The file is larger than 512 KB."))
             try:
                 cleaned["text"] = upload.read().decode("utf-8-sig")
             except UnicodeDecodeError:
                 raise forms.ValidationError(
-                    "The file is not UTF-8 text; export it from the spreadsheet as “CSV UTF-8”."
+                    _("The file is not UTF-8 text; export it from the spreadsheet as “CSV UTF-8”.")
                 ) from None
         if not cleaned.get("text", "").strip():
-            raise forms.ValidationError("Upload a CSV file or paste the roster.")
+            raise forms.ValidationError(_("Upload a CSV file or paste the roster."))
         return cleaned
 
 

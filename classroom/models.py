@@ -15,6 +15,8 @@ from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from briefs.models import Brief
 
@@ -33,7 +35,7 @@ def time_zone_names() -> frozenset[str]:
 def validate_time_zone(name: str) -> None:
     if name and name not in time_zone_names():
         raise ValidationError(
-            "“%(name)s” is not a time zone we know. Pick one from the list, such as Europe/Berlin.",
+            _("“%(name)s” is not a time zone we know. Pick one from the list, such as Europe/Berlin."),
             code="time_zone",
             params={"name": name[:60]},
         )
@@ -42,14 +44,14 @@ def validate_time_zone(name: str) -> None:
 class User(AbstractUser):
     is_instructor = models.BooleanField(
         default=False,
-        help_text="Instructors curate briefs, run groups and see the brief library.",
+        help_text=_("Instructors curate briefs, run groups and see the brief library."),
     )
     time_zone = models.CharField(
         max_length=64,
         blank=True,
         default="",
         validators=[validate_time_zone],
-        help_text="An IANA name such as America/Chicago; empty for the site's default (TIME_ZONE).",
+        help_text=_("An IANA name such as America/Chicago; empty for the site's default (TIME_ZONE)."),
     )
     # Empty: the page follows the browser (or the language cookie), and mail is in LANGUAGE_CODE.
     language = models.CharField(
@@ -57,7 +59,7 @@ class User(AbstractUser):
         blank=True,
         default="",
         choices=settings.LANGUAGES,
-        help_text="The language Agora's pages and mail are in; empty to follow the browser.",
+        help_text=_("The language Agora's pages and mail are in; empty to follow the browser."),
     )
 
     @property
@@ -81,7 +83,7 @@ class User(AbstractUser):
 
 
 def new_join_code() -> str:
-    return "".join(secrets.choice(JOIN_CODE_ALPHABET) for _ in range(JOIN_CODE_LENGTH))
+    return "".join(secrets.choice(JOIN_CODE_ALPHABET) for _i in range(JOIN_CODE_LENGTH))
 
 
 def normalise_join_code(code: str) -> str:
@@ -104,7 +106,7 @@ class GroupQuerySet(models.QuerySet):
 
 
 class Group(models.Model):
-    name = models.CharField(max_length=120)
+    name = models.CharField(_("name"), max_length=120)
     instructors = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="teaching_groups")
     join_code = models.CharField(max_length=16, unique=True, default=new_join_code)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -265,10 +267,10 @@ class AssignmentQuerySet(models.QuerySet):
         )
 
 
-STANCE_LABELS = ["Strongly disagree", "Disagree", "Undecided", "Agree", "Strongly agree"]
+STANCE_LABELS = [_("Strongly disagree"), _("Disagree"), _("Undecided"), _("Agree"), _("Strongly agree")]
 
 
-QUORUM_MESSAGE = "Give a share between 1 and 100 per cent, or leave it empty."
+QUORUM_MESSAGE = _("Give a share between 1 and 100 per cent, or leave it empty.")
 
 
 class Assignment(models.Model):
@@ -278,23 +280,23 @@ class Assignment(models.Model):
     group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="assignments")
     opens_at = models.DateTimeField(default=timezone.now)
     due_at = models.DateTimeField(null=True, blank=True)
-    post_first = models.BooleanField("students post before seeing classmates", default=True)
-    anonymous_to_peers = models.BooleanField("anonymous to classmates", default=False)
+    post_first = models.BooleanField(_("students post before seeing classmates"), default=True)
+    anonymous_to_peers = models.BooleanField(_("anonymous to classmates"), default=False)
     # Each number a teacher types has its limit here, so SQLite refuses what PostgreSQL's
     # column sizes would (SQLite stores any 64-bit number in a small-integer column).
     min_words = models.PositiveIntegerField(
-        "minimum words",
+        _("minimum words"),
         default=0,
-        validators=[MaxValueValidator(2000, "Keep the minimum under 2,000 words.")],
+        validators=[MaxValueValidator(2000, _("Keep the minimum under 2,000 words."))],
     )
     replies_required = models.PositiveSmallIntegerField(
-        "replies required",
+        _("replies required"),
         default=0,
-        validators=[MaxValueValidator(100, "Ask for at most 100 replies.")],
+        validators=[MaxValueValidator(100, _("Ask for at most 100 replies."))],
     )
-    allow_late = models.BooleanField("accept late answers", default=False)
+    allow_late = models.BooleanField(_("accept late answers"), default=False)
     points = models.PositiveSmallIntegerField(
-        default=10, validators=[MaxValueValidator(1000, "Give at most 1,000 points.")]
+        _("points"), default=10, validators=[MaxValueValidator(1000, _("Give at most 1,000 points."))]
     )
     locked_at = models.DateTimeField(null=True, blank=True)
     created_by = models.ForeignKey(
@@ -308,25 +310,25 @@ class Assignment(models.Model):
     # Changed by a restore and by hard deletes (classroom.epochs): cached state names it too.
     epoch = models.PositiveBigIntegerField(default=0)
     # Rules that teach arguing from evidence (issue: stance, evidence, fair reveal, steelman).
-    stance = models.BooleanField("ask for a stance before and after", default=False)
+    stance = models.BooleanField(_("ask for a stance before and after"), default=False)
     stance_labels = models.TextField(
-        "stance labels",
+        _("stance labels"),
         blank=True,
-        help_text="Five labels, one per line, from one end of the scale to the other.",
+        help_text=_("Five labels, one per line, from one end of the scale to the other."),
     )
-    evidence = models.BooleanField("answers can quote the brief", default=True)
+    evidence = models.BooleanField(_("answers can quote the brief"), default=True)
     reveal_quorum = models.PositiveSmallIntegerField(
-        "reveal answers at once",
+        _("reveal answers at once"),
         null=True,
         blank=True,
-        help_text="Per cent of the class who have answered.",
+        help_text=_("Per cent of the class who have answered."),
         validators=[
             MinValueValidator(1, QUORUM_MESSAGE),
             MaxValueValidator(100, QUORUM_MESSAGE),
         ],
     )
     revealed_at = models.DateTimeField(null=True, blank=True)  # when the quorum was reached
-    steelman = models.BooleanField("replies restate the other view first", default=False)
+    steelman = models.BooleanField(_("replies restate the other view first"), default=False)
 
     objects = AssignmentQuerySet.as_manager()
 
@@ -426,9 +428,9 @@ class Participation(models.Model):
 
 
 DISPUTES = [
-    ("", "Builds on the brief"),
-    ("fact", "Disputes a fact in the summary"),
-    ("interpretation", "Disputes the commentary's interpretation"),
+    ("", _("Builds on the brief")),
+    ("fact", _("Disputes a fact in the summary")),
+    ("interpretation", _("Disputes the commentary's interpretation")),
 ]
 
 
@@ -471,7 +473,12 @@ class Response(models.Model):
     version = models.PositiveIntegerField(default=0)  # the thread version of its last change
     # Evidence: the sentence of the brief an answer quotes, kept as written then.
     quote_part = models.CharField(
-        max_length=12, blank=True, choices=[("summary", "summary"), ("commentary", "commentary")]
+        max_length=12,
+        blank=True,
+        choices=[
+            ("summary", pgettext_lazy("part of a brief", "summary")),
+            ("commentary", pgettext_lazy("part of a brief", "commentary")),
+        ],
     )
     quote_index = models.PositiveSmallIntegerField(null=True, blank=True)
     quote_text = models.TextField(blank=True)
@@ -547,16 +554,16 @@ class ModerationEvent(models.Model):
     """Audit log: who did what to which response (or thread), when and why."""
 
     class Action(models.TextChoices):
-        HIDE = "hide", "hid a response"
-        UNHIDE = "unhide", "showed a hidden response again"
-        HIGHLIGHT = "highlight", "highlighted a response"
-        UNHIGHLIGHT = "unhighlight", "removed a highlight"
-        PIN = "pin", "pinned a response"
-        UNPIN = "unpin", "unpinned a response"
-        LOCK = "lock", "locked the thread"
-        UNLOCK = "unlock", "reopened the thread"
-        EXTEND = "extend", "extended the due time"
-        BRIEF_VERSION = "brief_version", "moved the thread to a newer version of its brief"
+        HIDE = "hide", _("hid a response")
+        UNHIDE = "unhide", _("showed a hidden response again")
+        HIGHLIGHT = "highlight", _("highlighted a response")
+        UNHIGHLIGHT = "unhighlight", _("removed a highlight")
+        PIN = "pin", _("pinned a response")
+        UNPIN = "unpin", _("unpinned a response")
+        LOCK = "lock", _("locked the thread")
+        UNLOCK = "unlock", _("reopened the thread")
+        EXTEND = "extend", _("extended the due time")
+        BRIEF_VERSION = "brief_version", _("moved the thread to a newer version of its brief")
 
     assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="moderation_events")
     response = models.ForeignKey(Response, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
@@ -666,13 +673,13 @@ class Notification(models.Model):
     """
 
     class Kind(models.TextChoices):
-        REPLY = "reply", "Someone replied to your answer"
-        FAIR = "fair", "Your restatement was marked fair"
-        FEEDBACK = "feedback", "Feedback or a score was posted"
-        NEW_THREAD = "new_thread", "A new discussion opened in your group"
-        DUE_SOON = "due_soon", "A discussion is due within 24 hours and you have not answered"
-        REOPENED = "reopened", "A discussion you are in was reopened"
-        DIGEST = "digest", "Daily digest of your groups (instructors)"
+        REPLY = "reply", _("Someone replied to your answer")
+        FAIR = "fair", _("Your restatement was marked fair")
+        FEEDBACK = "feedback", _("Feedback or a score was posted")
+        NEW_THREAD = "new_thread", _("A new discussion opened in your group")
+        DUE_SOON = "due_soon", _("A discussion is due within 24 hours and you have not answered")
+        REOPENED = "reopened", _("A discussion you are in was reopened")
+        DIGEST = "digest", _("Daily digest of your groups (instructors)")
 
     recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     kind = models.CharField(max_length=16, choices=Kind.choices)
@@ -733,9 +740,9 @@ class NotificationSettings(models.Model):
         related_name="notification_settings",
     )
     email_off = models.JSONField(default=list, blank=True)  # kinds not sent by mail (the bell keeps them)
-    daily_digest = models.BooleanField("one mail a day instead of one per notification", default=False)
-    quiet_from = models.TimeField("quiet hours from", null=True, blank=True)
-    quiet_until = models.TimeField("quiet hours until", null=True, blank=True)
+    daily_digest = models.BooleanField(_("one mail a day instead of one per notification"), default=False)
+    quiet_from = models.TimeField(_("quiet hours from"), null=True, blank=True)
+    quiet_until = models.TimeField(_("quiet hours until"), null=True, blank=True)
 
     def __str__(self) -> str:
         return f"notification settings of {self.user_id}"

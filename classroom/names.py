@@ -22,6 +22,7 @@ line backwards); templates also print names inside <bdi>.
 import unicodedata
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
 # Embeddings and overrides (U+202A-E), isolates (U+2066-9), marks (U+200E/F, U+061C).
 DIRECTION_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c")
@@ -41,9 +42,9 @@ LOOK_ALIKES = {
 # Scripts that are written together in one name (Japanese mixes kana and kanji).
 _SCRIPT_FAMILIES = {"HIRAGANA": "CJK", "KATAKANA": "CJK", "HANGUL": "CJK", "CJK": "CJK"}
 
-USERNAME_TAKEN = "This username is taken, or looks too much like one that is. Choose another."
-MIXED_SCRIPTS = "Write the username in one alphabet: it mixes letters of different scripts."
-DIRECTION_IN_NAME = "Names cannot contain characters that change the direction of the text."
+USERNAME_TAKEN = _("This username is taken, or looks too much like one that is. Choose another.")
+MIXED_SCRIPTS = _("Write the username in one alphabet: it mixes letters of different scripts.")
+DIRECTION_IN_NAME = _("Names cannot contain characters that change the direction of the text.")
 
 
 def normalise_username(username: str) -> str:

@@ -576,7 +576,7 @@ def unsubscribe(*, user_id: int, kind: str) -> User | None:
         user = User.objects.filter(pk=user_id).first()
         if user is None:
             return None
-        prefs, _ = NotificationSettings.objects.select_for_update().get_or_create(user=user)
+        prefs, _created = NotificationSettings.objects.select_for_update().get_or_create(user=user)
         kinds = list(Kind.values) if kind == ALL else [kind]
         prefs.email_off = sorted(set(prefs.email_off) | set(kinds))
         prefs.save(update_fields=["email_off"])
@@ -595,7 +595,7 @@ def save_settings(
     quiet_until: time | None,
 ) -> NotificationSettings:
     with transaction.atomic():
-        prefs, _ = NotificationSettings.objects.select_for_update().get_or_create(user=user)
+        prefs, _created = NotificationSettings.objects.select_for_update().get_or_create(user=user)
         prefs.email_off = [kind for kind in Kind.values if kind not in set(email_on)]
         prefs.daily_digest = daily_digest
         prefs.quiet_from, prefs.quiet_until = quiet_from, quiet_until

@@ -19,6 +19,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
 
 from classroom import caching, notifications
 from classroom.actions import can_change, closed_reason
@@ -243,10 +244,10 @@ def student_state(user: User, assignment: Assignment) -> tuple[Participation | N
 
 def replies_to_classmates(own: list[OwnPost]) -> int:
     """Replies that count towards "reply to N classmates": a reply to one's own post does not."""
-    mine = {pk for pk, _, _ in own}
+    mine = {pk for pk, _parent, _reply_to in own}
     return sum(
         1
-        for _, parent_id, reply_to_id in own
+        for _pk, parent_id, reply_to_id in own
         if parent_id is not None and (reply_to_id or parent_id) not in mine
     )
 
@@ -572,7 +573,7 @@ def brief_html(viewer: Viewer) -> SafeString:
 
 def answer_form(assignment: Assignment, data: dict | None = None) -> ResponseForm:
     sentences = assignment.brief.sentences() if assignment.evidence else None
-    return ResponseForm(data, min_words=assignment.min_words, label="Your answer", sentences=sentences)
+    return ResponseForm(data, min_words=assignment.min_words, label=_("Your answer"), sentences=sentences)
 
 
 def draft_form(assignment: Assignment, data: dict) -> ResponseForm:

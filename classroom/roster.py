@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
+from django.utils.translation import gettext as _
 
 from classroom import names
 
@@ -49,7 +50,7 @@ class RosterError:
     message: str
 
     def __str__(self) -> str:
-        return f"line {self.line}: {self.message}"
+        return _("line %(line)d: %(problem)s") % {"line": self.line, "problem": self.message}
 
 
 def split_name(name: str) -> tuple[str, str]:
@@ -69,7 +70,7 @@ def parse_roster(text: str) -> tuple[list[RosterRow], list[RosterError]]:
     if (nul := text.find("\x00")) >= 0:
         # PostgreSQL cannot store one, and no spreadsheet writes one: this is not a CSV file.
         line = len(re.findall(r"\r\n|\r|\n", text[:nul])) + 1
-        return [], [RosterError(line, "a NUL character (\\x00); export the roster as “CSV UTF-8” again")]
+        return [], [RosterError(line, _("a NUL character (\\x00); export the roster as “CSV UTF-8” again"))]
     try:
         dialect = csv.Sniffer().sniff(text[:2048], delimiters=",;\t")
     except csv.Error:
@@ -79,7 +80,7 @@ def parse_roster(text: str) -> tuple[list[RosterRow], list[RosterError]]:
     errors: list[RosterError] = []
     header = [column_key(cell) for cell in next(reader, [])]
     if "username" not in header:
-        return [], [RosterError(1, "the first line must name the columns, with at least “username”")]
+        return [], [RosterError(1, _("the first line must name the columns, with at least “username”"))]
     seen: dict[str, int] = {}
     end = reader.line_num
     for values in reader:
@@ -88,7 +89,9 @@ def parse_roster(text: str) -> tuple[list[RosterRow], list[RosterError]]:
         if not any(v.strip() for v in values):
             continue
         if len(rows) + len(errors) >= MAX_ROWS:
-            errors.append(RosterError(line, f"more than {MAX_ROWS} students; split the file"))
+            errors.append(
+                RosterError(line, _("more than %(most)d students; split the file") % {"most": MAX_ROWS})
+            )
             break
         record = {key: (values[i].strip() if i < len(values) else "") for i, key in enumerate(header)}
         username = names.normalise_username(record.get("username", ""))
@@ -97,32 +100,49 @@ def parse_roster(text: str) -> tuple[list[RosterRow], list[RosterError]]:
             first, last = split_name(record["name"])
         email = record.get("email", "")
         if not username:
-            errors.append(RosterError(line, "no username"))
+            errors.append(RosterError(line, _("no username")))
             continue
         if not USERNAME.match(username):
             errors.append(
-                RosterError(line, f"“{username}” is not a valid username (letters, digits, @ . + - _)")
+                RosterError(
+                    line,
+                    _("“%(username)s” is not a valid username (letters, digits, @ . + - _)")
+                    % {"username": username},
+                )
             )
             continue
         if problem := names.username_problem(username):
-            errors.append(RosterError(line, f"“{username}”: {problem}"))
+            errors.append(
+                RosterError(
+                    line, _("“%(username)s”: %(problem)s") % {"username": username, "problem": problem}
+                )
+            )
             continue
         if names.skeleton(username) in seen:
             errors.append(
-                RosterError(line, f"“{username}” is already on line {seen[names.skeleton(username)]}")
+                RosterError(
+                    line,
+                    _("“%(username)s” is already on line %(line)d")
+                    % {"username": username, "line": seen[names.skeleton(username)]},
+                )
             )
             continue
         if len(email) > EMAIL_MAX_CHARS:
-            errors.append(RosterError(line, f"the email address is longer than {EMAIL_MAX_CHARS} characters"))
+            errors.append(
+                RosterError(
+                    line,
+                    _("the email address is longer than %(most)d characters") % {"most": EMAIL_MAX_CHARS},
+                )
+            )
             continue
         if email:
             try:
                 validate_email(email)
             except ValidationError:
-                errors.append(RosterError(line, f"“{email}” is not an email address"))
+                errors.append(RosterError(line, _("“%(email)s” is not an email address") % {"email": email}))
                 continue
         if len(first) > 150 or len(last) > 150:
-            errors.append(RosterError(line, "the name is longer than 150 characters"))
+            errors.append(RosterError(line, _("the name is longer than 150 characters")))
             continue
         if problem := names.name_problem(first + last):
             errors.append(RosterError(line, problem))

@@ -48,6 +48,8 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from classroom import sql
 from classroom.models import ThrottleCount, User
@@ -157,8 +159,11 @@ def login_succeeded(request: HttpRequest | None, username: str) -> None:
 
 def login_lock_message() -> str:
     minutes = max(1, math.ceil(seconds_left(settings.AGORA_LOGIN_WINDOW) / 60))
-    unit = "minute" if minutes == 1 else "minutes"
-    return f"Too many attempts. Wait {minutes} {unit}, or reset your password."
+    return ngettext(
+        "Too many attempts. Wait %(minutes)d minute, or reset your password.",
+        "Too many attempts. Wait %(minutes)d minutes, or reset your password.",
+        minutes,
+    ) % {"minutes": minutes}
 
 
 class ThrottledAuthenticationForm(AuthenticationForm):
@@ -196,6 +201,6 @@ def post_allowed(author: User) -> bool:
     return hit("posts", str(author.pk), POST_WINDOW) <= settings.AGORA_POSTS_PER_MINUTE
 
 
-POSTING_TOO_FAST = (
+POSTING_TOO_FAST = _(
     "You are posting faster than the class allows. Wait a minute, then post again: your text is kept here."
 )

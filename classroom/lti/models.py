@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 from lti_tool.models import LtiContext, LtiRegistration, LtiResourceLink
 
 
@@ -25,8 +26,10 @@ class PlatformFrame(models.Model):
     registration = models.OneToOneField(LtiRegistration, on_delete=models.CASCADE, related_name="frame")
     origins = models.TextField(
         blank=True,
-        help_text="Origins of the LMS's pages that show Agora in a frame, one a line "
-        "(https://school.instructure.com). The issuer's and login URL's origins are always allowed.",
+        help_text=_(
+            "Origins of the LMS's pages that show Agora in a frame, one a line "
+            "(https://school.instructure.com). The issuer's and login URL's origins are always allowed."
+        ),
     )
 
     def __str__(self) -> str:
@@ -79,9 +82,9 @@ class ScorePassback(models.Model):
     written with the score, sent by a task, kept with its error until it is sent."""
 
     class Status(models.TextChoices):
-        PENDING = "pending", "waiting to be sent"
-        SENT = "sent", "sent"
-        FAILED = "failed", "not sent"
+        PENDING = "pending", _("waiting to be sent")
+        SENT = "sent", _("sent")
+        FAILED = "failed", _("not sent")
 
     assignment = models.ForeignKey(
         "classroom.Assignment", on_delete=models.CASCADE, related_name="score_passbacks"

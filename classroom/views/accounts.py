@@ -69,7 +69,9 @@ def profile_time_zone(request: HttpRequest) -> HttpResponse:
     zone_form = TimeZoneForm(request.POST, current=user.time_zone)
     if zone_form.is_valid():
         set_time_zone(user=user, time_zone=zone_form.cleaned_data["time_zone"])
-        messages.success(request, f"Times are now shown in {user.time_zone or settings.TIME_ZONE}.")
+        messages.success(
+            request, _("Times are now shown in %(zone)s.") % {"zone": user.time_zone or settings.TIME_ZONE}
+        )
         return redirect("classroom:profile_edit")
     initial = {
         "first_name": user.first_name,

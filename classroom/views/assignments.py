@@ -5,8 +5,9 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.defaultfilters import pluralize
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from briefs.models import Brief
@@ -64,7 +65,7 @@ def assignment_create(request: HttpRequest) -> HttpResponse:
             form.add_error("groups", str(refusal))
         else:
             names = ", ".join(a.group.name for a in assignments)
-            messages.success(request, f"Assigned to {names}.")
+            messages.success(request, _("Assigned to %(groups)s.") % {"groups": names})
             return redirect(assignments[0] if len(assignments) == 1 else "classroom:home")
     context = assign_context(request, form, query) | {"source": source, "preset": preset}
     return render(request, "classroom/assignment_form.html", context)
@@ -103,8 +104,12 @@ def rule_preset_create(request: HttpRequest) -> HttpResponse:
         except ActionRefused as refusal:
             preset_form.add_error("preset_name", str(refusal))
         else:
-            said = "saved" if created else "updated"
-            messages.success(request, f"Rules {said} as the preset “{preset.name}”.")
+            said = (
+                _("Rules saved as the preset “%(name)s”.")
+                if created
+                else _("Rules updated as the preset “%(name)s”.")
+            )
+            messages.success(request, said % {"name": preset.name})
             keep = {"preset": preset.pk}
             if brief := form.cleaned_data.get("brief"):
                 keep["brief"] = brief.slug
@@ -122,7 +127,7 @@ def rule_preset_create(request: HttpRequest) -> HttpResponse:
 def rule_preset_delete(request: HttpRequest, preset_id: int) -> HttpResponse:
     preset = get_object_or_404(RulePreset.objects.filter(owner=request.user), pk=preset_id)
     delete_rule_preset(preset=preset, by=request.user)
-    messages.success(request, f"The preset “{preset.name}” is deleted.")
+    messages.success(request, _("The preset “%(name)s” is deleted.") % {"name": preset.name})
     return redirect("classroom:assignment_create")
 
 
@@ -133,7 +138,7 @@ def assignment_edit(request: HttpRequest, assignment_id: int) -> HttpResponse:
     form = AssignmentRulesForm(request.POST or None, instance=assignment)
     if request.method == "POST" and form.is_valid():
         update_assignment(assignment=assignment, rules=form.rules())
-        messages.success(request, "Dates and rules saved.")
+        messages.success(request, _("Dates and rules saved."))
         return redirect(assignment)
     newest = (
         Brief.objects.current().filter(pk__in=assignment.brief.versions()).exclude(pk=assignment.brief_id)
@@ -157,9 +162,15 @@ def assignment_brief_version(request: HttpRequest, assignment_id: int) -> HttpRe
             lost = len(plan.lost)
             messages.success(
                 request,
-                f"The thread now shows version {plan.newest.version} of the brief."
+                _("The thread now shows version %(version)d of the brief.") % {"version": plan.newest.version}
                 + (
-                    f" {lost} quote{pluralize(lost)} no longer match{pluralize(lost, 'es,')} a sentence."
+                    " "
+                    + ngettext(
+                        "%(count)d quote no longer matches a sentence.",
+                        "%(count)d quotes no longer match a sentence.",
+                        lost,
+                    )
+                    % {"count": lost}
                     if lost
                     else ""
                 ),
@@ -179,5 +190,7 @@ def thread_lock(request: HttpRequest, assignment_id: int) -> HttpResponse:
     wanted = request.POST.get("locked")
     locked = wanted == "1" if wanted in ("0", "1") else not assignment.is_locked
     thread = set_thread_lock(assignment=assignment, locked=locked, by=request.user)
-    messages.success(request, "Thread locked: nobody can post." if thread.is_locked else "Thread reopened.")
+    messages.success(
+        request, _("Thread locked: nobody can post.") if thread.is_locked else _("Thread reopened.")
+    )
     return redirect(thread)

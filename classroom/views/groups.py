@@ -5,6 +5,7 @@ from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from classroom.actions import (
@@ -32,7 +33,10 @@ def group_create(request: HttpRequest) -> HttpResponse:
     form = GroupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         group = create_group(name=form.cleaned_data["name"], instructor=request.user)
-        messages.success(request, f"Group “{group.name}” created. Share the join code with your students.")
+        messages.success(
+            request,
+            _("Group “%(group)s” created. Share the join code with your students.") % {"group": group.name},
+        )
         return redirect(group)
     return render(request, "classroom/group_form.html", {"form": form})
 
@@ -73,7 +77,10 @@ def group_detail(request: HttpRequest, group_id: int) -> HttpResponse:
 def join_code_regenerate(request: HttpRequest, group_id: int) -> HttpResponse:
     group = get_taught_group(request.user, group_id)
     group.regenerate_join_code()
-    messages.success(request, f"New join code: {group.join_code_display}. The old code no longer works.")
+    messages.success(
+        request,
+        _("New join code: %(code)s. The old code no longer works.") % {"code": group.join_code_display},
+    )
     return redirect(group)
 
 
@@ -84,10 +91,12 @@ def group_archive(request: HttpRequest, group_id: int) -> HttpResponse:
     group.set_archived(group.archived_at is None)
     if group.archived_at:
         messages.success(
-            request, f"“{group.name}” is archived: its threads are read-only and its code is off."
+            request,
+            _("“%(group)s” is archived: its threads are read-only and its code is off.")
+            % {"group": group.name},
         )
     else:
-        messages.success(request, f"“{group.name}” is active again.")
+        messages.success(request, _("“%(group)s” is active again.") % {"group": group.name})
     return redirect(group)
 
 
@@ -109,10 +118,16 @@ def group_instructor_add(request: HttpRequest, group_id: int) -> HttpResponse:
     else:
         if added:
             messages.success(
-                request, f"Added {instructor.display_name}: they now teach {group.name} with you."
+                request,
+                _("Added %(name)s: they now teach %(group)s with you.")
+                % {"name": instructor.display_name, "group": group.name},
             )
         else:
-            messages.info(request, f"{instructor.display_name} already teaches {group.name}.")
+            messages.info(
+                request,
+                _("%(name)s already teaches %(group)s.")
+                % {"name": instructor.display_name, "group": group.name},
+            )
     return redirect(f"{group.get_absolute_url()}#teachers-title")
 
 
@@ -128,9 +143,12 @@ def group_instructor_remove(request: HttpRequest, group_id: int, instructor_id: 
         messages.error(request, str(refusal))
         return redirect(f"{group.get_absolute_url()}#teachers-title")
     if instructor.pk == request.user.pk:
-        messages.success(request, f"You no longer teach {group.name}.")
+        messages.success(request, _("You no longer teach %(group)s.") % {"group": group.name})
         return redirect("classroom:home")
-    messages.success(request, f"{instructor.display_name} no longer teaches {group.name}.")
+    messages.success(
+        request,
+        _("%(name)s no longer teaches %(group)s.") % {"name": instructor.display_name, "group": group.name},
+    )
     return redirect(f"{group.get_absolute_url()}#teachers-title")
 
 
@@ -140,7 +158,11 @@ def member_remove(request: HttpRequest, group_id: int, student_id: int) -> HttpR
     group = get_taught_group(request.user, group_id)
     student = get_taught_student(request.user, group.pk, student_id)
     remove_student(group=group, student=student)
-    messages.success(request, f"{student.display_name} was removed from {group.name}. Their posts stay.")
+    messages.success(
+        request,
+        _("%(name)s was removed from %(group)s. Their posts stay.")
+        % {"name": student.display_name, "group": group.name},
+    )
     return redirect(group)
 
 

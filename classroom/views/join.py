@@ -6,6 +6,8 @@ from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 from django.views.decorators.vary import vary_on_headers
 
@@ -43,7 +45,9 @@ def join_group(request: HttpRequest, code: str) -> HttpResponse:
             except ActionRefused as refusal:
                 messages.error(request, str(refusal))
                 return redirect("classroom:home")
-            joined = f"Welcome to {group.name}!" if created else f"You are already in {group.name}."
+            joined = (_("Welcome to %(group)s!") if created else _("You are already in %(group)s.")) % {
+                "group": group.name
+            }
             return landing(request, group, joined)
         return render(request, "classroom/join_group.html", {"group": group, "code": code})
 
@@ -68,10 +72,10 @@ def join_group(request: HttpRequest, code: str) -> HttpResponse:
             form.add_error("username", str(refusal))
         else:
             login(request, user, backend="classroom.auth.UserBackend")
-            welcome = (
-                f"Welcome to Agora, {user.first_name}! You are in {group.name}. "
-                f"Your username is {user.username}: you log in with it and your password."
-            )
+            welcome = _(
+                "Welcome to Agora, %(first_name)s! You are in %(group)s. "
+                "Your username is %(username)s: you log in with it and your password."
+            ) % {"first_name": user.first_name, "group": group.name, "username": user.username}
             return landing(request, group, welcome)
     login_url = f"{reverse('login')}?next={reverse('classroom:join_group', args=[code])}"
     return render(
@@ -88,10 +92,14 @@ def landing(request: HttpRequest, group: Group, welcome: str) -> HttpResponse:
         messages.success(request, welcome)
         return redirect(discussions[0])
     if discussions:
-        more = f"{group.name} has {len(discussions)} open discussions: pick one below."
+        more = ngettext(
+            "%(group)s has %(count)d open discussion: pick one below.",
+            "%(group)s has %(count)d open discussions: pick one below.",
+            len(discussions),
+        ) % {"group": group.name, "count": len(discussions)}
     else:
-        more = (
-            f"No discussion is open in {group.name} yet: it will be listed here when your teacher opens one."
-        )
+        more = _(
+            "No discussion is open in %(group)s yet: it will be listed here when your teacher opens one."
+        ) % {"group": group.name}
     messages.success(request, f"{welcome} {more}")
     return redirect("classroom:home")

@@ -7,7 +7,8 @@ redirect to it. Students and other instructors get a 404.
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 
@@ -66,7 +67,7 @@ def response_hide(request: HttpRequest, response_id: int) -> HttpResponse:
         response = hide_response(response=response, by=request.user, reason=form.cleaned_data["reason"])
     except ActionRefused as refusal:
         return card(request, response, error=str(refusal))
-    return card(request, response, "Hidden from the students; its author sees why.")
+    return card(request, response, _("Hidden from the students; its author sees why."))
 
 
 @require_POST
@@ -74,7 +75,7 @@ def response_hide(request: HttpRequest, response_id: int) -> HttpResponse:
 @vary_on_headers("HX-Request")
 def response_unhide(request: HttpRequest, response_id: int) -> HttpResponse:
     response = unhide_response(response=get_moderated_response(request, response_id), by=request.user)
-    return card(request, response, "Shown to the class again.")
+    return card(request, response, _("Shown to the class again."))
 
 
 @require_POST
@@ -84,7 +85,9 @@ def response_highlight(request: HttpRequest, response_id: int) -> HttpResponse:
     response = get_moderated_response(request, response_id)
     highlighted = request.POST.get("highlighted") == "1"
     response = set_highlight(response=response, by=request.user, highlighted=highlighted)
-    return card(request, response, "Highlighted for the class." if highlighted else "Highlight removed.")
+    return card(
+        request, response, _("Highlighted for the class.") if highlighted else _("Highlight removed.")
+    )
 
 
 @require_POST
@@ -97,7 +100,7 @@ def response_pin(request: HttpRequest, response_id: int) -> HttpResponse:
         response = set_pin(response=response, by=request.user, pinned=pinned)
     except ActionRefused as refusal:
         return card(request, response, error=str(refusal))
-    return card(request, response, "Pinned to the top of the thread." if pinned else "Unpinned.")
+    return card(request, response, _("Pinned to the top of the thread.") if pinned else _("Unpinned."))
 
 
 @require_POST
@@ -116,8 +119,15 @@ def due_extend(request: HttpRequest, assignment_id: int, student_id: int) -> Htt
         except ActionRefused as refusal:
             messages.error(request, str(refusal))
         else:
-            when = f"until {timezone.localtime(due_at):%a %d %b, %H:%M %Z}" if due_at else "removed"
-            messages.success(request, f"Extension for {student.display_name} {when}.")
+            if due_at:
+                local = timezone.localtime(due_at)
+                said = _("Extension for %(name)s until %(when)s.") % {
+                    "name": student.display_name,
+                    "when": f"{formats.date_format(local, 'D j M, H:i')} {local:%Z}",
+                }
+            else:
+                said = _("Extension for %(name)s removed.") % {"name": student.display_name}
+            messages.success(request, said)
     return redirect(f"{assignment.get_absolute_url()}report/#student-{student.pk}")
 
 

@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -56,7 +57,7 @@ def notification_read(request: HttpRequest, notification_id: int) -> HttpRespons
 @require_POST
 def notification_read_all(request: HttpRequest) -> HttpResponse:
     count = notifications.mark_read(user=request.user)
-    messages.success(request, "Everything is marked read." if count else "Nothing was unread.")
+    messages.success(request, _("Everything is marked read.") if count else _("Nothing was unread."))
     return redirect("classroom:notification_list")
 
 
@@ -74,7 +75,7 @@ def notification_settings(request: HttpRequest) -> HttpResponse:
     form = NotificationSettingsForm(data, initial=initial, instructor=user.is_instructor)
     if request.method == "POST" and form.is_valid():
         notifications.save_settings(user=user, **form.cleaned_data)
-        messages.success(request, "Your notification settings are saved.")
+        messages.success(request, _("Your notification settings are saved."))
         return redirect("classroom:notification_settings")
     return render(
         request, "classroom/notification_settings.html", {"form": form, "has_email": bool(user.email)}

@@ -12,6 +12,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET
 from django_htmx.http import reswap, retarget
 
@@ -93,7 +95,7 @@ def _thread_poll(
     if not same_page:
         context = thread_context(request, viewer)
         if request.GET.get("held") == "1" and viewer.sees_peers:
-            context["announce"] = "Your classmates' answers are now shown."
+            context["announce"] = _("Your classmates' answers are now shown.")
         page = render(request, "classroom/_thread_refreshed.html", context)
         return reswap(retarget(page, "#thread-page"), "outerHTML")
     context = {"assignment": assignment, "viewer": viewer, "poll_url": poll_url(viewer, families)}
@@ -143,13 +145,18 @@ def new_responses_message(viewer: Viewer, new: list) -> str:
     me = viewer.user.pk
     to_me = [response for response in others if answered_author(response) == me]
     rest = [response for response in others if response not in to_me]
-    sentences = [f"{response.author_label} replied to you." for response in to_me]
+    sentences = [_("%(name)s replied to you.") % {"name": response.author_label} for response in to_me]
     sentences += [
-        f"{response.author_label} {'replied' if response.parent_id else 'answered'}." for response in rest
+        (_("%(name)s replied.") if response.parent_id else _("%(name)s answered."))
+        % {"name": response.author_label}
+        for response in rest
     ]
     if len(sentences) > ANNOUNCED_BY_NAME:
         more = len(sentences) - ANNOUNCED_BY_NAME
-        sentences = [*sentences[:ANNOUNCED_BY_NAME], f"{more} more new response{'s' if more > 1 else ''}."]
+        sentences = [
+            *sentences[:ANNOUNCED_BY_NAME],
+            ngettext("%(count)d more new response.", "%(count)d more new responses.", more) % {"count": more},
+        ]
     return " ".join(sentences)
 
 

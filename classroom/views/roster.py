@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from classroom.actions import import_roster
@@ -19,7 +20,7 @@ from classroom.roster import parse_roster
 def roster_import(request: HttpRequest, group_id: int) -> HttpResponse:
     group = get_taught_group(request.user, group_id)
     if group.archived_at is not None:
-        messages.error(request, "This group is archived; make it active again to add students.")
+        messages.error(request, _("This group is archived; make it active again to add students."))
         return redirect(group)
     form = RosterForm(request.POST or None, request.FILES or None)
     context = {"group": group, "form": form, "link_days": settings.PASSWORD_RESET_TIMEOUT // 86400}

@@ -8,6 +8,7 @@ shows is decided in classroom.readmodel; the poll is in classroom.views.poll.
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import trigger_client_event
@@ -108,9 +109,10 @@ def response_reply(request: HttpRequest, response_id: int) -> HttpResponse:
     restate = needs_steelman(parent.assignment, parent, request.user, viewer.teaches)
     form = ResponseForm(
         request.POST or None,
-        label=f"Reply to {parent.author_label}",
+        label=_("Reply to %(name)s") % {"name": parent.author_label},
         auto_id=f"id_reply{parent.pk}_%s",
-        steelman_label=f"First, restate the view of {parent.author_label} in your own words"
+        steelman_label=_("First, restate the view of %(name)s in your own words")
+        % {"name": parent.author_label}
         if restate
         else "",
     )
@@ -170,7 +172,7 @@ def response_edit(request: HttpRequest, response_id: int) -> HttpResponse:
     viewer = Viewer.of(request.user, response.assignment)
     viewer.present(response)
     if not response.can_change:
-        return render_refusal(request, response, viewer, "You can no longer edit this response.")
+        return render_refusal(request, response, viewer, _("You can no longer edit this response."))
     is_answer = response.parent_id is None and not response.by_instructor
     quotes = is_answer and response.assignment.evidence
     form = ResponseForm(
@@ -180,13 +182,13 @@ def response_edit(request: HttpRequest, response_id: int) -> HttpResponse:
             "quote": f"{response.quote_part}:{response.quote_index}" if response.quote_part else "",
             "disputes": response.disputes,
         },
-        label="Edit your answer" if response.parent_id is None else "Edit your reply",
+        label=_("Edit your answer") if response.parent_id is None else "Edit your reply",
         auto_id=f"id_edit{response.pk}_%s",
         sentences=response.assignment.brief.sentences() if quotes else None,
         min_words=response.assignment.min_words if is_answer else 0,
     )
     if quotes and not request.htmx:  # the page of its own shows no brief to select in
-        form.fields["quote"].help_text = "The brief's summary, then its commentary, sentence by sentence."
+        form.fields["quote"].help_text = _("The brief's summary, then its commentary, sentence by sentence.")
     if request.method == "POST" and form.is_valid():
         try:
             evidence = (
@@ -205,7 +207,7 @@ def response_edit(request: HttpRequest, response_id: int) -> HttpResponse:
             context = {
                 "response": viewer.card(response.pk),
                 "viewer": viewer,
-                "announce": "Your changes are saved.",
+                "announce": _("Your changes are saved."),
             }
             return focus_on(render(request, "includes/_response.html", context), f"#response-{response.pk}")
     template = "classroom/response_edit.html"
@@ -227,7 +229,7 @@ def response_delete(request: HttpRequest, response_id: int) -> HttpResponse:
     viewer = viewer.again(response.assignment)
     context = thread_context(request, viewer) | {
         "response": viewer.card(response.pk),
-        "announce": "Your response is deleted.",
+        "announce": _("Your response is deleted."),
         "refresh_composer": response.parent_id is None,
     }
     return render(request, "classroom/_response_deleted.html", context)
@@ -241,7 +243,7 @@ def stance_save(request: HttpRequest, assignment_id: int) -> HttpResponse:
     form = StanceForm(request.POST, scale=assignment.stance_scale())
     error = ""
     if not form.is_valid():
-        error = "Pick one of the five points of the scale."
+        error = _("Pick one of the five points of the scale.")
     else:
         try:
             set_stance(
@@ -276,7 +278,9 @@ def steelman_fair(request: HttpRequest, response_id: int) -> HttpResponse:
     if not request.htmx:
         return redirect(response.get_absolute_url())
     viewer = viewer.again(response.assignment)
-    announce = "Marked as a fair restatement." if response.steelman_fair_at else "No longer marked as fair."
+    announce = (
+        _("Marked as a fair restatement.") if response.steelman_fair_at else _("No longer marked as fair.")
+    )
     context = {"response": viewer.card(response.pk), "viewer": viewer, "announce": announce}
     return render(request, "includes/_response.html", context)
 
