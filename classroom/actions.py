@@ -450,7 +450,7 @@ def _post_response(
         if parent is None:
             answers = Response.objects.filter(assignment=thread, author=author, parent=None)
             earlier = list(answers.order_by("-created_at").values_list("deleted_at", "body"))
-            if any(deleted_at is None for deleted_at, _ in earlier):
+            if any(deleted_at is None for deleted_at, _pk in earlier):
                 raise ActionRefused(_("You have already answered; edit your answer to change it."))
             if thread.stance and seat.stance_before is None and seat.first_posted_at is None:
                 raise ActionRefused(_("Say where you stand on the question before you answer."))
@@ -489,7 +489,7 @@ def check_evidence(thread: Assignment, extras: dict, *, is_answer: bool) -> dict
     if not is_answer or not thread.evidence:
         return {}
     disputes = extras.get("disputes") or ""
-    if disputes not in {value for value, _ in DISPUTES}:
+    if disputes not in {value for value, _label in DISPUTES}:
         raise ActionRefused(_("Pick what your answer does with the brief from the list."))
     fields = {"disputes": disputes}
     if extras.get("quote"):
@@ -737,7 +737,7 @@ class RosterPlan:
             *(("new", row, f"{row.first_name} {row.last_name}".strip(), row.email) for row in self.new),
             *(("join", row, user.display_name, row.email) for row, user in self.join),
             *(("already", row, user.display_name, row.email) for row, user in self.already),
-            *(("invite", row, "", "") for row, _ in self.invite),
+            *(("invite", row, "", "") for row, _user in self.invite),
             *(("invited", row, "", "") for row in self.invited),
         ]
         return sorted(shown, key=lambda entry: entry[1].line)

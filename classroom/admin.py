@@ -15,6 +15,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from classroom import actions
 from classroom.actions import ActionRefused, AssignmentRules
@@ -69,7 +70,9 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 class UserAdmin(DjangoUserAdmin):
     list_display = ["username", "first_name", "last_name", "email", "is_instructor", "is_staff", "is_active"]
     list_filter = ["is_instructor", "is_staff", "is_superuser", "is_active"]
-    fieldsets = DjangoUserAdmin.fieldsets + (("Agora", {"fields": ["is_instructor", "time_zone"]}),)
+    fieldsets = DjangoUserAdmin.fieldsets + (
+        ("Agora", {"fields": ["is_instructor", "time_zone", "language"]}),
+    )
     add_fieldsets = DjangoUserAdmin.add_fieldsets + (("Agora", {"fields": ["is_instructor"]}),)
     actions = ["deactivate"]
 
@@ -83,7 +86,9 @@ class UserAdmin(DjangoUserAdmin):
             except ActionRefused as refusal:
                 self.message_user(request, str(refusal), messages.ERROR)
             else:
-                self.message_user(request, f"{user.username} is switched off and logged out.")
+                self.message_user(
+                    request, _("%(username)s is switched off and logged out.") % {"username": user.username}
+                )
 
 
 class MembershipInline(admin.TabularInline):
@@ -120,7 +125,9 @@ class GroupAdmin(admin.ModelAdmin):
 
 class MoveForm(forms.Form):
     to_group = forms.ModelChoiceField(
-        queryset=Group.objects.active(), label=_("Move to"), help_text=_("Only active groups take new members.")
+        queryset=Group.objects.active(),
+        label=_("Move to"),
+        help_text=_("Only active groups take new members."),
     )
 
 
@@ -167,14 +174,18 @@ class MembershipAdmin(admin.ModelAdmin):
                 except ActionRefused as refusal:
                     self.message_user(request, str(refusal), messages.ERROR)
                 else:
-                    self.message_user(request, f"{membership.student.username} moved to {to_group.name}.")
+                    self.message_user(
+                        request,
+                        _("%(username)s moved to %(group)s.")
+                        % {"username": membership.student.username, "group": to_group.name},
+                    )
             return None
-        return action_page(request, queryset, action="move_to_group", title="Move students", form=form)
+        return action_page(request, queryset, action="move_to_group", title=_("Move students"), form=form)
 
     @admin.action(description=_("Make a set-password link for the selected student"), permissions=["change"])
     def make_set_password_link(self, request: HttpRequest, queryset: QuerySet) -> HttpResponse | None:
         if queryset.count() != 1:
-            self.message_user(request, "Pick one student: each link is shown once.", messages.ERROR)
+            self.message_user(request, _("Pick one student: each link is shown once."), messages.ERROR)
             return None
         membership = queryset.select_related("group", "student").get()
         try:
@@ -188,7 +199,7 @@ class MembershipAdmin(admin.ModelAdmin):
             request,
             queryset,
             action="make_set_password_link",
-            title=f"Set-password link for {membership.student.username}",
+            title=_("Set-password link for %(username)s") % {"username": membership.student.username},
             link=link,
             link_url=request.build_absolute_uri(path),
             lifetime_hours=int(SET_PASSWORD_LINK_LIFETIME.total_seconds() // 3600),
@@ -208,7 +219,7 @@ class AssignmentAdmin(admin.ModelAdmin):
     date_hierarchy = "opens_at"
     fieldsets = [
         (None, {"fields": ["brief", "group", "thread"]}),
-        ("Dates and rules", {"fields": RULE_FIELDS}),
+        (_("Dates and rules"), {"fields": RULE_FIELDS}),
         ("State", {"fields": ["locked_at", "revealed_at", "created_by", "created_at", "version", "epoch"]}),
     ]
     actions = ["lock", "unlock"]
@@ -235,13 +246,21 @@ class AssignmentAdmin(admin.ModelAdmin):
     def lock(self, request: HttpRequest, queryset: QuerySet) -> None:
         for assignment in queryset.select_related("group"):
             actions.set_thread_lock(assignment=assignment, locked=True, by=request.user)
-        self.message_user(request, f"{queryset.count()} thread(s) locked.")
+        self.message_user(
+            request,
+            ngettext("%(count)d thread locked.", "%(count)d threads locked.", queryset.count())
+            % {"count": queryset.count()},
+        )
 
     @admin.action(description=_("Reopen the selected threads"), permissions=["change"])
     def unlock(self, request: HttpRequest, queryset: QuerySet) -> None:
         for assignment in queryset.select_related("group"):
             actions.set_thread_lock(assignment=assignment, locked=False, by=request.user)
-        self.message_user(request, f"{queryset.count()} thread(s) reopened.")
+        self.message_user(
+            request,
+            ngettext("%(count)d thread reopened.", "%(count)d threads reopened.", queryset.count())
+            % {"count": queryset.count()},
+        )
 
 
 class HideForm(forms.Form):
@@ -280,15 +299,23 @@ class ResponseAdmin(admin.ModelAdmin):
         if form.is_bound and form.is_valid():
             for response in queryset.select_related("assignment__group"):
                 actions.hide_response(response=response, by=request.user, reason=form.cleaned_data["reason"])
-            self.message_user(request, f"{queryset.count()} response(s) hidden.")
+            self.message_user(
+                request,
+                ngettext("%(count)d response hidden.", "%(count)d responses hidden.", queryset.count())
+                % {"count": queryset.count()},
+            )
             return None
-        return action_page(request, queryset, action="hide", title="Hide responses", form=form)
+        return action_page(request, queryset, action="hide", title=_("Hide responses"), form=form)
 
     @admin.action(description=_("Show the selected hidden responses again"), permissions=["change"])
     def unhide(self, request: HttpRequest, queryset: QuerySet) -> None:
         for response in queryset.select_related("assignment__group"):
             actions.unhide_response(response=response, by=request.user)
-        self.message_user(request, f"{queryset.count()} response(s) shown again.")
+        self.message_user(
+            request,
+            ngettext("%(count)d response shown again.", "%(count)d responses shown again.", queryset.count())
+            % {"count": queryset.count()},
+        )
 
 
 @admin.register(ModerationEvent)

@@ -366,7 +366,7 @@ class Assignment(models.Model):
         """The five points of the stance scale as (value, label), 1 to 5."""
         labels = [line.strip() for line in self.stance_labels.splitlines() if line.strip()]
         if len(labels) != len(STANCE_LABELS):
-            labels = STANCE_LABELS
+            labels = [str(label) for label in STANCE_LABELS]  # in the reader's language
         return list(enumerate(labels, start=1))
 
     def stance_label(self, value: int | None) -> str:

@@ -80,7 +80,7 @@ class Viewer:
             sees_peers=can_see_peers(user, assignment, seat),
             can_post=assignment.accepts_posts(extension=extension)
             or (is_teacher and not assignment.is_locked),
-            answer_id=next((pk for pk, parent_id, _ in own if parent_id is None), None),
+            answer_id=next((pk for pk, parent_id, _reply_to in own if parent_id is None), None),
             replies_given=replies_to_classmates(own),
         )
 
@@ -166,11 +166,14 @@ class Viewer:
         own = response.author_id == self.user.pk
         anonymous = self.assignment.anonymous_to_peers and response.alias
         if own:
-            return f"You (Classmate {response.alias})" if anonymous else "You"
+            return _("You (Classmate %(number)d)") % {"number": response.alias} if anonymous else _("You")
         if anonymous and not self.teaches:
-            return f"Classmate {response.alias}"
+            return _("Classmate %(number)d") % {"number": response.alias}
         if anonymous:
-            return f"{response.author.display_name} (Classmate {response.alias})"
+            return _("%(name)s (Classmate %(number)d)") % {
+                "name": response.author.display_name,
+                "number": response.alias,
+            }
         return response.author.display_name
 
     def card(self, response_id: int) -> Response:

@@ -12,17 +12,25 @@ from datetime import datetime
 from decimal import Decimal
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from classroom.models import DISPUTES, Assignment, Feedback, Membership, Participation, Response, User
 
 FILTERS = {
-    "missing": "Not yet posted",
-    "late": "Late",
-    "ungraded": "Ungraded",
+    "missing": gettext_lazy("Not yet posted"),
+    "late": gettext_lazy("Late"),
+    "ungraded": gettext_lazy("Ungraded"),
 }
 EVIDENCE_FILTERS = {
-    "fact": "Dispute a fact",
-    "interpretation": "Dispute the interpretation",
+    "fact": gettext_lazy("Dispute a fact"),
+    "interpretation": gettext_lazy("Dispute the interpretation"),
+}
+# A student's answer on the report, as its CSV says it (StudentRow.status).
+ROW_STATUS_LABELS = {
+    "not yet": gettext_lazy("not yet"),
+    "late": gettext_lazy("late"),
+    "posted": gettext_lazy("posted"),
 }
 
 
@@ -128,7 +136,7 @@ class StanceSummary:
         largest = max([*self.before, *self.after, 1])
         return [
             (label, before, after, 100 * before / largest, 100 * after / largest)
-            for (_, label), before, after in zip(self.scale, self.before, self.after, strict=True)
+            for (_value, label), before, after in zip(self.scale, self.before, self.after, strict=True)
         ]
 
 
@@ -152,7 +160,7 @@ def stance_summary(
 
 def dispute_counts(rows: list[StudentRow]) -> dict[str, int]:
     """Answers by what they do with the brief: build on it, dispute a fact, dispute the interpretation."""
-    counts = {value or "builds": 0 for value, _ in DISPUTES}
+    counts = {value or "builds": 0 for value, _label in DISPUTES}
     for row in rows:
         if row.answer is not None:
             counts[row.answer.disputes or "builds"] += 1
@@ -212,11 +220,13 @@ def grades_csv(assignment: Assignment) -> bytes:
             format_score(row.feedback.score) if row.feedback else "",
             assignment.points,
             row.feedback.comment if row.feedback else "",
-            row.status,
+            str(ROW_STATUS_LABELS[row.status]),
         ]
         for row in student_rows(assignment)
     ]
-    return csv_bytes(["username", "name", "email", "score", "points", "feedback", "status"], rows)
+    # Agora's own export, read by people: its column names in the reader's language.
+    header = [_("username"), _("name"), _("email"), _("score"), _("points"), _("feedback"), _("status")]
+    return csv_bytes(header, rows)
 
 
 def format_score(score: Decimal | None) -> str:
@@ -239,15 +249,26 @@ def responses_csv(assignments: list[Assignment]) -> bytes:
                 response.pk,
                 response.author.username,
                 response.author.display_name,
-                f"Classmate {response.alias}" if response.alias else "",
+                _("Classmate %(number)d") % {"number": response.alias} if response.alias else "",
                 timezone.localtime(response.created_at).isoformat(timespec="seconds"),
                 response.parent_id or "",
-                "yes" if response.is_late else "",
-                "yes" if response.is_hidden else "",
+                _("yes") if response.is_late else "",
+                _("yes") if response.is_hidden else "",
                 response.body,
             ]
         )
-    header = ["thread", "id", "username", "name", "pseudonym", "time", "reply to", "late", "hidden", "body"]
+    header = [
+        _("thread"),
+        _("id"),
+        _("username"),
+        _("name"),
+        _("pseudonym"),
+        _("time"),
+        _("reply to"),
+        _("late"),
+        _("hidden"),
+        _("body"),
+    ]
     return csv_bytes(header, rows)
 
 
@@ -311,7 +332,7 @@ def group_dashboard(group_id: int) -> tuple[list[AssignmentBar], list[tuple[User
     grid = [(student, [cell(student, a) for a in assignments]) for student in students]
     bars = []
     for index, assignment in enumerate(assignments):
-        column = [cells[index] for _, cells in grid]
+        column = [cells[index] for _student, cells in grid]
         bars.append(
             AssignmentBar(
                 assignment=assignment,
@@ -326,11 +347,11 @@ def group_dashboard(group_id: int) -> tuple[list[AssignmentBar], list[tuple[User
 # ---- the gradebook: every student × every discussion of one group -------------------------
 
 CELL_LABELS = {
-    "posted": "answered",
-    "late": "late",
-    "open": "not yet",
-    "missing": "missing",
-    "upcoming": "not open yet",
+    "posted": gettext_lazy("answered"),
+    "late": gettext_lazy("late"),
+    "open": gettext_lazy("not yet"),
+    "missing": gettext_lazy("missing"),
+    "upcoming": gettext_lazy("not open yet"),
 }
 
 
@@ -426,15 +447,17 @@ def csv_table(rows: list[list[object]]) -> bytes:
 
 def gradebook_csv(book: Gradebook) -> bytes:
     """Agora's own layout: one row per student, a score column and a status column per discussion."""
-    header = ["username", "name", "email"]
+    header = [_("username"), _("name"), _("email")]
     for assignment in book.assignments:
-        header += [assignment.brief.title, f"{assignment.brief.title} (status)"]
-    header += ["total", "points possible"]
+        header += [assignment.brief.title, _("%(title)s (status)") % {"title": assignment.brief.title}]
+    header += [_("total"), _("points possible")]
     rows: list[list[object]] = [header]
     for row in book.rows:
         line: list[object] = [row.student.username, row.student.display_name, row.student.email]
         for cell in row.cells:
-            status = f"{cell.label}, extended" if cell.extended_to else cell.label
+            status = (
+                _("%(status)s, extended") % {"status": cell.label} if cell.extended_to else str(cell.label)
+            )
             line += [cell.score_text, status]
         rows.append([*line, row.total_text, book.points_possible])
     return csv_table(rows)
@@ -447,6 +470,7 @@ def gradebook_csv(book: Gradebook) -> bytes:
 # name, Student ID, SIS User ID, SIS Login ID, Section, then one column per assignment; VCU's
 # "Gradebook Action Menu" on the exported columns) and against the gradebook CSV fixtures in
 # Canvas's own repository (instructure/canvas-lms, spec/fixtures/gradebooks/).
+# These names, and "Points Possible" below, are what Canvas parses: never translated.
 CANVAS_STUDENT_COLUMNS = ["Student", "ID", "SIS User ID", "SIS Login ID", "Section"]
 
 
@@ -492,6 +516,7 @@ def canvas_gradebook_csv(book: Gradebook, section: str) -> bytes:
 # item named after it. No points row: every row after the header must be a student.
 # Checked against MoodleDocs "Grade import" (docs.moodle.org: CSV grade import, its "Map
 # from" / "Map to" tips, and the note that email addresses are compared case-sensitively).
+# Moodle's own field names, which its import maps by: never translated.
 MOODLE_STUDENT_COLUMNS = ["First name", "Last name", "Username", "Email address"]
 
 

@@ -103,7 +103,7 @@ def _sweep() -> None:
 
 
 def count(scope: str, who: str, window: int) -> int:
-    key, _ = _bucket_key(scope, who, window)
+    key, _expires = _bucket_key(scope, who, window)
     if _in_database():
         return ThrottleCount.objects.filter(key=key).values_list("count", flat=True).first() or 0
     return cache.get(key, 0)

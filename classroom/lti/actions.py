@@ -96,7 +96,9 @@ def thread_for(lti_launch: LtiLaunch, group: Group) -> Assignment | None:
         )
         if assignment is None:
             return None
-        link, _created = Link.objects.get_or_create(resource_link=resource_link, defaults={"assignment": assignment})
+        link, _created = Link.objects.get_or_create(
+            resource_link=resource_link, defaults={"assignment": assignment}
+        )
     if link.lineitem_url != lineitem_url:  # the platform may move it, or add one later
         link.lineitem_url = lineitem_url
         link.save(update_fields=["lineitem_url"])

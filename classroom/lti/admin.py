@@ -1,6 +1,7 @@
 """The platform's frame origins beside django-lti's registration admin."""
 
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 from lti_tool.admin import LtiRegistrationAdmin
 from lti_tool.models import LtiRegistration
 
@@ -10,7 +11,7 @@ from classroom.lti.models import Course, Link, PlatformFrame
 class PlatformFrameInline(admin.StackedInline):
     model = PlatformFrame
     can_delete = False
-    verbose_name = verbose_name_plural = "Frame origins"
+    verbose_name = verbose_name_plural = _("Frame origins")
 
 
 class RegistrationAdmin(LtiRegistrationAdmin):

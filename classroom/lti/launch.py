@@ -80,7 +80,7 @@ def login_redirect(request: HttpRequest, launch_url: str) -> HttpResponse:
         if "registration" in str(error).lower():
             raise LaunchRefused("unregistered_issuer", unregistered_issuer_message()) from error
         raise LaunchRefused(
-            "login", _("The LMS's request to start the launch is incomplete: %s.") % error
+            "login", _("The LMS's request to start the launch is incomplete: %(error)s.") % {"error": error}
         ) from error
 
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 import requests
 from django.db import transaction
 from django.tasks import task
+from django.utils.translation import gettext as _
 from lti_tool.lti_core.constants import ContextRole
 from lti_tool.lti_core.utils import normalize_role
 from lti_tool.models import LtiUser
@@ -56,14 +57,16 @@ def _with_timeout(request):
 def fetch_members(course: Course) -> list[dict]:
     url = course.context.memberships_url
     if not url:
-        raise RosterUnavailable("The LMS did not offer this course's roster (no Names and Roles service).")
+        raise RosterUnavailable(_("The LMS did not offer this course's roster (no Names and Roles service)."))
     service = NamesRolesProvisioningService(
         connector(course), {"context_memberships_url": url, "service_versions": ["2.0"]}
     )
     try:
         return service.get_members()
     except (LtiException, LtiServiceException, requests.RequestException, ValueError) as error:
-        raise RosterUnavailable(f"The LMS did not answer with the roster: {error}") from error
+        raise RosterUnavailable(
+            _("The LMS did not answer with the roster: %(error)s") % {"error": error}
+        ) from error
 
 
 def learners(members: list[dict]) -> dict[str, dict]:
@@ -104,7 +107,7 @@ def apply_roster_sync(course: Course, plan: RosterSync) -> tuple[int, int]:
     joined = 0
     for member in plan.joining:
         names = {key: member.get(key) for key in ("given_name", "family_name", "name", "email")}
-        lti_user, _ = LtiUser.objects.update_or_create(
+        lti_user, _created = LtiUser.objects.update_or_create(
             registration=registration, sub=member["user_id"], defaults={k: v for k, v in names.items() if v}
         )
         try:

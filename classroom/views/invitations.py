@@ -18,7 +18,7 @@ from classroom.permissions import get_received_invitation, get_taught_invitation
 def invitation_accept(request: HttpRequest, invitation_id: int) -> HttpResponse:
     invitation = get_received_invitation(request.user, invitation_id)
     try:
-        _, created = accept_invitation(invitation=invitation, by=request.user)
+        _membership, created = accept_invitation(invitation=invitation, by=request.user)
     except ActionRefused as refusal:
         messages.error(request, str(refusal))
     else:

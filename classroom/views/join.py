@@ -41,7 +41,7 @@ def join_group(request: HttpRequest, code: str) -> HttpResponse:
     if request.user.is_authenticated:
         if request.method == "POST":
             try:
-                _, created = add_to_group(group=group, student=request.user)
+                _membership, created = add_to_group(group=group, student=request.user)
             except ActionRefused as refusal:
                 messages.error(request, str(refusal))
                 return redirect("classroom:home")

@@ -222,6 +222,10 @@ EXPECTED: dict[str, dict[tuple[str, str], str]] = {
     "password_change": view("200", "200", who=EVERYONE),
     "password_change_done": view("200", None, who=EVERYONE),
     "healthz": public("200", "405"),
+    # The translations of app.js: one public file per language (classroom/views/jscatalog.py).
+    "js_catalog": public("200", "405"),
+    # The language switcher: back to the page (or home) with the language cookie set.
+    "set_language": public("redirect", "redirect"),
     "bench_floor": public("200", "405"),  # only while `make bench` runs (AGORA_BENCH=1)
     # ---- LTI (tests/lti/ for the launches themselves) -----------------------------
     # Site admins read the tool's configuration; the admin's login page for everyone else.
@@ -543,6 +547,7 @@ def url_kwargs(world: World, pattern_keys, overrides=None) -> dict:
         "instructor_id": world.users[CO].pk,
         "preset_id": world.preset.pk,
         "notification_id": world.notification.pk,
+        "language": "en",
     }
     for key, attr in (overrides or {}).items():
         by_name[key] = getattr(world, attr).pk

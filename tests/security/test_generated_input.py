@@ -108,6 +108,7 @@ def world(people, group) -> World:
             "preset_id": [preset.pk, other_preset.pk],
             "launch_id": ["lti1p3-launch-none"],
             "passback_id": [1],
+            "language": ["en", "ru", "xx"],  # the JavaScript catalog's: one Agora does not ship too
         },
         users={
             "owner": owner,

@@ -270,7 +270,7 @@ def test_student_over_the_posting_limit_gets_an_inline_error_and_keeps_the_text(
     assert post(student_client, reply_url(peer_answer), "First reply.").status_code == 302
     response = post(student_client, reply_url(peer_answer), "One reply too many.")
     assert response.status_code == 200
-    assert throttle.POSTING_TOO_FAST in response.text
+    assert str(throttle.POSTING_TOO_FAST) in response.text
     assert "One reply too many.</textarea>" in response.text
     assert "<html" in response.text
     assert Response.objects.filter(author=student).count() == 2
@@ -284,7 +284,7 @@ def test_htmx_reply_over_the_posting_limit_comes_back_inline_with_status_200(
     response = post(student_client, reply_url(peer_answer), "Second reply, too fast.", **HTMX)
     assert response.status_code == 200
     assert response.text.lstrip().startswith(f'<div id="reply-slot-{peer_answer.pk}"')
-    assert throttle.POSTING_TOO_FAST in response.text
+    assert str(throttle.POSTING_TOO_FAST) in response.text
     assert "Second reply, too fast.</textarea>" in response.text
     assert Response.objects.filter(author=student).count() == 1
 
@@ -297,7 +297,7 @@ def test_htmx_answer_over_the_posting_limit_comes_back_in_the_composer(
     response = post(student_client, create_url(thread), "My answer, too fast.", **HTMX)
     assert response.status_code == 200
     assert response.text.lstrip().startswith('<section id="composer"')
-    assert throttle.POSTING_TOO_FAST in response.text
+    assert str(throttle.POSTING_TOO_FAST) in response.text
     assert "My answer, too fast.</textarea>" in response.text
     assert not Response.objects.filter(author=student, parent=None).exists()
 
@@ -305,7 +305,7 @@ def test_htmx_answer_over_the_posting_limit_comes_back_in_the_composer(
 def test_posting_opens_again_the_next_minute(student_client, student, thread, peer_answer, settings, clock):
     settings.AGORA_POSTS_PER_MINUTE = 1
     post(student_client, reply_url(peer_answer), "First reply.")
-    assert throttle.POSTING_TOO_FAST in post(student_client, reply_url(peer_answer), "Too soon.").text
+    assert str(throttle.POSTING_TOO_FAST) in post(student_client, reply_url(peer_answer), "Too soon.").text
     clock.advance(60)
     assert post(student_client, reply_url(peer_answer), "A minute later.").status_code == 302
     assert Response.objects.filter(author=student).count() == 2
