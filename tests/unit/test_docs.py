@@ -17,6 +17,7 @@ EXPECTED_DOCS = {
     "admin-guide.md",
     "glossary.md",
     "gradebook.md",
+    "translations.md",
 }
 
 FENCE = re.compile(r"^```.*?^```", re.DOTALL | re.MULTILINE)
