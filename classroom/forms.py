@@ -451,7 +451,7 @@ class DateTimeField(forms.DateTimeField):
                 self.error_messages[code],
                 code=code,
                 params={
-                    "when": formats.date_format(naive, "j M Y, H:i"),
+                    "when": formats.date_format(naive, "d M Y, H:i"),
                     "zone": timezone.get_current_timezone_name(),
                 },
             ) from None

@@ -81,7 +81,7 @@ class LanguageMiddleware:
     After the login check, beside TimeZoneMiddleware: the session is read only when there is
     a session cookie, and a view that activates the time zone itself (the poll's fast path)
     activates the language itself too. LocaleMiddleware (outside) already said which language
-    it guessed; Content-Language is set here to the one really used.
+    it guessed; Content-Language is set here to the one really used (unless the view named one).
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
@@ -89,7 +89,7 @@ class LanguageMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
-        response.headers["Content-Language"] = translation.get_language()
+        response.headers.setdefault("Content-Language", translation.get_language())
         return response
 
     def process_view(self, request: HttpRequest, view_func: Callable, view_args, view_kwargs) -> None:

@@ -54,4 +54,6 @@ def js_catalog(request: HttpRequest, language: str, version: str) -> HttpRespons
     if language not in dict(settings.LANGUAGES):
         raise Http404("No such language.")
     with translation.override(language):
-        return JavaScriptCatalog.as_view(domain="djangojs")(request)
+        response = JavaScriptCatalog.as_view(domain="djangojs")(request)
+    response["Content-Language"] = language
+    return response

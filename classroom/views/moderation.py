@@ -123,7 +123,7 @@ def due_extend(request: HttpRequest, assignment_id: int, student_id: int) -> Htt
                 local = timezone.localtime(due_at)
                 said = _("Extension for %(name)s until %(when)s.") % {
                     "name": student.display_name,
-                    "when": f"{formats.date_format(local, 'D j M, H:i')} {local:%Z}",
+                    "when": f"{formats.date_format(local, 'D d M, H:i')} {local:%Z}",
                 }
             else:
                 said = _("Extension for %(name)s removed.") % {"name": student.display_name}

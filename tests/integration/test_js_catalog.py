@@ -33,7 +33,7 @@ def test_the_catalog_is_public_and_kept_by_the_browser_for_a_year(db):
     assert src.startswith("/i18n/js/uk/")
     response = Client().get(src)
     assert response.status_code == 200
-    assert response["Content-Type"].startswith("text/javascript")
+    assert response["Content-Type"].startswith("text/javascript") and response["Content-Language"] == "uk"
     assert "immutable" in response["Cache-Control"] and "max-age=31536000" in response["Cache-Control"]
     assert "Cookie" not in response.get("Vary", "") and not response.cookies  # one file for everyone
     assert b"django.gettext" in response.content or b"gettext" in response.content
