@@ -107,3 +107,8 @@ def keep_screenshot(page, name: str, full_page: bool = True) -> None:
     if folder:
         os.makedirs(folder, exist_ok=True)
         page.screenshot(path=os.path.join(folder, f"{name}.png"), full_page=full_page)
+
+
+def without_csrf_tokens(page: str) -> str:
+    """A signed-out page as every visitor sees it: the language switcher's CSRF token is new for each."""
+    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', 'name="csrfmiddlewaretoken"', page)
