@@ -10,7 +10,7 @@ from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.text import slugify
 
-from briefs.importer import ParsedBrief, derive_title
+from briefs.importer import SENTENCE_RULE, ParsedBrief, derive_title
 from briefs.models import TEXT_FIELDS, Brief, Tag
 
 # Sent after a title-only edit with `brief_ids`, the versions renamed in place. The classroom
@@ -210,6 +210,7 @@ def _new_version(previous: Brief, edited: Brief, by: AbstractBaseUser | None) ->
     edited._state.adding = True
     edited.first_version_id = lineage
     edited.version = newest + 1
+    edited.sentence_rule = SENTENCE_RULE  # a new text has no quotes yet: the newest rule numbers it
     edited.created_by = by or previous.created_by
     edited.archived_at = previous.archived_at
     edited.save()

@@ -100,8 +100,30 @@ def content_hash(summary: str, question: str) -> str:
     return hashlib.sha256(key.encode("utf-8")).hexdigest()
 
 
-def split_sentences(text: str) -> list[str]:
-    """Split prose into sentences, keeping "U.S." and "Mr." inside theirs."""
+# Sentence rules. A brief's sentences are numbered by one rule (Brief.sentence_rule), and
+# answers quote a sentence by its number, so a rule never changes once shipped: a better
+# rule is a new number, used by new briefs and new versions, and briefs.migrations /
+# classroom.migrations move existing briefs to it only where no quote would move.
+SENTENCE_RULE_LATIN = 1  # the first rule: a sentence starts at A-Z or a digit
+SENTENCE_RULE_UNICODE = 2  # any script: a capital or uncased letter, CJK marks, more abbreviations
+SENTENCE_RULE = SENTENCE_RULE_UNICODE  # what new briefs use
+
+
+def split_sentences(text: str, rule: int = SENTENCE_RULE) -> list[str]:
+    """Split prose into sentences by `rule`, keeping "U.S." and "Mr." inside theirs.
+
+    Each sentence is a slice of `text` with its outer whitespace trimmed, so joined back
+    they are the text.
+    """
+    if rule == SENTENCE_RULE_LATIN:
+        return _split_sentences_latin(text)
+    if rule == SENTENCE_RULE_UNICODE:
+        return _split_sentences_unicode(text)
+    raise ValueError(f"unknown sentence rule {rule}")
+
+
+def _split_sentences_latin(text: str) -> list[str]:
+    """Rule 1, frozen: a sentence starts only at A-Z or a digit."""
     sentences: list[str] = []
     start = 0
     for match in re.finditer(r'[.!?]["”’)]*(?=\s+["“‘(]?[A-Z0-9])', text):
@@ -130,31 +152,77 @@ def _starts_a_sentence(text: str, position: int) -> bool:
     return bool(following) and following[0].strip('"“‘(,') in SENTENCE_STARTERS
 
 
-def _first_sentence(text: str) -> str:
-    """The text up to the end of its first sentence, in any script that has capital letters.
+# Rule 2's abbreviations, lowercase and without their dot, in the shipped languages and Greek.
+# One-letter ones ("M. Dupont", "z. B.", "т. е.") are initials and need no entry.
+ABBREVIATIONS_UNICODE = ABBREVIATIONS | frozenset(
+    # Spanish: Sra., EE. UU., p. ej., pág., núm., art.
+    "sra srta dra ud uds ee uu ej pág núm art avda aprox "
+    # French: Mme, Mlle, p. ex., cf., env., vol., chap.
+    "mme mlle mm me pr ex cf env vol chap "
+    # German: Nr., bzw., ca., vgl., evtl., ggf., inkl., Abs., Hrsg., Str.
+    "nr bzw ca vgl evtl ggf inkl abs hrsg str "
+    # Russian and Ukrainian: гг., им./ім., ул./вул., просп., проф., акад., доц., ст., св., тов.
+    "гг им ім ул вул просп проф акад доц ст св тов "
+    # Greek: κα (Mrs), δρ (Dr)
+    "κα δρ".split()
+)
+# Abbreviations that often end a sentence ("and so on."): a capital after them starts the next.
+# "т. д." and "т. п." (Russian, Ukrainian "and so on") end in one letter; "и др.", "та ін.".
+CLOSING_ABBREVIATIONS = frozenset(["etc", "usw", "др", "ін"])
+CLOSING_AFTER_T = frozenset(["д", "п"])
+# "am 3. Oktober" (German dates): a day's number with a dot before a month is not an end.
+GERMAN_MONTHS = frozenset(
+    "januar februar märz april mai juni juli august september oktober november dezember".split()
+)
+# A sentence mark, then closing quotes and brackets (a French « … » may close after a space),
+# where a space follows. In Chinese and Japanese, 。！？ end a sentence with no space after.
+SENTENCE_MARK = re.compile(
+    r"(?P<cjk>[。！？]+[」』”’）》〉】\"']*)"
+    r"|[.!?…\u037e\u061f\u0964]+(?:[\"”’»)\]“‘]|\s»)*(?=\s)"
+)
+# What starts the next sentence: spaces, opening punctuation (Spanish ¿ ¡, quotes, a brackets,
+# a dialogue dash), then its first letter or digit.
+NEXT_START = re.compile(r"\s+[¿¡«\"“„‘‚(\[—–-]*\s?([^\W_])")
 
-    Not split_sentences(): its sentence numbers are what quotes point at, so it must not change
-    under existing threads (multilingual splitting of quotable sentences is its own change).
-    Here a sentence ends at . ! ? or … (closing quotes and brackets stay with it) followed by a
-    space and a word that starts with a capital letter or a digit, by str.isupper() rather than
-    A-Z, so "Ça", "Élan" and "Москва" start sentences too.
-    """
-    for match in re.finditer(r'[.!?…]["”’»)]*\s+["“‘«(]?(\w)', text):
-        following = match.group(1)
-        if not (following.isupper() or following.isdigit()):
+
+def _split_sentences_unicode(text: str) -> list[str]:
+    """Rule 2: any script. A sentence ends at . ! ? … (or the Greek, Arabic, Devanagari marks)
+    followed by a space and a word that does not start with a lowercase letter: a capital in
+    Latin, Cyrillic and Greek, a digit, or a letter of a script without case. Chinese and
+    Japanese 。！？ end one with no space after."""
+    sentences: list[str] = []
+    start = 0
+    for match in SENTENCE_MARK.finditer(text):
+        if not match.group("cjk") and not _ends_here(text, start, match):
             continue
-        end = match.start(1) - (1 if text[match.start(1) - 1] in '"“‘«(' else 0)
-        sentence = text[:end].rstrip()
-        word = sentence.split()[-1].rstrip(".").lower() if sentence.split() else ""
-        initials = re.fullmatch(r"(?:\w\.)*\w", word) and len(word) > 1  # "U.S.", "e.g."
-        if sentence.endswith(".") and (
-            word in ABBREVIATIONS or (initials and not _starts_a_sentence(text, end))
-        ):
-            continue
-        if sentence.endswith(".") and len(word) == 1 and word.isalpha():
-            continue  # an initial: "John F. Kennedy"
-        return sentence
-    return text.strip()
+        sentence = text[start : match.end()].strip()
+        if sentence:
+            sentences.append(sentence)
+        start = match.end()
+    rest = text[start:].strip()
+    if rest:
+        sentences.append(rest)
+    return sentences
+
+
+def _ends_here(text: str, start: int, match: re.Match) -> bool:
+    following = NEXT_START.match(text, match.end())
+    if not following or following.group(1).islower():
+        return False
+    mark = match.group().rstrip('"”’»)]“‘ \t\n')
+    if mark != ".":
+        return True  # "!", "?", "…", "...": no abbreviation ends with them
+    words = text[start : match.start() + 1].split()
+    word = words[-1].lstrip('(«"“„‘¿¡[').rstrip(".").lower()
+    before = words[-2].lower() if len(words) > 1 else ""
+    if word in CLOSING_ABBREVIATIONS or (word in CLOSING_AFTER_T and before == "т."):
+        return True
+    if word in ABBREVIATIONS_UNICODE:
+        return False
+    if re.fullmatch(r"(?:[^\W\d_]\.)*[^\W\d_]", word):  # "U.S.", "e.g.", "π.χ.", "J."
+        return _starts_a_sentence(text, match.end())
+    next_word = text[following.start(1) :].split(maxsplit=1)[0].strip(".,;:").lower()
+    return not (word.isdigit() and len(word) <= 2 and next_word in GERMAN_MONTHS)
 
 
 # Where a clause ends inside a sentence: a comma, semicolon, colon or a dash between spaces.
@@ -188,9 +256,10 @@ def derive_title(summary: str, limit: int = TITLE_DERIVED_MAX) -> str:
     Works on any script with spaces between words (accented Latin, Cyrillic, Greek); a run of
     text with no space in the first `limit` characters is cut at the limit.
     """
-    first = _first_sentence(" ".join(summary.split()))
+    sentences = split_sentences(" ".join(summary.split()))
+    first = sentences[0] if sentences else ""
     if not re.search(r"(?:\b\w\.){2,}$", first):  # "the U.S." keeps its dot
-        first = first.rstrip(".!")
+        first = first.rstrip(".!。！")
     if len(first) <= limit:
         return first
     window = first[: limit + 1]

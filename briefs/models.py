@@ -6,7 +6,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from briefs.importer import content_hash, split_sentences
+from briefs.importer import SENTENCE_RULE, content_hash, split_sentences
 
 
 class Tag(models.Model):
@@ -89,6 +89,9 @@ class Brief(models.Model):
     )  # None on the first version itself
     version = models.PositiveIntegerField(default=1, editable=False)
     superseded_at = models.DateTimeField(null=True, blank=True, editable=False)  # None: the newest
+    # How the summary and commentary are cut into the sentences answers quote by number
+    # (briefs.importer.split_sentences): fixed for a version, so no quote moves under a thread.
+    sentence_rule = models.PositiveSmallIntegerField(default=SENTENCE_RULE, editable=False)
 
     objects = BriefQuerySet.as_manager()
 
@@ -133,7 +136,7 @@ class Brief(models.Model):
         return [
             (part, index, sentence)
             for part in QUOTABLE_PARTS
-            for index, sentence in enumerate(split_sentences(getattr(self, part)))
+            for index, sentence in enumerate(split_sentences(getattr(self, part), rule=self.sentence_rule))
         ]
 
     def set_archived(self, archived: bool) -> None:
