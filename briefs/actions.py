@@ -126,6 +126,7 @@ def import_briefs(
             summary=item.summary,
             commentary=item.commentary,
             question=item.question,
+            language=item.language,
             created_by=created_by,
         )
         if tag_objects:
@@ -193,10 +194,15 @@ def save_brief(
 
 
 def _retitle_earlier_versions(brief: Brief, old_title: str) -> None:
-    renamed = brief.versions().filter(title=old_title).exclude(pk=brief.pk)
-    ids = [brief.pk, *renamed.values_list("pk", flat=True)]
-    # updated_at names the brief in every thread page's cache key and frame: a new one redraws them.
-    renamed.update(title=brief.title, updated_at=timezone.now())
+    renamed = list(brief.versions().filter(title=old_title).exclude(pk=brief.pk))
+    ids = [brief.pk, *(version.pk for version in renamed)]
+    now = timezone.now()
+    for version in renamed:
+        version.title = brief.title
+        # updated_at names the brief in every thread page's cache key and frame: a new one redraws them.
+        Brief.objects.filter(pk=version.pk).update(
+            title=brief.title, updated_at=now, search_text=version.folded_text()
+        )
     transaction.on_commit(lambda: brief_retitled.send(sender=Brief, brief_ids=ids))
 
 

@@ -1,8 +1,9 @@
 """Parse the plain-text brief format described in docs/brief-format.md. Pure: no database.
 
 Each brief is a run of lines ending with its question (the first line ending in
-"?"). Before the question: an optional headline, the summary, an optional
-commentary. `parse_briefs()` returns every brief it could read and every error,
+"?", or a question mark of another script). Before the question: an optional headline,
+the summary, an optional commentary. A line "Language: ru" between briefs sets the
+language of the briefs after it. `parse_briefs()` returns every brief it could read and every error,
 each naming its line; callers import nothing when there is any error.
 """
 
@@ -10,12 +11,23 @@ import hashlib
 import re
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext
+
+from briefs.languages import normalise_language
+
 TITLE_MAX = 200
 TITLE_DERIVED_MAX = 90  # about a line of a heading on a laptop
 FIELD_MAX = 5000
 TEXT_MAX_LINES = 100_000
 # A headline is a line that does not end like a sentence.
-SENTENCE_END = (".", "!", '"', "”", ")")
+SENTENCE_END = (".", "!", '"', "”", ")", "。", "！", "」", "』")
+# A question ends in "?", or in the question mark of Chinese and Japanese, Arabic or Greek
+# (U+037E; Greek text usually has the ";" it looks like, which ends a question only in a
+# brief marked Greek: elsewhere it is a semicolon).
+QUESTION_END = ("?", "？", "؟", "\u037e")
+GREEK_QUESTION_END = ";"
+# "Language: ru" on a line of its own, between briefs: the language of the briefs after it.
+LANGUAGE_LINE = re.compile(r"language:\s*(\S*)", re.IGNORECASE)
 ABBREVIATIONS = frozenset(
     [
         "mr",
@@ -65,6 +77,7 @@ class ParsedBrief:
     commentary: str
     question: str
     has_headline: bool
+    language: str = ""  # a code from briefs.languages; "" is the site's language
 
     @property
     def content_hash(self) -> str:
@@ -277,7 +290,9 @@ def derive_title(summary: str, limit: int = TITLE_DERIVED_MAX) -> str:
     return first[:limit]
 
 
-def _brief_from_run(run: list[tuple[int, str]], question: tuple[int, str]) -> ParsedBrief | ParseError:
+def _brief_from_run(
+    run: list[tuple[int, str]], question: tuple[int, str], language: str = ""
+) -> ParsedBrief | ParseError:
     question_line, question_text = question
     count = len(run)
     if count == 0:
@@ -308,7 +323,15 @@ def _brief_from_run(run: list[tuple[int, str]], question: tuple[int, str]) -> Pa
         commentary=commentary,
         question=question_text,
         has_headline=bool(headline),
+        language=language,
     )
+
+
+def _unknown_language(code: str) -> str:
+    return gettext(
+        "“%(code)s” is not a language code; write one such as “es”, “ru” or “zh-hans”, "
+        "or “Language:” alone for the site's language"
+    ) % {"code": code}
 
 
 def parse_briefs(text: str) -> ParseResult:
@@ -330,14 +353,22 @@ def parse_briefs(text: str) -> ParseResult:
         return result
     run: list[tuple[int, str]] = []
     seen: set[str] = set()
+    language = ""
     for number, raw in enumerate(lines, start=1):
         line = raw.strip()
         if not line:
             continue
-        if not line.endswith("?"):
+        if not run and (directive := LANGUAGE_LINE.fullmatch(line)):
+            code = directive.group(1)
+            language = normalise_language(code) if code else ""
+            if language is None:
+                result.errors.append(ParseError(number, _unknown_language(code)))
+                language = ""
+            continue
+        if not (line.endswith(QUESTION_END) or (language == "el" and line.endswith(GREEK_QUESTION_END))):
             run.append((number, line))
             continue
-        parsed = _brief_from_run(run, (number, line))
+        parsed = _brief_from_run(run, (number, line), language)
         run = []
         if isinstance(parsed, ParseError):
             result.errors.append(parsed)
