@@ -1,9 +1,13 @@
 """Briefs in other languages through the pages: import and form set the language, pages mark
 the brief's text with it, and search finds words with or without their accents."""
 
+from io import StringIO
+
+from django.core.management import call_command
 from django.urls import reverse
 
 from briefs.models import Brief
+from classroom.models import Assignment, Response, User
 from tests.factories import AssignmentFactory, BriefFactory
 from tests.helpers import client_for, thread_url
 from tests.integration.test_brief_curation import NEW_URL, brief_data, import_text
@@ -107,3 +111,17 @@ def test_the_assign_page_search_ignores_accents(instructor_client, group):
     BriefFactory(title="Nueva ley", summary="Una ley de elección directa.")
     html = instructor_client.get(reverse("classroom:assignment_create"), {"q": "eleccion"}).content.decode()
     assert "Nueva ley" in html
+
+
+def test_the_demo_has_a_thread_on_a_brief_in_russian(db):
+    call_command("seed_demo", verbosity=0, stdout=StringIO())
+    russian = Brief.objects.get(language="ru")
+    thread = Assignment.objects.get(brief=russian)
+    answer = Response.objects.get(assignment=thread)
+    assert (
+        answer.quote_text
+        == "Россия предложила восстановить прямое авиасообщение с Соединёнными Штатами, прерванное в 2022 году."
+    )
+    assert len(russian.sentences()) == 4
+    html = client_for(User.objects.get(username="chloe")).get(thread_url(thread)).content.decode()
+    assert '<p class="brief-summary" lang="ru" dir="ltr">' in html
