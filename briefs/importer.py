@@ -239,7 +239,8 @@ def _ends_here(text: str, start: int, match: re.Match) -> bool:
 
 
 # Where a clause ends inside a sentence: a comma, semicolon, colon or a dash between spaces.
-CLAUSE_END = re.compile(r"[,;:](?=\s)|\s[—–-](?=\s)")
+# Chinese and Japanese commas (，、；：) need no space after them.
+CLAUSE_END = re.compile(r"[,;:](?=\s)|\s[—–-](?=\s)|[，、；：]")
 # Pairs that a title must not leave open ("the plan (announced on Monday" reads as broken).
 PAIRS = {"(": ")", "“": "”", "«": "»", "[": "]"}
 # A clause shorter than this says too little to be a title: a longer cut at a word reads better.
@@ -266,8 +267,9 @@ def derive_title(summary: str, limit: int = TITLE_DERIVED_MAX) -> str:
     its first clauses as fit, else its first words. Never an ellipsis: a title is a heading,
     and a heading that trails off reads as a mistake.
 
-    Works on any script with spaces between words (accented Latin, Cyrillic, Greek); a run of
-    text with no space in the first `limit` characters is cut at the limit.
+    Works on any script with spaces between words (accented Latin, Cyrillic, Greek), and on
+    Chinese and Japanese, whose sentences and clauses end at their own marks (。，、); a run
+    of text with no space and no clause mark in the first `limit` characters is cut there.
     """
     sentences = split_sentences(" ".join(summary.split()))
     first = sentences[0] if sentences else ""

@@ -4,7 +4,7 @@ codes, and the folding that lets a search ignore accents and case."""
 import pytest
 
 from briefs.folding import fold
-from briefs.importer import parse_briefs
+from briefs.importer import derive_title, parse_briefs
 from briefs.languages import is_right_to_left, normalise_language, text_language
 
 RUSSIAN = """Language: ru
@@ -90,3 +90,14 @@ def test_codes():
 )
 def test_fold_drops_accents_and_case(text, folded):
     assert fold(text) == folded
+
+
+def test_a_long_chinese_first_sentence_is_titled_by_its_first_clauses():
+    clause = "俄罗斯和美国的外交官周四在伊斯坦布尔举行了长达六个小时的会谈"
+    summary = (
+        clause
+        + "，双方讨论了恢复大使馆正常运作、重新开通直飞航班以及在北极地区开展合作等一系列问题" * 2
+        + "。"
+    )
+    title = derive_title(summary)
+    assert title.startswith(clause) and len(title) <= 90 and title[-1] not in "，、。"
