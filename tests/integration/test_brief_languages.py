@@ -31,6 +31,8 @@ def test_an_imported_brief_keeps_its_language_and_its_page_marks_the_text(instru
     html = instructor_client.get(brief.get_absolute_url()).content.decode()
     assert '<p class="brief-summary" lang="ru" dir="ltr">Москва' in html
     assert '<h1 id="brief-title" lang="ru" dir="ltr">Москва и Вашингтон' in html
+    library = instructor_client.get(LIST_URL).content.decode()
+    assert '<p class="brief-card-summary" lang="ru" dir="ltr">Москва' in library
 
 
 def test_the_form_sets_the_language_and_a_change_of_language_keeps_the_version(instructor_client):
@@ -72,6 +74,7 @@ def test_the_thread_marks_the_brief_with_its_language(student, group):
     thread = AssignmentFactory(brief=brief, group=group)
     html = client_for(student).get(thread_url(thread)).content.decode()
     assert '<p class="brief-summary" lang="de" dir="ltr">' in html
+    assert '<h1 id="brief-title" lang="de" dir="ltr">' in html
     assert 'data-quote="summary:1">Über Kosten wurde nicht gesprochen.</span>' in html
 
 
