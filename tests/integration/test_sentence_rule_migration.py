@@ -101,3 +101,14 @@ def test_a_new_version_of_a_first_rule_brief_uses_the_new_rule():
     assert newest.pk != first and newest.sentence_rule == SENTENCE_RULE
     assert Assignment.objects.count() == 0
     assert len([1 for part, _, _ in newest.sentences() if part == "summary"]) == 4
+
+
+def test_stored_word_counts_of_chinese_answers_are_recounted(student, group):
+    recount = importlib.import_module("classroom.migrations.0014_recount_words_in_any_script")
+    thread = AssignmentFactory(group=group)
+    answer = make_response(thread, student, body="我认为直飞航班会让家庭团聚更容易。")
+    Response.objects.filter(pk=answer.pk).update(word_count=1)  # as the Latin-only rule counted it
+    epoch = Assignment.objects.get(pk=thread.pk).epoch
+    recount.recount(apps, None)
+    assert Response.objects.get(pk=answer.pk).word_count == 16
+    assert Assignment.objects.get(pk=thread.pk).epoch != epoch
