@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from briefs.importer import ParsedBrief, derive_title
+from briefs.importer import SENTENCE_RULE, ParsedBrief, derive_title
 from briefs.models import TEXT_FIELDS, Brief, Tag
 
 # Sent after a title-only edit with `brief_ids`, the versions renamed in place. The classroom
@@ -127,6 +127,7 @@ def import_briefs(
             summary=item.summary,
             commentary=item.commentary,
             question=item.question,
+            language=item.language,
             created_by=created_by,
         )
         if tag_objects:
@@ -196,10 +197,15 @@ def save_brief(
 
 
 def _retitle_earlier_versions(brief: Brief, old_title: str) -> None:
-    renamed = brief.versions().filter(title=old_title).exclude(pk=brief.pk)
-    ids = [brief.pk, *renamed.values_list("pk", flat=True)]
-    # updated_at names the brief in every thread page's cache key and frame: a new one redraws them.
-    renamed.update(title=brief.title, updated_at=timezone.now())
+    renamed = list(brief.versions().filter(title=old_title).exclude(pk=brief.pk))
+    ids = [brief.pk, *(version.pk for version in renamed)]
+    now = timezone.now()
+    for version in renamed:
+        version.title = brief.title
+        # updated_at names the brief in every thread page's cache key and frame: a new one redraws them.
+        Brief.objects.filter(pk=version.pk).update(
+            title=brief.title, updated_at=now, search_text=version.folded_text()
+        )
     transaction.on_commit(lambda: brief_retitled.send(sender=Brief, brief_ids=ids))
 
 
@@ -213,6 +219,7 @@ def _new_version(previous: Brief, edited: Brief, by: AbstractBaseUser | None) ->
     edited._state.adding = True
     edited.first_version_id = lineage
     edited.version = newest + 1
+    edited.sentence_rule = SENTENCE_RULE  # a new text has no quotes yet: the newest rule numbers it
     edited.created_by = by or previous.created_by
     edited.archived_at = previous.archived_at
     edited.save()

@@ -4,9 +4,11 @@ from urllib.parse import urlencode
 
 from django import forms
 from django.contrib.auth import get_user_model
+from django.utils.translation import gettext, gettext_lazy
 from django.utils.translation import gettext_lazy as _
 
-from briefs.importer import content_hash
+from briefs.importer import GREEK_QUESTION_END, QUESTION_END, content_hash
+from briefs.languages import language_choices
 from briefs.models import Brief
 
 
@@ -80,14 +82,25 @@ class BriefImportForm(forms.Form):
         return cleaned
 
 
+def _language_choices() -> list[tuple[str, str]]:
+    return [("", gettext("The site's language")), *language_choices()]
+
+
 class BriefForm(forms.ModelForm):
     tags_text = forms.CharField(
         label=_("Tags"), required=False, max_length=300, help_text=_("Comma-separated.")
     )
+    # A list rather than a free code: every choice is a code briefs.languages knows.
+    language = forms.ChoiceField(
+        label=gettext_lazy("Language of the text"),
+        required=False,
+        choices=_language_choices,
+        help_text=gettext_lazy("Marks the text for screen readers, spelling and hyphenation."),
+    )
 
     class Meta:
         model = Brief
-        fields = ["title", "summary", "commentary", "question", "source_url"]
+        fields = ["title", "summary", "commentary", "question", "source_url", "language"]
         widgets = {
             "summary": forms.Textarea(attrs={"rows": 5}),
             "commentary": forms.Textarea(attrs={"rows": 2}),
@@ -108,12 +121,16 @@ class BriefForm(forms.ModelForm):
 
     def clean_question(self) -> str:
         question = " ".join(self.cleaned_data["question"].split())
-        if not question.endswith("?"):
+        if not question.endswith((*QUESTION_END, GREEK_QUESTION_END)):
             raise forms.ValidationError(_("End the question with a question mark."))
         return question
 
     def clean(self) -> dict:
         cleaned = super().clean()
+        question = cleaned.get("question", "")
+        if question.endswith(GREEK_QUESTION_END) and cleaned.get("language") != "el":
+            # ";" is the Greek question mark, and a semicolon everywhere else.
+            self.add_error("question", gettext("End the question with a question mark."))
         if cleaned.get("summary") and cleaned.get("question"):
             digest = content_hash(cleaned["summary"], cleaned["question"])
             twin = Brief.objects.current().filter(content_hash=digest)

@@ -1,13 +1,17 @@
 """The brief library: a news summary, one line of commentary and an open question."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 from django.utils.translation import gettext_lazy as _
 
-from briefs.importer import content_hash, split_sentences
+from briefs.folding import fold
+from briefs.importer import SENTENCE_RULE, content_hash, split_sentences
+from briefs.languages import is_right_to_left, normalise_language, text_language
 
 
 class Tag(models.Model):
@@ -36,19 +40,26 @@ class BriefQuerySet(models.QuerySet):
         return self if user.is_superuser else self.filter(owners=user)
 
     def search(self, text: str) -> "BriefQuerySet":
-        """Every word must appear in the title, summary, commentary or question."""
+        """Every word must appear in the title, summary, commentary or question, whatever
+        its accents and case (both sides folded by briefs.folding.fold)."""
         query = self
-        for word in text.split()[:10]:
-            query = query.filter(
-                Q(title__icontains=word)
-                | Q(summary__icontains=word)
-                | Q(commentary__icontains=word)
-                | Q(question__icontains=word)
-            )
+        for word in fold(text).split()[:10]:
+            query = query.filter(search_text__contains=word)
         return query
 
 
 QUOTABLE_PARTS = ("summary", "commentary")
+SEARCHED_FIELDS = ("title", "summary", "commentary", "question")
+
+
+def validate_language(code: str) -> None:
+    if code and normalise_language(code) != code:
+        raise ValidationError(
+            gettext_lazy("“%(code)s” is not a language code Agora knows; choose one from the list."),
+            params={"code": code},
+        )
+
+
 # What students read and answer. Changing any of these makes a new version, so a thread keeps
 # the text it was assigned with and its answers keep quoting the sentences they quoted.
 # The title is not among them: no answer quotes or answers a title, and a better title is a
@@ -90,6 +101,19 @@ class Brief(models.Model):
     )  # None on the first version itself
     version = models.PositiveIntegerField(default=1, editable=False)
     superseded_at = models.DateTimeField(null=True, blank=True, editable=False)  # None: the newest
+    # How the summary and commentary are cut into the sentences answers quote by number
+    # (briefs.importer.split_sentences): fixed for a version, so no quote moves under a thread.
+    sentence_rule = models.PositiveSmallIntegerField(default=SENTENCE_RULE, editable=False)
+    # The language the text is written in (briefs.languages), for the page's lang and dir.
+    language = models.CharField(
+        gettext_lazy("language of the text"),
+        max_length=35,
+        blank=True,
+        validators=[validate_language],
+        help_text=gettext_lazy("Blank: the site's language."),
+    )
+    # SEARCHED_FIELDS folded (briefs.folding), kept in step by save(): what search() matches.
+    search_text = models.TextField(blank=True, editable=False)
 
     objects = BriefQuerySet.as_manager()
 
@@ -112,12 +136,27 @@ class Brief(models.Model):
 
     def save(self, *args, **kwargs) -> None:
         self.content_hash = content_hash(self.summary, self.question)
+        self.search_text = self.folded_text()
+        if kwargs.get("update_fields") is not None and set(kwargs["update_fields"]) & set(SEARCHED_FIELDS):
+            kwargs["update_fields"] = {*kwargs["update_fields"], "search_text"}
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         if self.superseded_at:
             return reverse("briefs:brief_version", args=[self.slug, self.version])
         return reverse("briefs:brief_detail", args=[self.slug])
+
+    def folded_text(self) -> str:
+        return fold("\n".join(getattr(self, name) for name in SEARCHED_FIELDS))
+
+    @property
+    def text_language(self) -> str:
+        """The `lang` of the brief's text on a page (blank language: the site's)."""
+        return text_language(self.language)
+
+    @property
+    def text_direction(self) -> str:
+        return "rtl" if is_right_to_left(self.language) else "ltr"
 
     @property
     def lineage_id(self) -> int:
@@ -134,7 +173,7 @@ class Brief(models.Model):
         return [
             (part, index, sentence)
             for part in QUOTABLE_PARTS
-            for index, sentence in enumerate(split_sentences(getattr(self, part)))
+            for index, sentence in enumerate(split_sentences(getattr(self, part), rule=self.sentence_rule))
         ]
 
     def set_archived(self, archived: bool) -> None:

@@ -13,6 +13,7 @@ from django.views.decorators.vary import vary_on_headers
 from briefs.actions import BriefRefused, import_briefs, save_brief, set_brief_owners, title_changes
 from briefs.forms import BriefForm, BriefImportForm, BriefOwnerForm, BriefSearchForm
 from briefs.importer import derive_title, parse_briefs
+from briefs.languages import normalise_language
 from briefs.models import Brief, Tag
 from briefs.permissions import instructor_required
 
@@ -217,6 +218,7 @@ def brief_preview(request: HttpRequest) -> HttpResponse:
         summary=request.POST.get("summary", "")[:5000],
         commentary=request.POST.get("commentary", "")[:5000],
         question=request.POST.get("question", "")[:5000],
+        language=normalise_language(request.POST.get("language", "")) or "",
     )
     preview.title = preview.title.strip() or derive_title(preview.summary)
     return render(request, "briefs/brief_form.html#brief-preview", {"preview": preview})

@@ -4,13 +4,18 @@ Rendering happens once, when a response is written; pages show the stored HTML.
 """
 
 import re
+import unicodedata
 
 import nh3
 from markdown_it import MarkdownIt
 
 BODY_MAX_CHARS = 10_000
-# Mirrors the counter in static/js/app.js, so the live count matches the server.
-WORD = re.compile(r"[^\W_]+(?:['’\-][^\W_]+)*")
+# Chinese and Japanese write no spaces between words: each ideograph or kana counts as a
+# word, as word processors count them (Korean has spaces, and counts like English).
+CJK = "\u3040-\u30ff\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f\U00020000-\U0002fa1f"
+# Mirrors the counter in static/js/app.js, so the live count matches the server: one CJK
+# character, or letters and digits joined by ' ’ or -.
+WORD = re.compile(rf"[{CJK}]|[^\W_{CJK}]+(?:['’\-][^\W_{CJK}]+)*")
 
 _markdown = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False}).enable(
     "strikethrough"
@@ -22,7 +27,8 @@ ALLOWED_TAGS = {
 
 
 def count_words(text: str) -> int:
-    return len(WORD.findall(text))
+    # Composed first: a decomposed "é" (e + an accent mark) is one letter, not a word break.
+    return len(WORD.findall(unicodedata.normalize("NFC", text)))
 
 
 def render_markdown(text: str) -> str:

@@ -10,14 +10,15 @@ import re
 
 from django.db import migrations
 
-from briefs.importer import derive_title, split_sentences
+from briefs.importer import SENTENCE_RULE_LATIN, derive_title, split_sentences
 
 OLD_LIMIT = 72
 
 
 def old_derive_title(summary: str) -> str:
-    """The rule before this migration (split_sentences is unchanged by it), kept as it was."""
-    first = split_sentences(summary)[0] if summary.strip() else ""
+    """The rule before this migration, kept as it was: with the first sentence rule, the only
+    one when this migration was written (rules never change once shipped)."""
+    first = split_sentences(summary, rule=SENTENCE_RULE_LATIN)[0] if summary.strip() else ""
     if not re.search(r"\b(?:[A-Za-z]\.){2,}$", first):
         first = first.rstrip(".!")
     if len(first) <= OLD_LIMIT:

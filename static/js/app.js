@@ -8,11 +8,14 @@ const interpolate = window.interpolate || ((text, values) => text.replace(/%\(\w
 (function () {
   "use strict";
 
-  // Same rule as classroom/text.py: letters and digits, joined by ' ’ or -.
-  const WORD = /[\p{L}\p{N}]+(?:['’\-][\p{L}\p{N}]+)*/gu;
+  // Same rule as classroom/text.py: one Chinese or Japanese character, or letters and
+  // digits joined by ' ’ or -.
+  const CJK = "\\u3040-\\u30ff\\u31f0-\\u31ff\\u3400-\\u4dbf\\u4e00-\\u9fff\\uf900-\\ufaff\\uff66-\\uff9f\\u{20000}-\\u{2fa1f}";
+  const LETTER = `(?:(?![${CJK}])[\\p{L}\\p{N}])`;
+  const WORD = new RegExp(`[${CJK}]|${LETTER}+(?:['’\\-]${LETTER}+)*`, "gu");
 
   function countWords(text) {
-    return (text.match(WORD) || []).length;
+    return (text.normalize("NFC").match(WORD) || []).length;
   }
 
   function updateWordCount(textarea) {

@@ -303,7 +303,7 @@ def test_a_title_edit_renames_the_brief_in_place_and_its_threads_show_the_new_ti
     thread.refresh_from_db()
     assert thread.version > version_before  # open pages of the thread redraw with the new title
     page = client_for(student).get(thread_url(thread)).content.decode()
-    assert '<h1 id="brief-title">Embassies reopen in Riyadh</h1>' in page
+    assert '<h1 id="brief-title" lang="en" dir="ltr">Embassies reopen in Riyadh</h1>' in page
     assert quote_links(page) == [("brief-summary-1", "They agreed to restore embassy staff.")]
 
 

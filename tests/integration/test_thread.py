@@ -101,7 +101,7 @@ def test_unknown_thread_is_404(student_client, db):
 def test_thread_shows_brief_title_summary_commentary_and_question_set_apart(student_client, thread):
     brief = thread.brief
     html = student_client.get(thread_url(thread)).content.decode()
-    assert f'<h1 id="brief-title">{brief.title}</h1>' in html
+    assert f'<h1 id="brief-title" lang="en" dir="ltr">{brief.title}</h1>' in html
     assert brief.summary in html
     assert brief.commentary in html
     question = re.search(r'<div class="brief-question"[^>]*>.*?</div>', html, re.DOTALL)

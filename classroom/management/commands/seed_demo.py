@@ -1,5 +1,5 @@
-"""Prepare the demo: the seed briefs, an instructor, a class with students, two open
-assignments and a discussion under way. Idempotent: running it again creates nothing.
+"""Prepare the demo: the seed briefs, an instructor, a class with students, three open
+assignments (one on a brief in Russian) and a discussion under way. Idempotent: running it again creates nothing.
 
     python manage.py seed_demo
 """
@@ -25,6 +25,8 @@ from classroom.actions import (
 from classroom.models import Assignment, Group, Response, User
 
 SEED_FILE = settings.BASE_DIR / "briefs" / "fixtures" / "briefs-russia-us-2025.txt"
+# A brief written in Russian (its file says so), for the language classes Agora also serves.
+RUSSIAN_SEED_FILE = settings.BASE_DIR / "briefs" / "fixtures" / "briefs-ru-2025.txt"
 DEMO_PASSWORD = "agora-demo"
 GROUP_NAME = "Period 3 · World Affairs"
 STUDENTS = [
@@ -57,6 +59,11 @@ DEMO_STANCE_LABELS = [
     "Mostly a new era",
     "A new era",
 ]
+RUSSIAN_ANSWER = (  # by dev, quoting the Russian brief's first sentence
+    "Думаю, больше всего выиграют семьи и студенты. Сейчас дорога из Москвы в Нью-Йорк "
+    "занимает почти сутки с пересадкой в Стамбуле или Дубае, и билеты стоят дорого. "
+    "Прямой рейс сделает такие поездки короче и дешевле."
+)
 EVIDENCE = {  # stance before, sentence of the brief quoted, what the answer disputes
     "ana": (2, ("summary", 2), ""),
     "ben": (4, ("commentary", 0), "interpretation"),
@@ -69,13 +76,14 @@ class Command(BaseCommand):
     def handle(self, *args, **options) -> None:
         teacher = self.user("teacher", "Tess", "Okafor", is_instructor=True)
         # The demo teacher owns the seed briefs, so the demo shows editing and versions too.
-        call_command(
-            "import_briefs",
-            str(SEED_FILE),
-            tag=["Russia–US 2025"],
-            created_by=teacher.username,
-            verbosity=options["verbosity"],
-        )
+        for seed_file in (SEED_FILE, RUSSIAN_SEED_FILE):
+            call_command(
+                "import_briefs",
+                str(seed_file),
+                tag=["Russia–US 2025"],
+                created_by=teacher.username,
+                verbosity=options["verbosity"],
+            )
         with transaction.atomic():
             students = [self.user(*names) for names in STUDENTS]
             group = Group.objects.filter(name=GROUP_NAME, instructors=teacher).first()
@@ -83,7 +91,10 @@ class Command(BaseCommand):
                 group = create_group(name=GROUP_NAME, instructor=teacher)
             for student in students:
                 join_group(group=group, student=student)
-            briefs = list(Brief.objects.filter(first_version=None).order_by("id")[:2])  # first versions
+            briefs = list(
+                Brief.objects.filter(first_version=None, language="").order_by("id")[:2]
+            )  # first versions
+            russian = Brief.objects.filter(first_version=None, language="ru").order_by("id").first()
             first = self.assignment(
                 briefs[0],
                 group,
@@ -95,7 +106,12 @@ class Command(BaseCommand):
                 steelman=True,
             )
             self.assignment(briefs[1], group, teacher, anonymous_to_peers=True, post_first=False)
+            in_russian = self.assignment(russian, group, teacher, post_first=False)
         self.discussion(first, {s.username: s for s in students})
+        if not Response.objects.filter(assignment=in_russian).exists():
+            post_response(
+                assignment=in_russian, author=students[3], body=RUSSIAN_ANSWER, quote=("summary", 0)
+            )
 
         self.stdout.write("")
         self.stdout.write(self.style.SUCCESS(f"Demo logins (password for all: {DEMO_PASSWORD})"))
