@@ -6,9 +6,14 @@ the thread) and, for a card, the rules the card shows (CARD_DEPENDS_ON). A chang
 them makes new keys, so stale state is never served, by any worker or instance: nothing
 has to be cleared for the pages to be right. `forget_everything` only frees memory.
 
+A value that holds text a person reads (a rendered card, the rendered brief) is kept under
+the active language too (`language_part`), so a reader in German is never served the
+English card.
+
 The stores, each behind the functions below:
-- the shared cache (Django's default: Redis past one machine, else this process's memory);
-- a memo of recent shared values in this process, so a hit costs no round trip or unpickling;
+- the shared cache (Redis past one machine; on one machine there is none: the memos below are
+  the process's memory, and a copy in Django's local-memory cache would only be pickled twice);
+- a memo of recent values in this process, so a hit costs no round trip or unpickling;
 - each thread's light rows, so a new version reads only the responses changed since;
 - each polled thread's (epoch, version, due time), at most POLL_SECONDS old, so an empty
   poll costs a query a second per thread and worker, not one per poll.
@@ -24,10 +29,12 @@ from typing import TYPE_CHECKING, Any
 from django.conf import settings
 from django.core.cache import cache
 from django.utils import timezone
+from django.utils.translation import get_language
 
 if TYPE_CHECKING:
     from classroom.models import Assignment
 
+SHARED = getattr(settings, "REDIS_URL", "") != ""  # a cache every worker and instance sees
 SHARED_SECONDS = 24 * 3600  # a value never changes under its key; this only bounds memory
 NAMESPACE = "t"  # every key below starts with it: forget_everything() removes these and no others
 
@@ -54,7 +61,7 @@ class _Memo:
 
     def __init__(self, size: int, shared: bool = True) -> None:
         self.size = size
-        self.shared = shared
+        self.shared = shared and SHARED
         self.values: dict[str, Any] = {}
 
     def get_many(self, keys: Iterable[str]) -> dict[str, Any]:
@@ -78,7 +85,8 @@ class _Memo:
 
 
 _MISSING = object()
-_values = _Memo(size=4096)  # cards, counts, stances, a student's state and feedback
+# Without a shared cache this memo is all there is: it holds as many as the local cache did.
+_values = _Memo(size=4096 if SHARED else 10_000)  # cards, counts, stances, a student's state and feedback
 _outlines = _Memo(size=64)  # a long thread's outline is large: keep fewer
 _fragments = _Memo(
     size=2000, shared=False
@@ -126,20 +134,27 @@ def layout(thread: "Assignment", build: Callable[[], Any], *parts: object) -> An
     return _get_or_build(_fragments, _thread_key("layout", thread, *parts), build)
 
 
+def language_part() -> str:
+    """The part of a key that names the language its text was rendered in (every value that
+    holds text a person reads: cards, the brief)."""
+    return get_language() or "-"
+
+
 def brief(thread: "Assignment", sees_answers: bool, build: Callable[[], str]) -> str:
     """The brief as a thread version shows it (heat marks only for those who see answers)."""
     updated = thread.brief.updated_at.timestamp() if thread.brief.updated_at else 0
-    key = _thread_key("brief", thread, thread.brief_id, updated, int(sees_answers))
+    key = _thread_key("brief", thread, thread.brief_id, updated, int(sees_answers), language_part())
     return _get_or_build(_fragments, key, build)
 
 
 def card_prefix(thread: "Assignment", can_post: bool) -> str:
     """The part of a card's key that the thread and the viewer's side of it decide: the rules
-    a card reads (CARD_DEPENDS_ON), whether the viewer may post (reply buttons) and the
-    viewer's time zone (a card shows when it was written, in the reader's local time)."""
+    a card reads (CARD_DEPENDS_ON), whether the viewer may post (reply buttons), the viewer's
+    time zone (a card shows when it was written, in the reader's local time) and language."""
     rules = "|".join(repr(getattr(thread, name)) for name in CARD_DEPENDS_ON)
     zone = timezone.get_current_timezone_name()
-    return f"{NAMESPACE}:card:{thread.epoch}:{int(can_post)}:{zone}:{zlib.crc32(rules.encode()):x}"
+    crc = zlib.crc32(rules.encode())
+    return f"{NAMESPACE}:card:{thread.epoch}:{int(can_post)}:{zone}:{language_part()}:{crc:x}"
 
 
 def card_key(prefix: str, family_key: str, personal: str | None) -> str:
@@ -212,7 +227,7 @@ def thread_changed(*thread_ids: int) -> None:
 
 # Bell versions (classroom.notifications): in the shared cache when there is one (Redis:
 # every worker and instance, and the task worker, see one value), else read from the database.
-SHARED_BELLS = getattr(settings, "REDIS_URL", "") != ""
+SHARED_BELLS = SHARED
 BELL_SECONDS = 60  # a value set by a writer that lost a race to another is corrected by then
 _bells: dict[int, tuple[float, int]] = {}
 

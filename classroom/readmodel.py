@@ -9,7 +9,7 @@ what is decided here. Caching goes through classroom.caching, which alone makes 
 import hashlib
 from collections import Counter
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, tzinfo
 from functools import cached_property
 
 from django.core import signing
@@ -20,6 +20,7 @@ from django.template.loader import get_template, render_to_string
 from django.urls import get_script_prefix, reverse
 from django.utils import timezone
 from django.utils.dates import MONTHS_3, WEEKDAYS_ABBR
+from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, gettext
 
@@ -92,6 +93,11 @@ class Viewer:
         thread.brief = self.assignment.brief
         thread.group = self.assignment.group
         return Viewer.of(self.user, thread, is_teacher=self.teaches)
+
+    @cached_property
+    def card_words(self) -> "CardWords":
+        """Words, zone and URLs every card of this viewer's page shares (read once per request)."""
+        return CardWords.now()
 
     @cached_property
     def feedback(self) -> Feedback | None:
@@ -211,7 +217,7 @@ class Viewer:
         if response.steelman:
             restated = quoted or response.parent
             response.can_mark_fair = restated.author_id == self.user.pk and not response.is_deleted
-        card_parts(response)
+        card_parts(response, self.card_words)
         return response
 
     def sees(self, family: "Family") -> bool:
@@ -228,13 +234,66 @@ class Viewer:
         return min(future, default=None)
 
 
-def card_parts(response: Response) -> None:
+@dataclass(frozen=True)
+class CardWords:
+    """What every card of one render shares: its words in the reader's language (translated
+    once, not once per card), the reader's time zone, and where response URLs start."""
+
+    language: str | None
+    zone: tzinfo
+    labels: dict[str, str]
+    months: tuple[str, ...]
+    days: tuple[str, ...]
+    url_prefix: str
+
+    @classmethod
+    def now(cls) -> "CardWords":
+        language = get_language()
+        known = _card_words.get(language)
+        if known is None:
+            known = _card_words[language] = (
+                {
+                    "deleted-reply": gettext("Deleted reply by %(author)s"),
+                    "deleted-answer": gettext("Deleted answer by %(author)s"),
+                    "deleted": gettext("Deleted response"),
+                    "not-shown": gettext("Response not shown"),
+                    "reply": gettext("Reply by %(author)s"),
+                    "answer": gettext("Answer by %(author)s"),
+                    "reply-to": gettext('Reply<span class="visually-hidden"> to <bdi>%(name)s</bdi></span>'),
+                },
+                tuple(str(MONTHS_3[month]).title() for month in range(1, 13)),
+                tuple(str(WEEKDAYS_ABBR[day]) for day in range(7)),
+            )
+        script = get_script_prefix()
+        if script not in _url_prefixes:  # every response URL is /r/<id>/<action>/ (classroom/urls.py)
+            _url_prefixes[script] = reverse("classroom:response_detail", args=[1]).removesuffix("1/")
+        return cls(language, timezone.get_current_timezone(), *known, _url_prefixes[script])
+
+    def time(self, moment: datetime) -> tuple[str, str]:
+        """A time as the `date` filter writes it with "c" and with "D j M, H:i T" in the reader's
+        zone (tests/unit/test_card_parts.py compares them), without the filter's format parsing."""
+        local = moment.astimezone(self.zone)
+        text = (
+            f"{self.days[local.weekday()]} {local.day} {self.months[local.month - 1]},"
+            f" {local.hour:02d}:{local.minute:02d} {local.tzname() or ''}"
+        )
+        return local.isoformat(), text
+
+
+_card_words: dict[str | None, tuple[dict[str, str], tuple[str, ...], tuple[str, ...]]] = {}
+_url_prefixes: dict[str, str] = {}
+
+
+def card_parts(response: Response, words: CardWords) -> None:
     """What the card template would otherwise work out with a filter or a tag per card: its
     classes, its accessible name, its times as text, its URLs. A long thread renders
     hundreds of cards, and a card's decisions cost more in the template than here."""
     is_reply = response.parent_id is not None
-    response.top_id = response.parent_id or response.pk
-    response.url = f"{_response_url_prefix()}{response.pk}/"  # + "reply/", "edit/", ...
+    # Strings, marked safe where they are ours alone (numbers, class names, paths): the template
+    # writes them as they are, where an int or a plain str goes through localize and escape.
+    response.dom_id = SafeString(f"response-{response.pk}")
+    response.top_id = SafeString(response.parent_id or response.pk)
+    response.url = SafeString(f"{words.url_prefix}{response.pk}/")  # + "reply/", "edit/", ...
     classes = ["response"]
     for flag, name in (
         (is_reply, "is-reply"),
@@ -246,22 +305,25 @@ def card_parts(response: Response) -> None:
     ):
         if flag:
             classes.append(name)
-    response.css = " ".join(classes)
-    author = response.author_label
+    response.css = SafeString(" ".join(classes))
+    # Which card: the whole card or a placeholder (and, in the template, nothing at all for a
+    # hidden answer without replies: its replies are laid out after this runs).
     if response.shows_deleted:
-        label = (
-            gettext("Deleted reply by %(author)s") if is_reply else gettext("Deleted answer by %(author)s")
-        )
-    elif response.is_deleted:
-        label = gettext("Deleted response")
+        label, response.shape = ("deleted-reply" if is_reply else "deleted-answer"), "card"
+    elif response.deleted_at is not None:
+        label, response.shape = "deleted", "deleted"
     elif not response.shows_body:
-        label = gettext("Response not shown")
+        label, response.shape = "not-shown", "not-shown"
     else:
-        label = gettext("Reply by %(author)s") if is_reply else gettext("Answer by %(author)s")
-    response.aria_label = label % {"author": author} if "%(author)s" in label else label
+        label, response.shape = ("reply" if is_reply else "answer"), "card"
+    author = response.author_label
+    named = label not in ("deleted", "not-shown")
+    response.aria_label = words.labels[label] % {"author": author} if named else words.labels[label]
     response.avatar = author[:1].upper()
-    response.created_iso, response.created_text = card_time(response.created_at)
-    response.edited_text = card_time(response.edited_at)[1] if response.edited_at else ""
+    iso, response.created_text = words.time(response.created_at)
+    response.created_iso = SafeString(iso)
+    response.reply_text = SafeString(words.labels["reply-to"] % {"name": escape(author)})
+    response.edited_text = words.time(response.edited_at)[1] if response.edited_at else ""
     # Rare parts, so that a plain card skips their tests in the template.
     response.has_badges = bool(
         response.by_instructor
@@ -280,39 +342,6 @@ def card_parts(response: Response) -> None:
         or response.quote_text
         or response.steelman
     )
-
-
-_url_prefixes: dict[str, str] = {}
-
-
-def _response_url_prefix() -> str:
-    """Every response URL is /r/<id>/<action>/ under the script prefix (classroom/urls.py)."""
-    script = get_script_prefix()
-    if script not in _url_prefixes:
-        _url_prefixes[script] = reverse("classroom:response_detail", args=[1]).removesuffix("1/")
-    return _url_prefixes[script]
-
-
-_names: dict[str | None, tuple[list[str], list[str]]] = {}
-
-
-def card_time(moment: datetime) -> tuple[str, str]:
-    """A card's time as the `date` filter writes it with "c" and with "D j M, H:i T" in the
-    reader's zone, without the filter's per-call format parsing (the month and day names are
-    the same translated ones, looked up once per language)."""
-    local = timezone.localtime(moment)
-    language = get_language()
-    if language not in _names:
-        _names[language] = (
-            [str(MONTHS_3[month]).title() for month in range(1, 13)],
-            [str(WEEKDAYS_ABBR[day]) for day in range(7)],
-        )
-    months, days = _names[language]
-    text = (
-        f"{days[local.weekday()]} {local.day} {months[local.month - 1]},"
-        f" {local.hour:02d}:{local.minute:02d} {local.tzname() or ''}"
-    )
-    return local.isoformat(), text
 
 
 OwnPost = tuple[int, int | None, int | None]  # (pk, parent_id, reply_to_id)
@@ -571,9 +600,7 @@ def thread_items(
     found = caching.cards([key for key in keys.values() if key])
     missing = [family.pk for family in families if keys[family.pk] not in found]
     if missing:
-        fresh = Response.objects.filter(
-            Q(pk__in=missing) | Q(parent_id__in=missing), assignment=thread
-        ).select_related("author", "reply_to__author", "parent")
+        fresh = read_families(thread, missing)
         rendered = render_families(request, viewer, nest([viewer.present(response) for response in fresh]))
         new = {}
         for pk in missing:
@@ -584,6 +611,24 @@ def thread_items(
         caching.keep_cards(new)
     html = [found[keys[family.pk] or ("uncached", family.pk)] for family in families]
     return [mark_safe(part) for part in html if part], left_out  # noqa: S308  (our own rendered templates)
+
+
+def read_families(thread: Assignment, answer_ids: list[int]) -> list[Response]:
+    """These answers and all their replies, with their authors, in one query. A reply's answer
+    and the reply it quotes are in the same family: they are wired from the same rows rather
+    than joined in again (a join builds a second copy of every row it reaches)."""
+    responses = list(
+        Response.objects.filter(
+            Q(pk__in=answer_ids) | Q(parent_id__in=answer_ids), assignment=thread
+        ).select_related("author")
+    )
+    by_id = {response.pk: response for response in responses}
+    for response in responses:
+        if response.parent_id in by_id:
+            response.parent = by_id[response.parent_id]
+        if response.reply_to_id in by_id:
+            response.reply_to = by_id[response.reply_to_id]
+    return responses
 
 
 def changed_responses(viewer: Viewer, since: int) -> list[Response]:
