@@ -95,7 +95,9 @@ def timed(client: Client, path: str, before: Callable[[], object] | None = None)
 def median_of(runs: list[dict]) -> dict:
     return {
         "ms": round(statistics.median(run["ms"] for run in runs), 2),
-        "queries": max(run["queries"] for run in runs),
+        "queries": statistics.median_low(
+            run["queries"] for run in runs
+        ),  # a bell read once a second may add one
         "responses": runs[-1]["responses"],
     }
 

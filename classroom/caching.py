@@ -116,6 +116,12 @@ def thread_value(kind: str, thread: "Assignment", build: Callable[[], Any], *par
     return _get_or_build(_values, _thread_key(kind, thread, *parts), build)
 
 
+def group_members(thread: "Assignment", count: int, build: Callable[[], Any]) -> Any:
+    """The students of the thread's group, under the thread's epoch and the group's member count."""
+    key = ":".join(str(part) for part in (NAMESPACE, "members", thread.pk, thread.epoch, count))
+    return _get_or_build(_values, key, build)
+
+
 def outline(thread: "Assignment", build: Callable[[], Any]) -> Any:
     return _get_or_build(_outlines, _thread_key("outline", thread), build)
 
@@ -186,7 +192,9 @@ def thread_rows(thread: "Assignment", read: Callable[[int | None], Iterable]) ->
     epoch (a restore, a hard delete) starts from a whole read: deletions leave no version."""
     memo_key = (thread.pk, thread.epoch)
     known = _rows.get(memo_key) if ROW_MEMO else None
-    if known is not None and known[0] <= thread.version:
+    if known is not None and known[0] == thread.version:
+        return list(known[1].values())  # read at this version already: nothing can be newer
+    if known is not None and known[0] < thread.version:
         rows = dict(known[1])
         changed = read(known[0])
     else:

@@ -69,8 +69,10 @@ def assignment_with_role(assignment_id: int, user: User) -> Assignment | None:
     found = sql.assignment_with_role(assignment_id, user.pk)
     if found is None:
         return None
-    assignment, brief, group, role = found
+    assignment, brief, group, role, seat, members = found
     assignment.brief, assignment.group = brief, group
+    # Read in the same query, for the thread page (classroom.readmodel): no query of their own.
+    assignment.read_with = {"user": user.pk, "seat": seat, "members": members}
     if user.is_authenticated:
         assignment.group.remember_role(user, role)
     return assignment

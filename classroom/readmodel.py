@@ -7,13 +7,14 @@ what is decided here. Caching goes through classroom.caching, which alone makes 
 """
 
 import hashlib
-from collections import Counter
+from collections import Counter, namedtuple
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from functools import cached_property
 
 from django.core import signing
 from django.db.models import Q
+from django.db.models.functions import Coalesce
 from django.http import HttpRequest
 from django.template.context import make_context
 from django.template.loader import get_template, render_to_string
@@ -348,17 +349,31 @@ OwnPost = tuple[int, int | None, int | None]  # (pk, parent_id, reply_to_id)
 
 
 def student_state(user: User, assignment: Assignment) -> tuple[Participation | None, list[OwnPost]]:
-    """The student's seat in the thread and their live posts as (pk, parent_id, reply_to_id), per
-    thread version: every write that changes either (a post, an edit, a deletion, an extension,
-    a roster change) takes a new version."""
+    """The student's seat in the thread and their live posts as (pk, parent_id, reply_to_id).
 
-    def read() -> tuple[Participation | None, list[OwnPost]]:
-        seat = Participation.objects.filter(assignment=assignment, student=user).first()
-        own = Response.objects.filter(assignment=assignment, author=user, deleted_at=None)
-        return seat, list(own.values_list("pk", "parent_id", "reply_to_id"))
+    The seat comes with the thread page's first query (classroom.sql.assignment_with_role)
+    when the thread was read for this user, else it is read once per thread version; the
+    posts come from the thread's light rows, which the page reads anyway (no query of their
+    own). Every write that changes either takes a new version."""
+    read_with = getattr(assignment, "read_with", None)
+    if read_with is not None and read_with["user"] == user.pk:
+        seat = read_with["seat"]
+    else:
+        seat = caching.thread_value(
+            "seat",
+            assignment,
+            lambda: Participation.objects.filter(assignment=assignment, student=user).first(),
+            user.pk,
+        )
 
-    # Named anew when the value's shape changed (reply_to_id added): no worker reads an older one.
-    return caching.thread_value("student-posts", assignment, read, user.pk)
+    def own() -> list[OwnPost]:
+        return [
+            (row.pk, row.parent_id, row.reply_to_id)
+            for row in sorted(thread_rows(assignment), key=lambda row: (row.created_at, row.pk))
+            if row.author_id == user.pk and row.deleted_at is None
+        ]
+
+    return seat, caching.thread_value("own-posts", assignment, own, user.pk)
 
 
 def replies_to_classmates(own: list[OwnPost]) -> int:
@@ -407,19 +422,33 @@ class Family:
 
 
 OUTLINE_FIELDS = (
-    "pk", "parent_id", "author_id", "version", "created_version", "pinned_at", "created_at", "deleted_at",
-    "hidden_at", "quote_part", "quote_index",
+    "pk", "parent_id", "reply_to_id", "author_id", "version", "created_version", "pinned_at", "created_at",
+    "deleted_at", "hidden_at", "quote_part", "quote_index",
 )  # fmt: skip
+LightRow = namedtuple("LightRow", OUTLINE_FIELDS)
 
 
 def thread_rows(assignment: Assignment) -> list:
-    """Every response of the thread as a light row (read incrementally, classroom.caching)."""
+    """Every response of the thread as a light row (read incrementally, classroom.caching).
+
+    A read of what changed since the last version this process knew reads the whole families
+    those changes are in, with their authors: their cards are the ones a page must render
+    anew, and it finds them on the thread (`touched_responses`, read_families) rather than
+    reading them again. A whole read (a new process, a new epoch) stays light."""
 
     def read(since: int | None):
         responses = Response.objects.filter(assignment=assignment)
-        if since is not None:
-            responses = responses.filter(version__gt=since)
-        return responses.values_list(*OUTLINE_FIELDS, named=True)
+        if since is None:
+            return responses.values_list(*OUTLINE_FIELDS, named=True)
+        changed = Response.objects.filter(assignment=assignment, version__gt=since)
+        tops = changed.annotate(top=Coalesce("parent_id", "pk")).values("top")
+        touched = list(
+            responses.filter(Q(version__gt=since) | Q(pk__in=tops) | Q(parent_id__in=tops)).select_related(
+                "author"
+            )
+        )
+        assignment.touched_responses = {response.pk: response for response in touched}
+        return [LightRow(*(getattr(response, name) for name in OUTLINE_FIELDS)) for response in touched]
 
     return caching.thread_rows(assignment, read)
 
@@ -600,7 +629,7 @@ def thread_items(
     found = caching.cards([key for key in keys.values() if key])
     missing = [family.pk for family in families if keys[family.pk] not in found]
     if missing:
-        fresh = read_families(thread, missing)
+        fresh = read_families(thread, missing, families)
         rendered = render_families(request, viewer, nest([viewer.present(response) for response in fresh]))
         new = {}
         for pk in missing:
@@ -613,15 +642,22 @@ def thread_items(
     return [mark_safe(part) for part in html if part], left_out  # noqa: S308  (our own rendered templates)
 
 
-def read_families(thread: Assignment, answer_ids: list[int]) -> list[Response]:
-    """These answers and all their replies, with their authors, in one query. A reply's answer
+def read_families(thread: Assignment, answer_ids: list[int], families: list["Family"]) -> list[Response]:
+    """These answers and all their replies, with their authors, in one query, or in none where
+    this request's read of the thread's changes brought them all (thread_rows). A reply's answer
     and the reply it quotes are in the same family: they are wired from the same rows rather
     than joined in again (a join builds a second copy of every row it reaches)."""
-    responses = list(
-        Response.objects.filter(
-            Q(pk__in=answer_ids) | Q(parent_id__in=answer_ids), assignment=thread
-        ).select_related("author")
-    )
+    touched = getattr(thread, "touched_responses", {})
+    wanted = set(answer_ids)
+    needed = {pk for family in families if family.pk in wanted for pk in (family.pk, *family.all_reply_ids)}
+    if touched and needed <= touched.keys():
+        responses = [touched[pk] for pk in needed]
+    else:
+        responses = list(
+            Response.objects.filter(
+                Q(pk__in=answer_ids) | Q(parent_id__in=answer_ids), assignment=thread
+            ).select_related("author")
+        )
     by_id = {response.pk: response for response in responses}
     for response in responses:
         if response.parent_id in by_id:
@@ -656,9 +692,7 @@ def thread_stats(assignment: Assignment) -> dict[str, int]:
     """Students who answered (members only), live replies, and class size, per thread version."""
 
     def count() -> dict[str, int]:
-        members = set(
-            Membership.objects.filter(group=assignment.group_id).values_list("student_id", flat=True)
-        )
+        members = group_members(assignment)
         families = thread_outline(assignment)
         return {
             "posted": len({family.answer_author for family in families if family.answer_author in members}),
@@ -667,6 +701,22 @@ def thread_stats(assignment: Assignment) -> dict[str, int]:
         }
 
     return caching.thread_value("stats", assignment, count)
+
+
+def group_members(assignment: Assignment) -> frozenset[int]:
+    """The thread's group's students. Under the thread's epoch, the group only gains members (a
+    membership deleted starts a new epoch, classroom.epochs), so the count read with the thread
+    (classroom.sql) names the set: it is read again only when someone joins."""
+    read_with = getattr(assignment, "read_with", None)
+
+    def read() -> frozenset[int]:
+        return frozenset(
+            Membership.objects.filter(group=assignment.group_id).values_list("student_id", flat=True)
+        )
+
+    if read_with is None:
+        return caching.thread_value("members", assignment, read)
+    return caching.group_members(assignment, read_with["members"], read)
 
 
 def thread_stances(assignment: Assignment) -> dict[int, tuple[int | None, int | None]]:

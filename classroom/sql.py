@@ -77,22 +77,32 @@ def role_in_group(group_id: int, user_id: int) -> int:
 
 
 def assignment_with_role(assignment_id: int, user_id: int | None) -> tuple | None:
-    """(assignment, brief, group, role code) in one query, as every thread view starts here."""
+    """(assignment, brief, group, role code, the user's seat or None, the group's member count)
+    in one query, as every thread view starts here. The seat and the count come along because
+    the page needs both and they change under no key of their own: read here, they cost no
+    query of their own after every new thread version."""
     from briefs.models import Brief
-    from classroom.models import Assignment, Group
+    from classroom.models import Assignment, Group, Membership, Participation
 
-    parts = [columns(Assignment, "a"), columns(Brief, "b"), columns(Group, "g")]
+    parts = [columns(Assignment, "a"), columns(Brief, "b"), columns(Group, "g"), columns(Participation, "p")]
+    members = connection.ops.quote_name(Membership._meta.db_table)
     row = fetch_one(
-        f"SELECT {', '.join(part.sql for part in parts)}, {role_case('a.group_id')}"  # noqa: S608
+        f"SELECT {', '.join(part.sql for part in parts)}, {role_case('a.group_id')},"  # noqa: S608
+        f" (SELECT COUNT(*) FROM {members} m WHERE m.group_id = a.group_id)"
         f" FROM {parts[0].table} JOIN {parts[1].table} ON b.id = a.brief_id"
-        f" JOIN {parts[2].table} ON g.id = a.group_id WHERE a.id = %s",
-        [user_id, user_id, assignment_id],
+        f" JOIN {parts[2].table} ON g.id = a.group_id"
+        f" LEFT JOIN {parts[3].table} ON p.assignment_id = a.id AND p.student_id = %s WHERE a.id = %s",
+        [user_id, user_id, user_id, assignment_id],
     )  # names come from our models; the ids are parameters
     if row is None:
         return None
-    starts = [0, len(parts[0].names), len(parts[0].names) + len(parts[1].names)]
-    assignment, brief, group = (part.instance(row, start) for part, start in zip(parts, starts, strict=True))
-    return assignment, brief, group, row[-1]
+    starts, start = [], 0
+    for part in parts:
+        starts.append(start)
+        start += len(part.names)
+    assignment, brief, group = (part.instance(row, at) for part, at in zip(parts[:3], starts, strict=False))
+    seat = parts[3].instance(row, starts[3]) if row[starts[3]] is not None else None  # its id: NULL, no seat
+    return assignment, brief, group, row[-2], seat, row[-1]
 
 
 def user_by_id(user_id: int) -> Model | None:

@@ -6,6 +6,8 @@ from datetime import timedelta
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
@@ -968,6 +970,24 @@ def test_thread_page_queries_do_not_grow_with_responses_for_instructor(
     with django_assert_max_num_queries(INSTRUCTOR_THREAD_PAGE_MAX_QUERIES):
         response = instructor_client.get(thread_url(thread), {"all": "1"})
     assert response.content.decode().count('<article id="response-') == responses
+
+
+def test_the_page_after_a_classmates_post_costs_one_query_more_than_the_warm_page(
+    student_client, student, instructor, thread, group, django_assert_max_num_queries
+):
+    """After a post only the changed family is read (with the thread's changes, in one query):
+    the seat and the class size come with the thread, the student's own posts and the counts
+    from the rows the page reads anyway."""
+    fill_thread(thread, group, student, instructor, 20)
+    student_client.get(thread_url(thread))
+    with CaptureQueriesContext(connection) as warm:
+        student_client.get(thread_url(thread))
+    classmate = Membership.objects.filter(group=group).exclude(student=student).first().student
+    answer = Response.objects.filter(assignment=thread, parent=None).exclude(author=student).last()
+    make_response(thread, classmate, parent=answer, body="A new reply by a classmate.")
+    with django_assert_max_num_queries(len(warm) + 1):
+        page = student_client.get(thread_url(thread)).content.decode()
+    assert "A new reply by a classmate." in page
 
 
 def test_second_answer_from_another_tab_is_refused_and_its_text_is_kept_to_copy(

@@ -111,3 +111,19 @@ def test_the_hand_written_throttle_count_counts_what_the_orm_reads():
     assert sql.count_hit("throttle:test:b", expires_at) == 1
     rows = {row.key: (row.count, row.expires_at) for row in ThrottleCount.objects.all()}
     assert rows == {"throttle:test:a": (3, expires_at), "throttle:test:b": (1, expires_at)}
+
+
+def test_the_assignment_query_brings_the_readers_seat_and_the_class_size(
+    student, peer, outsider, group, thread
+):
+    from classroom.models import Membership, Participation
+    from tests.factories import make_response
+
+    make_response(thread, student, body="My answer, which gives me a seat.")
+    for user in (student, peer, outsider):
+        loaded = assignment_with_role(thread.pk, user)
+        expected = Participation.objects.filter(assignment=thread, student=user).first()
+        seat = loaded.read_with["seat"]
+        assert (field_values(seat) if seat else None) == (field_values(expected) if expected else None)
+        assert loaded.read_with["members"] == Membership.objects.filter(group=group).count()
+        assert loaded.read_with["user"] == user.pk
