@@ -92,6 +92,7 @@ _fragments = _Memo(
     size=2000, shared=False
 )  # rendered briefs, page layouts: cheap to redo, not worth a round trip
 _rows: dict[tuple[int, int], tuple[int, dict]] = {}  # (thread, epoch): (version, {response id: row})
+_families: dict[tuple[int, int], dict] = {}  # (thread, epoch): {answer id: family} last built here
 _polled: dict[int, tuple[float, tuple[int, int, datetime | None] | None]] = {}
 ROWS_SIZE = 256
 ROW_MEMO = getattr(settings, "AGORA_ROW_MEMO", True)  # off only in the bench's A/B run
@@ -122,8 +123,19 @@ def group_members(thread: "Assignment", count: int, build: Callable[[], Any]) ->
     return _get_or_build(_values, key, build)
 
 
-def outline(thread: "Assignment", build: Callable[[], Any]) -> Any:
-    return _get_or_build(_outlines, _thread_key("outline", thread), build)
+def outline(thread: "Assignment", build: Callable[[dict], list]) -> Any:
+    """The thread's outline at its version; `build(known)` gets the families this process last
+    built for the thread's epoch, by answer id, to take those whose key has not changed."""
+    memo_key = (thread.pk, thread.epoch)
+
+    def built() -> list:
+        families = build(_families.get(memo_key, {}))
+        if len(_families) >= ROWS_SIZE:
+            _families.clear()
+        _families[memo_key] = {family.pk: family for family in families}
+        return families
+
+    return _get_or_build(_outlines, _thread_key("outline", thread), built)
 
 
 def feedback(thread: "Assignment", student_id: int, build: Callable[[], Any]) -> Any:
@@ -146,10 +158,12 @@ def language_part() -> str:
     return get_language() or "-"
 
 
-def brief(thread: "Assignment", sees_answers: bool, build: Callable[[], str]) -> str:
-    """The brief as a thread version shows it (heat marks only for those who see answers)."""
+def brief(thread: "Assignment", heat: str, build: Callable[[], str]) -> str:
+    """The brief as the thread shows it: its version of the brief and `heat`, a digest of the
+    marks of how many answers quote each sentence (empty where none are shown)."""
     updated = thread.brief.updated_at.timestamp() if thread.brief.updated_at else 0
-    key = _thread_key("brief", thread, thread.brief_id, updated, int(sees_answers), language_part())
+    parts = (NAMESPACE, "brief", thread.pk, thread.epoch, thread.brief_id, updated, heat, language_part())
+    key = ":".join(str(part) for part in parts)
     return _get_or_build(_fragments, key, build)
 
 
@@ -281,6 +295,7 @@ def forget_everything() -> None:
     for memo in (_values, _outlines, _fragments):
         memo.values.clear()
     _rows.clear()
+    _families.clear()
     _polled.clear()
     _bells.clear()
     prefix = cache.make_key(f"{NAMESPACE}:")

@@ -367,10 +367,10 @@ def student_state(user: User, assignment: Assignment) -> tuple[Participation | N
         )
 
     def own() -> list[OwnPost]:
+        mine = [row for row in thread_rows(assignment) if row.author_id == user.pk and row.deleted_at is None]
         return [
             (row.pk, row.parent_id, row.reply_to_id)
-            for row in sorted(thread_rows(assignment), key=lambda row: (row.created_at, row.pk))
-            if row.author_id == user.pk and row.deleted_at is None
+            for row in sorted(mine, key=lambda row: (row.created_at, row.pk))
         ]
 
     return seat, caching.thread_value("own-posts", assignment, own, user.pk)
@@ -454,9 +454,13 @@ def thread_rows(assignment: Assignment) -> list:
 
 
 def thread_outline(assignment: Assignment) -> list[Family]:
-    """The thread's answers with their replies, pinned first, then oldest first, per thread version."""
+    """The thread's answers with their replies, pinned first, then oldest first, per thread version.
 
-    def build() -> list[Family]:
+    A family whose key is the one this process last built (no row of it changed: every change
+    takes a new version, a hard delete a new epoch) is taken as it was: after a post, only its
+    family is worked out anew, not the thread's hundreds."""
+
+    def build(known: dict[int, Family]) -> list[Family]:
         answers, replies = {}, {}
         for row in thread_rows(assignment):
             if row.parent_id is None:
@@ -466,13 +470,20 @@ def thread_outline(assignment: Assignment) -> list[Family]:
         ordered = sorted(answers.values(), key=lambda a: (a.pinned_at is None, a.pinned_at or a.created_at))
         families = []
         for answer in ordered:
-            family = [answer, *sorted(replies.get(answer.pk, []), key=lambda r: (r.created_at, r.pk))]
+            rows = replies.get(answer.pk, ())
+            newest = max(answer.version, max((row.version for row in rows), default=0))
+            key = f"{answer.pk}:{newest}:{len(rows) + 1}"
+            same = known.get(answer.pk)
+            if same is not None and same.key == key:
+                families.append(same)
+                continue
+            family = [answer, *sorted(rows, key=lambda r: (r.created_at, r.pk))]
             live = [row for row in family if row.deleted_at is None]
             families.append(
                 Family(
                     pk=answer.pk,
                     pinned=answer.pinned_at is not None,
-                    key=f"{answer.pk}:{max(row.version for row in family)}:{len(family)}",
+                    key=key,
                     created_version=answer.created_version,
                     authors=frozenset(row.author_id for row in family),
                     any_live=bool(live),
@@ -750,15 +761,25 @@ def brief_sentences(viewer: Viewer) -> dict[str, list[tuple[int, str, int]]] | N
 
 
 def brief_html(viewer: Viewer) -> SafeString:
-    """The brief with its question, the same for every reader of one thread version who sees
-    the same (heat marks only for those who see answers)."""
+    """The brief with its question, the same for every reader who sees the same marks of how
+    many answers quote each sentence (only those who see answers see counts)."""
     thread = viewer.assignment
+    heat = ""
+    if thread.evidence:
+        # The marks are all the brief shows of the thread's answers: a new version with the same
+        # marks (most posts quote nothing new) serves the brief as it was rendered.
+        heat = caching.layout(
+            thread,
+            lambda: hashlib.sha256(repr(brief_sentences(viewer)).encode()).hexdigest()[:16],
+            "heat",
+            int(viewer.sees_peers),
+        )
 
     def render() -> str:
         context = {"brief": thread.brief, "sentences": brief_sentences(viewer)}
         return render_to_string("includes/_brief_body.html", context)
 
-    return mark_safe(caching.brief(thread, viewer.sees_peers, render))  # noqa: S308  (our own template)
+    return mark_safe(caching.brief(thread, heat, render))  # noqa: S308  (our own template)
 
 
 # ---- the page's forms and its poll -------------------------------------------------------
