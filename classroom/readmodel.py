@@ -539,10 +539,27 @@ def reader_kind(viewer: Viewer) -> str | None:
 def _shown_families(viewer: Viewer, show_all: bool) -> tuple[list[Family], int]:
     kind = reader_kind(viewer)
     if kind is None:
-        return _window(viewer, show_all)
-    return caching.layout(
-        viewer.assignment, lambda: _window(viewer, show_all), "families", kind, int(show_all)
-    )
+        families, left_out = _window(viewer, show_all)
+    else:
+        families, left_out = caching.layout(
+            viewer.assignment, lambda: _window(viewer, show_all), "families", kind, int(show_all)
+        )
+    return with_own_answer(viewer, families, left_out)
+
+
+def with_own_answer(viewer: Viewer, families: list[Family], left_out: int) -> tuple[list[Family], int]:
+    """A student's own answer is on their first screen however many answers came after it: in
+    its place among the answers (after the pinned ones, before the newest), no longer counted
+    among the earlier ones."""
+    mine = viewer.answer_id
+    if not left_out or mine is None or any(family.pk == mine for family in families):
+        return families, left_out
+    own = next((family for family in thread_outline(viewer.assignment) if family.pk == mine), None)
+    if own is None or not viewer.sees(own):
+        return families, left_out
+    at = next((n for n, family in enumerate(families) if not family.pinned), len(families))
+    viewer.__dict__["own_brought_in"] = True  # the page's layout is this reader's own (layout_digest)
+    return [*families[:at], own, *families[at:]], left_out - 1
 
 
 def _window(viewer: Viewer, show_all: bool) -> tuple[list[Family], int]:
@@ -869,8 +886,9 @@ def layout_digest(viewer: Viewer, families: list[Family], before: int | None) ->
         return hashlib.sha256(repr((laid_out, earlier)).encode()).hexdigest()
 
     kind = reader_kind(viewer)
-    if before is not None or kind is None:
-        return digest()
+    shown_families(viewer)  # sets own_brought_in
+    if before is not None or kind is None or viewer.__dict__.get("own_brought_in"):
+        return digest()  # this reader's own layout
     return caching.layout(viewer.assignment, digest, "digest", kind)
 
 

@@ -20,6 +20,7 @@ from tests.helpers import (
     delete_url,
     detail_url,
     edit_url,
+    page_poll,
     peer_in,
     poll_url,
     reply_url,
@@ -1018,6 +1019,28 @@ def test_long_thread_shows_the_latest_answers_first_screen_and_offers_the_earlie
     everything = student_client.get(thread_url(thread), {"all": "1"}).content.decode()
     assert everything.count('class="thread-item"') == 67
     assert "earlier answer" not in everything
+
+
+def test_a_students_own_answer_stays_on_the_first_screen_however_many_came_after(
+    student_client, student, thread, group
+):
+    set_rules(thread, post_first=False)
+    make_response(thread, student, body="My answer, posted first of all.")
+    for n in range(45):
+        make_response(thread, peer_in(group, username=f"later{n}", last_name=f"Later{n}"), body=f"Later {n}.")
+    html = student_client.get(thread_url(thread)).content.decode()
+    assert "My answer, posted first of all." in html
+    assert html.count('class="thread-item"') == 41  # the newest 40 and the student's own
+    assert "Show 5 earlier answers" in html  # 46 answers: the student's own is not behind the link
+    assert html.index("My answer, posted first of all.") < html.index(
+        "Later 44."
+    )  # in its place, oldest first
+    # The live page after one more answer equals a fresh load, own answer included.
+    poll = page_poll(student_client, thread)
+    make_response(thread, peer_in(group, username="latest", last_name="Latest"), body="The latest answer.")
+    live = student_client.get(poll, headers={"HX-Request": "true"}).content.decode()
+    assert "My answer, posted first of all." in live and "The latest answer." in live
+    assert "Show 6 earlier answers" in student_client.get(thread_url(thread)).content.decode()
 
 
 def test_pinned_answer_stays_on_the_first_screen_of_a_long_thread(
