@@ -138,8 +138,9 @@ def outline(thread: "Assignment", build: Callable[[dict], list]) -> Any:
     return _get_or_build(_outlines, _thread_key("outline", thread), built)
 
 
-def feedback(thread: "Assignment", student_id: int, build: Callable[[], Any]) -> Any:
-    """A student's feedback: it changes with the thread's feedback version, not its version."""
+def feedback(thread: "Assignment", student_id: int | None, build: Callable[[], Any]) -> Any:
+    """A student's feedback (None: which students have any): it changes with the thread's
+    feedback version, not its version."""
     key = ":".join(
         str(part)
         for part in (NAMESPACE, "feedback", thread.pk, thread.epoch, thread.feedback_version, student_id)

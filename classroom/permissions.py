@@ -100,10 +100,13 @@ def get_visible_response(user: User, response_id: int) -> Response:
     return response
 
 
-def can_see_peers(user: User, assignment: Assignment, seat: Participation | None = None) -> bool:
+UNREAD = object()  # the caller has not read the student's seat (None: read, and there is none)
+
+
+def can_see_peers(user: User, assignment: Assignment, seat: "Participation | None | object" = UNREAD) -> bool:
     """Post-first, a stance first, or a fair reveal hold classmates' responses back from a student."""
     if not assignment.gates_peers or teaches(user, assignment):
         return True
-    if seat is None:
+    if seat is UNREAD:
         seat = Participation.objects.filter(assignment=assignment, student=user).first()
     return assignment.shows_peers_to(seat)

@@ -29,7 +29,7 @@ from classroom import caching, notifications
 from classroom.actions import can_change, closed_reason
 from classroom.forms import ResponseForm, StanceForm
 from classroom.models import Assignment, Feedback, Membership, Participation, Response, User
-from classroom.permissions import can_see_peers, teaches
+from classroom.permissions import UNREAD, can_see_peers, teaches
 from classroom.reports import StanceSummary, stance_summary
 from classroom.text import BODY_MAX_CHARS, render_markdown
 
@@ -88,11 +88,17 @@ class Viewer:
             replies_given=replies_to_classmates(own),
         )
 
-    def again(self, thread: Assignment) -> "Viewer":
+    def again(self, thread: Assignment, seat: "Participation | None | object" = UNREAD) -> "Viewer":
         """The same person after a write, which returned the thread at its new version: their
-        role and the brief are as they were (no second read of either)."""
+        role and the brief are as they were (no second read of either), and so is the class
+        size; `seat`, when the write gives it, is the student's seat as the write left it."""
         thread.brief = self.assignment.brief
         thread.group = self.assignment.group
+        before = getattr(self.assignment, "read_with", None)
+        if before is not None and before["user"] == self.user.pk:
+            thread.read_with = {"user": self.user.pk, "members": before["members"]}
+            if seat is not UNREAD:
+                thread.read_with["seat"] = seat
         return Viewer.of(self.user, thread, is_teacher=self.teaches)
 
     @cached_property
@@ -106,6 +112,17 @@ class Viewer:
         if self.teaches:
             return None
         thread, student = self.assignment, self.user
+        # Which students have feedback, once per feedback version for the whole class: a student
+        # without any (everyone, while a discussion runs) costs no query of their own.
+        given = caching.feedback(
+            thread,
+            None,
+            lambda: frozenset(
+                Feedback.objects.filter(assignment=thread).values_list("student_id", flat=True)
+            ),
+        )
+        if student.pk not in given:
+            return None
         return caching.feedback(
             thread, student.pk, lambda: Feedback.objects.filter(assignment=thread, student=student).first()
         )
@@ -356,7 +373,7 @@ def student_state(user: User, assignment: Assignment) -> tuple[Participation | N
     posts come from the thread's light rows, which the page reads anyway (no query of their
     own). Every write that changes either takes a new version."""
     read_with = getattr(assignment, "read_with", None)
-    if read_with is not None and read_with["user"] == user.pk:
+    if read_with is not None and read_with["user"] == user.pk and "seat" in read_with:
         seat = read_with["seat"]
     else:
         seat = caching.thread_value(
