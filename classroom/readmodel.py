@@ -457,13 +457,11 @@ def thread_rows(assignment: Assignment) -> list:
         responses = Response.objects.filter(assignment=assignment)
         if since is None:
             return responses.values_list(*OUTLINE_FIELDS, named=True)
+        # A family is named by its answer's id: an answer's own, a reply's parent.
         changed = Response.objects.filter(assignment=assignment, version__gt=since)
         tops = changed.annotate(top=Coalesce("parent_id", "pk")).values("top")
-        touched = list(
-            responses.filter(Q(version__gt=since) | Q(pk__in=tops) | Q(parent_id__in=tops)).select_related(
-                "author"
-            )
-        )
+        family = Coalesce("parent_id", "pk")
+        touched = list(responses.alias(family=family).filter(family__in=tops).select_related("author"))
         assignment.touched_responses = {response.pk: response for response in touched}
         return [LightRow(*(getattr(response, name) for name in OUTLINE_FIELDS)) for response in touched]
 
