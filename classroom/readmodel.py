@@ -102,6 +102,12 @@ class Viewer:
         return Viewer.of(self.user, thread, is_teacher=self.teaches)
 
     @cached_property
+    def user_id(self) -> int:
+        """The viewer's id, read once: request.user is a lazy object, and a page compares it
+        with every response and family of the thread."""
+        return self.user.pk
+
+    @cached_property
     def card_words(self) -> "CardWords":
         """Words, zone and URLs every card of this viewer's page shares (read once per request)."""
         return CardWords.now()
@@ -189,7 +195,7 @@ class Viewer:
         """The author's name as this viewer may see it: a pseudonym to anonymous peers."""
         if response.by_instructor:
             return response.author.display_name
-        own = response.author_id == self.user.pk
+        own = response.author_id == self.user_id
         anonymous = self.assignment.anonymous_to_peers and response.alias
         if own:
             return f"You (Classmate {response.alias})" if anonymous else "You"
@@ -208,7 +214,7 @@ class Viewer:
         """Attach what the response card shows to this viewer, and what they may do with it."""
         response.assignment = self.assignment  # can_change() reads its group: no query per card
         response.author_label = self.label(response)
-        response.is_own = response.author_id == self.user.pk
+        response.is_own = response.author_id == self.user_id
         response.can_change = can_change(response, self.user, extension=self.extension)
         response.shows_body = not response.is_hidden or self.teaches or response.is_own
         # A post its author deleted stays, marked deleted, for the group's teachers (what was
@@ -234,7 +240,7 @@ class Viewer:
         response.can_mark_fair = False
         if response.steelman:
             restated = quoted or response.parent
-            response.can_mark_fair = restated.author_id == self.user.pk and not response.is_deleted
+            response.can_mark_fair = restated.author_id == self.user_id and not response.is_deleted
         card_parts(response, self.card_words)
         return response
 
@@ -242,7 +248,7 @@ class Viewer:
         """Whether the family shows on this viewer's page at all."""
         if self.teaches:
             return True  # deleted posts too, marked deleted
-        return family.open_to_all or self.user.pk in family.hidden_authors
+        return family.open_to_all or self.user_id in family.hidden_authors
 
     def next_clock_change(self, now: datetime) -> datetime | None:
         """The next moment this page changes with no write: opening, the due time, an extension."""
@@ -384,7 +390,8 @@ def student_state(user: User, assignment: Assignment) -> tuple[Participation | N
         )
 
     def own() -> list[OwnPost]:
-        mine = [row for row in thread_rows(assignment) if row.author_id == user.pk and row.deleted_at is None]
+        me = user.pk  # once: request.user is a lazy object, each .pk a call through it
+        mine = [row for row in thread_rows(assignment) if row.author_id == me and row.deleted_at is None]
         return [
             (row.pk, row.parent_id, row.reply_to_id)
             for row in sorted(mine, key=lambda row: (row.created_at, row.pk))
