@@ -295,7 +295,7 @@ class CardWords:
 
     def time(self, moment: datetime) -> tuple[str, str]:
         """A time as the `date` filter writes it with "c" and with "D j M, H:i T" in the reader's
-        zone (tests/unit/test_card_parts.py compares them), without the filter's format parsing."""
+        zone (tests/integration/test_card_language.py compares them), without the filter's format parsing."""
         local = moment.astimezone(self.zone)
         text = (
             f"{self.days[local.weekday()]} {local.day} {self.months[local.month - 1]},"

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET
 
 from classroom.dbfile import sqlite_file
 from classroom.models import Response, User
-from classroom.permissions import get_visible_assignment
+from classroom.permissions import can_see_peers, get_visible_assignment
 
 logger = logging.getLogger(__name__)
 
@@ -44,8 +44,12 @@ def bench_floor(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def bench_plain(request: HttpRequest, assignment_id: int) -> HttpResponse:
-    """The baseline a thread page is compared with: every response of the thread, oldest
-    first, in a plain Django template (one query for the rows and their authors)."""
+    """The baseline a thread page is compared with: every response of the thread that the
+    whole class may read, oldest first, in a plain Django template (one query for the rows and
+    their authors). Nothing to a student whom the rules still hold back from classmates."""
     assignment = get_visible_assignment(request.user, assignment_id)
-    responses = Response.objects.filter(assignment=assignment).select_related("author")
+    responses = Response.objects.none()
+    if can_see_peers(request.user, assignment):
+        responses = Response.objects.filter(assignment=assignment, deleted_at=None, hidden_at=None)
+    responses = responses.select_related("author")
     return render(request, "bench/plain_thread.html", {"assignment": assignment, "responses": responses})

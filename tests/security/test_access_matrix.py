@@ -223,6 +223,7 @@ EXPECTED: dict[str, dict[tuple[str, str], str]] = {
     "password_change_done": view("200", None, who=EVERYONE),
     "healthz": public("200", "405"),
     "bench_floor": public("200", "405"),  # only while `make bench` runs (AGORA_BENCH=1)
+    "bench_plain": view("200", who=READERS),  # only while `make bench` runs (AGORA_BENCH=1)
     # ---- LTI (tests/lti/ for the launches themselves) -----------------------------
     # Site admins read the tool's configuration; the admin's login page for everyone else.
     "lti:tool_configuration": {
@@ -255,7 +256,7 @@ EXPECTED: dict[str, dict[tuple[str, str], str]] = {
         **{(role, m): "redirect" for role in EVERYONE for m in ("GET", "HX-GET")},
     },
 }
-OPTIONAL = {"bench_floor"}
+OPTIONAL = {"bench_floor", "bench_plain"}
 
 # Object-id tampering: the same views with another group's or another person's ids.
 # "name@label": (url name, {kwarg: world attribute}).
