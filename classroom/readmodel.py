@@ -14,7 +14,6 @@ from functools import cached_property
 
 from django.core import signing
 from django.db.models import Q
-from django.db.models.functions import Coalesce
 from django.http import HttpRequest
 from django.template.context import make_context
 from django.template.loader import get_template, render_to_string
@@ -25,7 +24,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, gettext
 
-from classroom import caching, notifications
+from classroom import caching, notifications, sql
 from classroom.actions import can_change, closed_reason
 from classroom.forms import ResponseForm, StanceForm
 from classroom.models import Assignment, Feedback, Membership, Participation, Response, User
@@ -464,11 +463,7 @@ def thread_rows(assignment: Assignment) -> list:
         responses = Response.objects.filter(assignment=assignment)
         if since is None:
             return responses.values_list(*OUTLINE_FIELDS, named=True)
-        # A family is named by its answer's id: an answer's own, a reply's parent.
-        changed = Response.objects.filter(assignment=assignment, version__gt=since)
-        tops = changed.annotate(top=Coalesce("parent_id", "pk")).values("top")
-        family = Coalesce("parent_id", "pk")
-        touched = list(responses.alias(family=family).filter(family__in=tops).select_related("author"))
+        touched = sql.changed_families(assignment.pk, since)
         assignment.touched_responses = {response.pk: response for response in touched}
         return [LightRow(*(getattr(response, name) for name in OUTLINE_FIELDS)) for response in touched]
 

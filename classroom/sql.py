@@ -105,6 +105,36 @@ def assignment_with_role(assignment_id: int, user_id: int | None) -> tuple | Non
     return assignment, brief, group, row[-2], seat, row[-1]
 
 
+def changed_families(assignment_id: int, since: int) -> list[Model]:
+    """Every response of the families (an answer and its replies) in which something changed
+    after thread version `since`, each with its author, in one query: what a page reads after
+    a post (classroom.readmodel.thread_rows). The ORM spends about a millisecond building this
+    query's SQL, several times what running it takes."""
+    from classroom.models import Response, User
+
+    responses, users = columns(Response, "r"), columns(User, "u")
+    table = connection.ops.quote_name(Response._meta.db_table)
+    rows = fetch_all(
+        f"SELECT {responses.sql}, {users.sql} FROM {responses.table} JOIN {users.table} ON u.id = r.author_id"  # noqa: S608
+        f" WHERE r.assignment_id = %s AND COALESCE(r.parent_id, r.id) IN"
+        f" (SELECT COALESCE(c.parent_id, c.id) FROM {table} c WHERE c.assignment_id = %s AND c.version > %s)"
+        " ORDER BY r.created_at, r.id",
+        [assignment_id, assignment_id, since],
+    )  # names come from our models; the ids and the version are parameters
+    found = []
+    for row in rows:
+        response = responses.instance(row)
+        response.author = users.instance(row, len(responses.names))
+        found.append(response)
+    return found
+
+
+def fetch_all(sql: str, params: list) -> list[tuple]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
 def user_by_id(user_id: int) -> Model | None:
     from classroom.models import User
 
