@@ -113,12 +113,18 @@ def changed_families(assignment_id: int, since: int) -> list[Model]:
     from classroom.models import Response, User
 
     responses, users = columns(Response, "r"), columns(User, "u")
-    table = connection.ops.quote_name(Response._meta.db_table)
+    quote = connection.ops.quote_name
+    table = quote(Response._meta.db_table)
+    pk, parent, thread, version, author, created = (
+        quote(Response._meta.get_field(name).column)
+        for name in ("id", "parent", "assignment", "version", "author", "created_at")
+    )
+    family = f"COALESCE(r.{parent}, r.{pk})"
     rows = fetch_all(
-        f"SELECT {responses.sql}, {users.sql} FROM {responses.table} JOIN {users.table} ON u.id = r.author_id"  # noqa: S608
-        f" WHERE r.assignment_id = %s AND COALESCE(r.parent_id, r.id) IN"
-        f" (SELECT COALESCE(c.parent_id, c.id) FROM {table} c WHERE c.assignment_id = %s AND c.version > %s)"
-        " ORDER BY r.created_at, r.id",
+        f"SELECT {responses.sql}, {users.sql} FROM {responses.table}"  # noqa: S608
+        f" JOIN {users.table} ON u.{quote(User._meta.pk.column)} = r.{author}"
+        f" WHERE r.{thread} = %s AND {family} IN (SELECT COALESCE(c.{parent}, c.{pk}) FROM {table} c"
+        f" WHERE c.{thread} = %s AND c.{version} > %s) ORDER BY r.{created}, r.{pk}",
         [assignment_id, assignment_id, since],
     )  # names come from our models; the ids and the version are parameters
     found = []
