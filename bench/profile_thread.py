@@ -1,11 +1,13 @@
 """Where a thread page's time goes, in-process: ms per request and a cProfile summary.
 
-    python bench/profile_thread.py [--profile SIZE] [--postgres]
+    python bench/profile_thread.py [--live] [--profile SIZE] [--postgres]
 
 Seeds a fresh SQLite database in a temporary folder (bench/seed.py), or with
 `--postgres` a fresh PostgreSQL database `agora_profile` (dropped afterwards), then requests
 the thread pages of 30, 100 and 1000 responses and the empty poll through Django's
-test client as the reader student, DEBUG off. Faster to iterate on than `make bench`;
+test client as the reader student, DEBUG off; with `--live`, also a worker's first view,
+the page right after a classmate's post, and "show all" beside a plain template of the
+same rows (bench/queries.py --live). Faster to iterate on than `make bench`;
 `make bench` gives the real-HTTP numbers.
 """
 
@@ -72,6 +74,12 @@ def main() -> None:
     )
     parser.add_argument("--queries", type=int, choices=[30, 100, 1000], help="print the SQL of this page")
     parser.add_argument("--postgres", action="store_true", help="a PostgreSQL database instead of SQLite")
+    parser.add_argument(
+        "--live",
+        action="store_true",
+        help="also the page at a worker's first view, right after a classmate's post, and"
+        ' "show all" against a plain template (bench/queries.py --live; it writes replies)',
+    )
     options = parser.parse_args()
     call_command("migrate", verbosity=0)
     from bench import seed
@@ -91,6 +99,14 @@ def main() -> None:
     print(f"{'poll, nothing new':28} {per_request_ms(client, poll, 1000):10.3f}")
     print(f"{'floor':28} {per_request_ms(client, '/bench/floor', 1000):10.3f}")
     print(f"{'login page (no session)':28} {per_request_ms(Client(), '/accounts/login/', 100):10.2f}")
+    if options.live:
+        from bench.queries import live
+        from bench.run import live_table, table
+
+        live(plan_path, WORK / "live.json")
+        print()
+        print(table(live_table(json.loads((WORK / "live.json").read_text()))))
+        print(f"load average: {Path('/proc/loadavg').read_text().strip()}")
     if options.queries:
         from django.core.cache import cache
         from django.db import connection

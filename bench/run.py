@@ -525,6 +525,12 @@ def bench_database(name: str, url: str, options: argparse.Namespace, work: Path,
         result["peak_worker_rss_mb"] = server.peak_rss_mb()
         result["workers_restarted"] = server.workers() != workers_before
     run([PYTHON, "-m", "bench.audit", str(plan["burst"]["assignment"]), str(work / "audit.json")], env)
+    # The thread page in a live class (bench/queries.py --live): warm, a worker's first view,
+    # right after a classmate's post, "show all" against a plain template. It writes replies,
+    # so it runs last, with the server stopped.
+    print(f"[{name}] in-process: first view, after a post, show all…", flush=True)
+    run([PYTHON, "-m", "bench.queries", "--live", str(work / "plan.json"), str(work / "live.json")], env, 900)
+    result["live"] = json.loads((work / "live.json").read_text())
     burst = json.loads(burst_out.read_text())
     result["burst"] = summarise_burst(burst, json.loads((work / "audit.json").read_text()))
     if name.startswith("sqlite"):
@@ -553,6 +559,37 @@ def table(rows: list[list[str]]) -> str:
         )
         for row in rows
     )
+
+
+LIVE_LABELS = {
+    "page_{}_warm": "thread page, {} responses, warm",
+    "page_{}_first": "  a worker's first view",
+    "page_{}_after_post": "  right after a classmate's post",
+    "all_{}_warm": '"show all" {} responses, warm',
+    "all_{}_cold": "  nothing cached",
+    "plain_{}": "  plain template, same rows",
+}
+
+
+def live_table(out: dict, db: str = "") -> list[list[str]]:
+    """Rows for bench/run.py's table: ms, queries, × the floor, × the warm page, ms per response."""
+    floor = out["floor"]["ms"]
+    rows = [
+        [f"{db}: in-process, CPU ms (median)", "ms", "×floor", "×warm", "queries", "responses", "ms/response"]
+    ]
+    for size in ("100", "1000"):
+        for key, label in LIVE_LABELS.items():
+            name = key.format(size)
+            if name not in out:
+                continue
+            found = out[name]
+            base = out[f"all_{size}_warm" if "all" in name or "plain" in name else f"page_{size}_warm"]["ms"]
+            per = found["ms"] / found["responses"] if found["responses"] else 0
+            rows.append(
+                [label.format(size), f"{found['ms']:.1f}", f"{found['ms'] / floor:.1f}",
+                 f"{found['ms'] / base:.2f}", str(found["queries"]), str(found["responses"]), f"{per:.3f}"]
+            )  # fmt: skip
+    return rows
 
 
 def report(results: dict) -> str:
@@ -588,6 +625,9 @@ def report(results: dict) -> str:
                  str(page["queries"]), f"{page['html_bytes']:,}", str(page["errors"])]
             )  # fmt: skip
         lines += [table(rows), ""]
+    for db in dbs:
+        if "live" in results[db]:
+            lines += [table(live_table(results[db]["live"], db)), ""]
     if dbs:
         spread = results["options"]["spread"]
         burst_rows = [[f"post burst (300 students, arriving over {spread:g} s)", *dbs]]

@@ -332,10 +332,12 @@ def _seat(thread: Assignment, student: User) -> Participation:
     return seat or _new_seat(thread, student)
 
 
-def _new_seat(thread: Assignment, student: User) -> Participation:
+def _new_seat(thread: Assignment, student: User, first_posted_at: datetime | None = None) -> Participation:
     """A student's first step in a thread gives them the next pseudonym (under the thread lock)."""
     next_alias = (Participation.objects.filter(assignment=thread).aggregate(n=Max("alias"))["n"] or 0) + 1
-    return Participation.objects.create(assignment=thread, student=student, alias=next_alias)
+    return Participation.objects.create(
+        assignment=thread, student=student, alias=next_alias, first_posted_at=first_posted_at
+    )
 
 
 def check_body(body: str, *, min_words: int) -> str:
@@ -446,13 +448,18 @@ def _post_response(
         evidence["steelman"] = check_steelman(extras["steelman"])
 
     if not is_instructor:
-        seat = seat or _new_seat(thread, author)
+        new_seat = seat is None
+        if new_seat:  # a first answer is posted with its seat: one write, not two
+            seat = _new_seat(thread, author, first_posted_at=now if parent is None else None)
         if parent is None:
             answers = Response.objects.filter(assignment=thread, author=author, parent=None)
-            earlier = list(answers.order_by("-created_at").values_list("deleted_at", "body"))
+            # A student without a seat until now has no responses here (each takes its alias).
+            earlier = (
+                [] if new_seat else list(answers.order_by("-created_at").values_list("deleted_at", "body"))
+            )
             if any(deleted_at is None for deleted_at, _pk in earlier):
                 raise ActionRefused(_("You have already answered; edit your answer to change it."))
-            if thread.stance and seat.stance_before is None and seat.first_posted_at is None:
+            if thread.stance and seat.stance_before is None and (new_seat or seat.first_posted_at is None):
                 raise ActionRefused(_("Say where you stand on the question before you answer."))
             if earlier and thread.gates_peers and thread.shows_peers_to(seat, now):
                 # A new answer after deleting one that opened the thread: keep what it replaced.
@@ -481,6 +488,7 @@ def _post_response(
     if parent is None and not is_instructor:
         _reveal_at_quorum(thread, now)
     notifications.reply_event(response)
+    response.author_seat = seat  # the author's seat as this post left it, for the page sent back
     return response
 
 

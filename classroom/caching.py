@@ -6,9 +6,14 @@ the thread) and, for a card, the rules the card shows (CARD_DEPENDS_ON). A chang
 them makes new keys, so stale state is never served, by any worker or instance: nothing
 has to be cleared for the pages to be right. `forget_everything` only frees memory.
 
+A value that holds text a person reads (a rendered card, the rendered brief) is kept under
+the active language too (`language_part`), so a reader in German is never served the
+English card.
+
 The stores, each behind the functions below:
-- the shared cache (Django's default: Redis past one machine, else this process's memory);
-- a memo of recent shared values in this process, so a hit costs no round trip or unpickling;
+- the shared cache (Redis past one machine; on one machine there is none: the memos below are
+  the process's memory, and a copy in Django's local-memory cache would only be pickled twice);
+- a memo of recent values in this process, so a hit costs no round trip or unpickling;
 - each thread's light rows, so a new version reads only the responses changed since;
 - each polled thread's (epoch, version, due time), at most POLL_SECONDS old, so an empty
   poll costs a query a second per thread and worker, not one per poll.
@@ -24,10 +29,12 @@ from typing import TYPE_CHECKING, Any
 from django.conf import settings
 from django.core.cache import cache
 from django.utils import timezone
+from django.utils.translation import get_language
 
 if TYPE_CHECKING:
     from classroom.models import Assignment
 
+SHARED = getattr(settings, "REDIS_URL", "") != ""  # a cache every worker and instance sees
 SHARED_SECONDS = 24 * 3600  # a value never changes under its key; this only bounds memory
 NAMESPACE = "t"  # every key below starts with it: forget_everything() removes these and no others
 
@@ -54,7 +61,7 @@ class _Memo:
 
     def __init__(self, size: int, shared: bool = True) -> None:
         self.size = size
-        self.shared = shared
+        self.shared = shared and SHARED
         self.values: dict[str, Any] = {}
 
     def get_many(self, keys: Iterable[str]) -> dict[str, Any]:
@@ -78,12 +85,14 @@ class _Memo:
 
 
 _MISSING = object()
-_values = _Memo(size=4096)  # cards, counts, stances, a student's state and feedback
+# Without a shared cache this memo is all there is: it holds as many as the local cache did.
+_values = _Memo(size=4096 if SHARED else 10_000)  # cards, counts, stances, a student's state and feedback
 _outlines = _Memo(size=64)  # a long thread's outline is large: keep fewer
 _fragments = _Memo(
     size=2000, shared=False
 )  # rendered briefs, page layouts: cheap to redo, not worth a round trip
 _rows: dict[tuple[int, int], tuple[int, dict]] = {}  # (thread, epoch): (version, {response id: row})
+_families: dict[tuple[int, int], dict] = {}  # (thread, epoch): {answer id: family} last built here
 _polled: dict[int, tuple[float, tuple[int, int, datetime | None] | None]] = {}
 ROWS_SIZE = 256
 ROW_MEMO = getattr(settings, "AGORA_ROW_MEMO", True)  # off only in the bench's A/B run
@@ -108,12 +117,30 @@ def thread_value(kind: str, thread: "Assignment", build: Callable[[], Any], *par
     return _get_or_build(_values, _thread_key(kind, thread, *parts), build)
 
 
-def outline(thread: "Assignment", build: Callable[[], Any]) -> Any:
-    return _get_or_build(_outlines, _thread_key("outline", thread), build)
+def group_members(thread: "Assignment", count: int, build: Callable[[], Any]) -> Any:
+    """The students of the thread's group, under the thread's epoch and the group's member count."""
+    key = ":".join(str(part) for part in (NAMESPACE, "members", thread.pk, thread.epoch, count))
+    return _get_or_build(_values, key, build)
 
 
-def feedback(thread: "Assignment", student_id: int, build: Callable[[], Any]) -> Any:
-    """A student's feedback: it changes with the thread's feedback version, not its version."""
+def outline(thread: "Assignment", build: Callable[[dict], list]) -> Any:
+    """The thread's outline at its version; `build(known)` gets the families this process last
+    built for the thread's epoch, by answer id, to take those whose key has not changed."""
+    memo_key = (thread.pk, thread.epoch)
+
+    def built() -> list:
+        families = build(_families.get(memo_key, {}))
+        if len(_families) >= ROWS_SIZE:
+            _families.clear()
+        _families[memo_key] = {family.pk: family for family in families}
+        return families
+
+    return _get_or_build(_outlines, _thread_key("outline", thread), built)
+
+
+def feedback(thread: "Assignment", student_id: int | None, build: Callable[[], Any]) -> Any:
+    """A student's feedback (None: which students have any): it changes with the thread's
+    feedback version, not its version."""
     key = ":".join(
         str(part)
         for part in (NAMESPACE, "feedback", thread.pk, thread.epoch, thread.feedback_version, student_id)
@@ -126,20 +153,29 @@ def layout(thread: "Assignment", build: Callable[[], Any], *parts: object) -> An
     return _get_or_build(_fragments, _thread_key("layout", thread, *parts), build)
 
 
-def brief(thread: "Assignment", sees_answers: bool, build: Callable[[], str]) -> str:
-    """The brief as a thread version shows it (heat marks only for those who see answers)."""
+def language_part() -> str:
+    """The part of a key that names the language its text was rendered in (every value that
+    holds text a person reads: cards, the brief)."""
+    return get_language() or "-"
+
+
+def brief(thread: "Assignment", heat: str, build: Callable[[], str]) -> str:
+    """The brief as the thread shows it: its version of the brief and `heat`, a digest of the
+    marks of how many answers quote each sentence (empty where none are shown)."""
     updated = thread.brief.updated_at.timestamp() if thread.brief.updated_at else 0
-    key = _thread_key("brief", thread, thread.brief_id, updated, int(sees_answers))
+    parts = (NAMESPACE, "brief", thread.pk, thread.epoch, thread.brief_id, updated, heat, language_part())
+    key = ":".join(str(part) for part in parts)
     return _get_or_build(_fragments, key, build)
 
 
 def card_prefix(thread: "Assignment", can_post: bool) -> str:
     """The part of a card's key that the thread and the viewer's side of it decide: the rules
-    a card reads (CARD_DEPENDS_ON), whether the viewer may post (reply buttons) and the
-    viewer's time zone (a card shows when it was written, in the reader's local time)."""
+    a card reads (CARD_DEPENDS_ON), whether the viewer may post (reply buttons), the viewer's
+    time zone (a card shows when it was written, in the reader's local time) and language."""
     rules = "|".join(repr(getattr(thread, name)) for name in CARD_DEPENDS_ON)
     zone = timezone.get_current_timezone_name()
-    return f"{NAMESPACE}:card:{thread.epoch}:{int(can_post)}:{zone}:{zlib.crc32(rules.encode()):x}"
+    crc = zlib.crc32(rules.encode())
+    return f"{NAMESPACE}:card:{thread.epoch}:{int(can_post)}:{zone}:{language_part()}:{crc:x}"
 
 
 def card_key(prefix: str, family_key: str, personal: str | None) -> str:
@@ -171,7 +207,9 @@ def thread_rows(thread: "Assignment", read: Callable[[int | None], Iterable]) ->
     epoch (a restore, a hard delete) starts from a whole read: deletions leave no version."""
     memo_key = (thread.pk, thread.epoch)
     known = _rows.get(memo_key) if ROW_MEMO else None
-    if known is not None and known[0] <= thread.version:
+    if known is not None and known[0] == thread.version:
+        return list(known[1].values())  # read at this version already: nothing can be newer
+    if known is not None and known[0] < thread.version:
         rows = dict(known[1])
         changed = read(known[0])
     else:
@@ -212,7 +250,7 @@ def thread_changed(*thread_ids: int) -> None:
 
 # Bell versions (classroom.notifications): in the shared cache when there is one (Redis:
 # every worker and instance, and the task worker, see one value), else read from the database.
-SHARED_BELLS = getattr(settings, "REDIS_URL", "") != ""
+SHARED_BELLS = SHARED
 BELL_SECONDS = 60  # a value set by a writer that lost a race to another is corrected by then
 _bells: dict[int, tuple[float, int]] = {}
 
@@ -258,6 +296,7 @@ def forget_everything() -> None:
     for memo in (_values, _outlines, _fragments):
         memo.values.clear()
     _rows.clear()
+    _families.clear()
     _polled.clear()
     _bells.clear()
     prefix = cache.make_key(f"{NAMESPACE}:")

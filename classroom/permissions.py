@@ -69,8 +69,10 @@ def assignment_with_role(assignment_id: int, user: User) -> Assignment | None:
     found = sql.assignment_with_role(assignment_id, user.pk)
     if found is None:
         return None
-    assignment, brief, group, role = found
+    assignment, brief, group, role, seat, members = found
     assignment.brief, assignment.group = brief, group
+    # Read in the same query, for the thread page (classroom.readmodel): no query of their own.
+    assignment.read_with = {"user": user.pk, "seat": seat, "members": members}
     if user.is_authenticated:
         assignment.group.remember_role(user, role)
     return assignment
@@ -98,10 +100,13 @@ def get_visible_response(user: User, response_id: int) -> Response:
     return response
 
 
-def can_see_peers(user: User, assignment: Assignment, seat: Participation | None = None) -> bool:
+UNREAD = object()  # the caller has not read the student's seat (None: read, and there is none)
+
+
+def can_see_peers(user: User, assignment: Assignment, seat: "Participation | None | object" = UNREAD) -> bool:
     """Post-first, a stance first, or a fair reveal hold classmates' responses back from a student."""
     if not assignment.gates_peers or teaches(user, assignment):
         return True
-    if seat is None:
+    if seat is UNREAD:
         seat = Participation.objects.filter(assignment=assignment, student=user).first()
     return assignment.shows_peers_to(seat)

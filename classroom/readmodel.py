@@ -7,25 +7,29 @@ what is decided here. Caching goes through classroom.caching, which alone makes 
 """
 
 import hashlib
-from collections import Counter
+from collections import Counter, namedtuple
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, tzinfo
 from functools import cached_property
 
 from django.core import signing
 from django.db.models import Q
 from django.http import HttpRequest
-from django.template.loader import render_to_string
-from django.urls import reverse
+from django.template.context import make_context
+from django.template.loader import get_template, render_to_string
+from django.urls import get_script_prefix, reverse
 from django.utils import timezone
+from django.utils.dates import MONTHS_3, WEEKDAYS_ABBR
+from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext as _
 
-from classroom import caching, notifications
+from classroom import caching, notifications, sql
 from classroom.actions import can_change, closed_reason
 from classroom.forms import ResponseForm, StanceForm
 from classroom.models import Assignment, Feedback, Membership, Participation, Response, User
-from classroom.permissions import can_see_peers, teaches
+from classroom.permissions import UNREAD, can_see_peers, teaches
 from classroom.reports import StanceSummary, stance_summary
 from classroom.text import BODY_MAX_CHARS, render_markdown
 
@@ -84,12 +88,29 @@ class Viewer:
             replies_given=replies_to_classmates(own),
         )
 
-    def again(self, thread: Assignment) -> "Viewer":
+    def again(self, thread: Assignment, seat: "Participation | None | object" = UNREAD) -> "Viewer":
         """The same person after a write, which returned the thread at its new version: their
-        role and the brief are as they were (no second read of either)."""
+        role and the brief are as they were (no second read of either), and so is the class
+        size; `seat`, when the write gives it, is the student's seat as the write left it."""
         thread.brief = self.assignment.brief
         thread.group = self.assignment.group
+        before = getattr(self.assignment, "read_with", None)
+        if before is not None and before["user"] == self.user.pk:
+            thread.read_with = {"user": self.user.pk, "members": before["members"]}
+            if seat is not UNREAD:
+                thread.read_with["seat"] = seat
         return Viewer.of(self.user, thread, is_teacher=self.teaches)
+
+    @cached_property
+    def user_id(self) -> int:
+        """The viewer's id, read once: request.user is a lazy object, and a page compares it
+        with every response and family of the thread."""
+        return self.user.pk
+
+    @cached_property
+    def card_words(self) -> "CardWords":
+        """Words, zone and URLs every card of this viewer's page shares (read once per request)."""
+        return CardWords.now()
 
     @cached_property
     def feedback(self) -> Feedback | None:
@@ -97,6 +118,17 @@ class Viewer:
         if self.teaches:
             return None
         thread, student = self.assignment, self.user
+        # Which students have feedback, once per feedback version for the whole class: a student
+        # without any (everyone, while a discussion runs) costs no query of their own.
+        given = caching.feedback(
+            thread,
+            None,
+            lambda: frozenset(
+                Feedback.objects.filter(assignment=thread).values_list("student_id", flat=True)
+            ),
+        )
+        if student.pk not in given:
+            return None
         return caching.feedback(
             thread, student.pk, lambda: Feedback.objects.filter(assignment=thread, student=student).first()
         )
@@ -163,7 +195,7 @@ class Viewer:
         """The author's name as this viewer may see it: a pseudonym to anonymous peers."""
         if response.by_instructor:
             return response.author.display_name
-        own = response.author_id == self.user.pk
+        own = response.author_id == self.user_id
         anonymous = self.assignment.anonymous_to_peers and response.alias
         if own:
             return _("You (Classmate %(number)d)") % {"number": response.alias} if anonymous else _("You")
@@ -185,7 +217,7 @@ class Viewer:
         """Attach what the response card shows to this viewer, and what they may do with it."""
         response.assignment = self.assignment  # can_change() reads its group: no query per card
         response.author_label = self.label(response)
-        response.is_own = response.author_id == self.user.pk
+        response.is_own = response.author_id == self.user_id
         response.can_change = can_change(response, self.user, extension=self.extension)
         response.shows_body = not response.is_hidden or self.teaches or response.is_own
         # A post its author deleted stays, marked deleted, for the group's teachers (what was
@@ -211,14 +243,15 @@ class Viewer:
         response.can_mark_fair = False
         if response.steelman:
             restated = quoted or response.parent
-            response.can_mark_fair = restated.author_id == self.user.pk and not response.is_deleted
+            response.can_mark_fair = restated.author_id == self.user_id and not response.is_deleted
+        card_parts(response, self.card_words)
         return response
 
     def sees(self, family: "Family") -> bool:
         """Whether the family shows on this viewer's page at all."""
         if self.teaches:
             return True  # deleted posts too, marked deleted
-        return family.open_to_all or self.user.pk in family.hidden_authors
+        return family.open_to_all or self.user_id in family.hidden_authors
 
     def next_clock_change(self, now: datetime) -> datetime | None:
         """The next moment this page changes with no write: opening, the due time, an extension."""
@@ -228,21 +261,146 @@ class Viewer:
         return min(future, default=None)
 
 
+@dataclass(frozen=True)
+class CardWords:
+    """What every card of one render shares: its words in the reader's language (translated
+    once, not once per card), the reader's time zone, and where response URLs start."""
+
+    language: str | None
+    zone: tzinfo
+    labels: dict[str, str]
+    months: tuple[str, ...]
+    days: tuple[str, ...]
+    url_prefix: str
+
+    @classmethod
+    def now(cls) -> "CardWords":
+        language = get_language()
+        known = _card_words.get(language)
+        if known is None:
+            known = _card_words[language] = (
+                {
+                    "deleted-reply": gettext("Deleted reply by %(author)s"),
+                    "deleted-answer": gettext("Deleted answer by %(author)s"),
+                    "deleted": gettext("Deleted response"),
+                    "not-shown": gettext("Response not shown"),
+                    "reply": gettext("Reply by %(author)s"),
+                    "answer": gettext("Answer by %(author)s"),
+                    "reply-to": gettext('Reply<span class="visually-hidden"> to <bdi>%(name)s</bdi></span>'),
+                },
+                tuple(str(MONTHS_3[month]).title() for month in range(1, 13)),
+                tuple(str(WEEKDAYS_ABBR[day]) for day in range(7)),
+            )
+        script = get_script_prefix()
+        if script not in _url_prefixes:  # every response URL is /r/<id>/<action>/ (classroom/urls.py)
+            _url_prefixes[script] = reverse("classroom:response_detail", args=[1]).removesuffix("1/")
+        return cls(language, timezone.get_current_timezone(), *known, _url_prefixes[script])
+
+    def time(self, moment: datetime) -> tuple[str, str]:
+        """A time as the `date` filter writes it with "c" and with "D j M, H:i T" in the reader's
+        zone (tests/integration/test_card_language.py compares them), without the filter's format parsing."""
+        local = moment.astimezone(self.zone)
+        text = (
+            f"{self.days[local.weekday()]} {local.day} {self.months[local.month - 1]},"
+            f" {local.hour:02d}:{local.minute:02d} {local.tzname() or ''}"
+        )
+        return local.isoformat(), text
+
+
+_card_words: dict[str | None, tuple[dict[str, str], tuple[str, ...], tuple[str, ...]]] = {}
+_url_prefixes: dict[str, str] = {}
+
+
+def card_parts(response: Response, words: CardWords) -> None:
+    """What the card template would otherwise work out with a filter or a tag per card: its
+    classes, its accessible name, its times as text, its URLs. A long thread renders
+    hundreds of cards, and a card's decisions cost more in the template than here."""
+    is_reply = response.parent_id is not None
+    # Strings, marked safe where they are ours alone (numbers, class names, paths): the template
+    # writes them as they are, where an int or a plain str goes through localize and escape.
+    response.dom_id = SafeString(f"response-{response.pk}")
+    response.top_id = SafeString(response.parent_id or response.pk)
+    response.url = SafeString(f"{words.url_prefix}{response.pk}/")  # + "reply/", "edit/", ...
+    classes = ["response"]
+    for flag, name in (
+        (is_reply, "is-reply"),
+        (response.highlighted, "is-highlighted"),
+        (response.pinned_at is not None, "is-pinned"),
+        (response.hidden_at is not None, "is-hidden"),
+        (response.is_own, "is-own"),
+        (response.shows_deleted, "is-deleted"),
+    ):
+        if flag:
+            classes.append(name)
+    response.css = SafeString(" ".join(classes))
+    # Which card: the whole card or a placeholder (and, in the template, nothing at all for a
+    # hidden answer without replies: its replies are laid out after this runs).
+    if response.shows_deleted:
+        label, response.shape = ("deleted-reply" if is_reply else "deleted-answer"), "card"
+    elif response.deleted_at is not None:
+        label, response.shape = "deleted", "deleted"
+    elif not response.shows_body:
+        label, response.shape = "not-shown", "not-shown"
+    else:
+        label, response.shape = ("reply" if is_reply else "answer"), "card"
+    author = response.author_label
+    named = label not in ("deleted", "not-shown")
+    response.aria_label = words.labels[label] % {"author": author} if named else words.labels[label]
+    response.avatar = author[:1].upper()
+    iso, response.created_text = words.time(response.created_at)
+    response.created_iso = SafeString(iso)
+    response.reply_text = SafeString(words.labels["reply-to"] % {"name": escape(author)})
+    response.edited_text = words.time(response.edited_at)[1] if response.edited_at else ""
+    # Rare parts, so that a plain card skips their tests in the template.
+    response.has_badges = bool(
+        response.by_instructor
+        or response.edited_at
+        or response.is_late
+        or response.pinned_at
+        or response.highlighted
+        or getattr(response, "stance_label", "")
+        or response.disputes
+        or response.edited_after_reveal_at
+    )
+    response.has_notes = bool(
+        response.shows_deleted
+        or response.hidden_at
+        or getattr(response, "reply_to_label", "")
+        or response.quote_text
+        or response.steelman
+    )
+
+
 OwnPost = tuple[int, int | None, int | None]  # (pk, parent_id, reply_to_id)
 
 
 def student_state(user: User, assignment: Assignment) -> tuple[Participation | None, list[OwnPost]]:
-    """The student's seat in the thread and their live posts as (pk, parent_id, reply_to_id), per
-    thread version: every write that changes either (a post, an edit, a deletion, an extension,
-    a roster change) takes a new version."""
+    """The student's seat in the thread and their live posts as (pk, parent_id, reply_to_id).
 
-    def read() -> tuple[Participation | None, list[OwnPost]]:
-        seat = Participation.objects.filter(assignment=assignment, student=user).first()
-        own = Response.objects.filter(assignment=assignment, author=user, deleted_at=None)
-        return seat, list(own.values_list("pk", "parent_id", "reply_to_id"))
+    The seat comes with the thread page's first query (classroom.sql.assignment_with_role)
+    when the thread was read for this user, else it is read once per thread version; the
+    posts come from the thread's light rows, which the page reads anyway (no query of their
+    own). Every write that changes either takes a new version."""
+    read_with = getattr(assignment, "read_with", None)
+    if read_with is not None and read_with["user"] == user.pk and "seat" in read_with:
+        seat = read_with["seat"]
+    else:
+        seat = caching.thread_value(
+            "seat",
+            assignment,
+            lambda: Participation.objects.filter(assignment=assignment, student=user).first(),
+            user.pk,
+        )
 
-    # Named anew when the value's shape changed (reply_to_id added): no worker reads an older one.
-    return caching.thread_value("student-posts", assignment, read, user.pk)
+    def own() -> list[OwnPost]:
+        me = user.pk  # once: request.user is a lazy object, each .pk a call through it
+        mine = [row for row in thread_rows(assignment) if row.author_id == me and row.deleted_at is None]
+        return [
+            (row.pk, row.parent_id, row.reply_to_id)
+            for row in sorted(mine, key=lambda row: (row.created_at, row.pk))
+        ]
+
+    return seat, caching.thread_value("own-posts", assignment, own, user.pk)
 
 
 def replies_to_classmates(own: list[OwnPost]) -> int:
@@ -291,27 +449,39 @@ class Family:
 
 
 OUTLINE_FIELDS = (
-    "pk", "parent_id", "author_id", "version", "created_version", "pinned_at", "created_at", "deleted_at",
-    "hidden_at", "quote_part", "quote_index",
+    "pk", "parent_id", "reply_to_id", "author_id", "version", "created_version", "pinned_at", "created_at",
+    "deleted_at", "hidden_at", "quote_part", "quote_index",
 )  # fmt: skip
+LightRow = namedtuple("LightRow", OUTLINE_FIELDS)
 
 
 def thread_rows(assignment: Assignment) -> list:
-    """Every response of the thread as a light row (read incrementally, classroom.caching)."""
+    """Every response of the thread as a light row (read incrementally, classroom.caching).
+
+    A read of what changed since the last version this process knew reads the whole families
+    those changes are in, with their authors: their cards are the ones a page must render
+    anew, and it finds them on the thread (`touched_responses`, read_families) rather than
+    reading them again. A whole read (a new process, a new epoch) stays light."""
 
     def read(since: int | None):
         responses = Response.objects.filter(assignment=assignment)
-        if since is not None:
-            responses = responses.filter(version__gt=since)
-        return responses.values_list(*OUTLINE_FIELDS, named=True)
+        if since is None:
+            return responses.values_list(*OUTLINE_FIELDS, named=True)
+        touched = sql.changed_families(assignment.pk, since)
+        assignment.touched_responses = {response.pk: response for response in touched}
+        return [LightRow(*(getattr(response, name) for name in OUTLINE_FIELDS)) for response in touched]
 
     return caching.thread_rows(assignment, read)
 
 
 def thread_outline(assignment: Assignment) -> list[Family]:
-    """The thread's answers with their replies, pinned first, then oldest first, per thread version."""
+    """The thread's answers with their replies, pinned first, then oldest first, per thread version.
 
-    def build() -> list[Family]:
+    A family whose key is the one this process last built (no row of it changed: every change
+    takes a new version, a hard delete a new epoch) is taken as it was: after a post, only its
+    family is worked out anew, not the thread's hundreds."""
+
+    def build(known: dict[int, Family]) -> list[Family]:
         answers, replies = {}, {}
         for row in thread_rows(assignment):
             if row.parent_id is None:
@@ -321,13 +491,20 @@ def thread_outline(assignment: Assignment) -> list[Family]:
         ordered = sorted(answers.values(), key=lambda a: (a.pinned_at is None, a.pinned_at or a.created_at))
         families = []
         for answer in ordered:
-            family = [answer, *sorted(replies.get(answer.pk, []), key=lambda r: (r.created_at, r.pk))]
+            rows = replies.get(answer.pk, ())
+            newest = max(answer.version, max((row.version for row in rows), default=0))
+            key = f"{answer.pk}:{newest}:{len(rows) + 1}"
+            same = known.get(answer.pk)
+            if same is not None and same.key == key:
+                families.append(same)
+                continue
+            family = [answer, *sorted(rows, key=lambda r: (r.created_at, r.pk))]
             live = [row for row in family if row.deleted_at is None]
             families.append(
                 Family(
                     pk=answer.pk,
                     pinned=answer.pinned_at is not None,
-                    key=f"{answer.pk}:{max(row.version for row in family)}:{len(family)}",
+                    key=key,
                     created_version=answer.created_version,
                     authors=frozenset(row.author_id for row in family),
                     any_live=bool(live),
@@ -383,10 +560,27 @@ def reader_kind(viewer: Viewer) -> str | None:
 def _shown_families(viewer: Viewer, show_all: bool) -> tuple[list[Family], int]:
     kind = reader_kind(viewer)
     if kind is None:
-        return _window(viewer, show_all)
-    return caching.layout(
-        viewer.assignment, lambda: _window(viewer, show_all), "families", kind, int(show_all)
-    )
+        families, left_out = _window(viewer, show_all)
+    else:
+        families, left_out = caching.layout(
+            viewer.assignment, lambda: _window(viewer, show_all), "families", kind, int(show_all)
+        )
+    return with_own_answer(viewer, families, left_out)
+
+
+def with_own_answer(viewer: Viewer, families: list[Family], left_out: int) -> tuple[list[Family], int]:
+    """A student's own answer is on their first screen however many answers came after it: in
+    its place among the answers (after the pinned ones, before the newest), no longer counted
+    among the earlier ones."""
+    mine = viewer.answer_id
+    if not left_out or mine is None or any(family.pk == mine for family in families):
+        return families, left_out
+    own = next((family for family in thread_outline(viewer.assignment) if family.pk == mine), None)
+    if own is None or not viewer.sees(own):
+        return families, left_out
+    at = next((n for n, family in enumerate(families) if not family.pinned), len(families))
+    viewer.__dict__["own_brought_in"] = True  # the page's layout is this reader's own (layout_digest)
+    return [*families[:at], own, *families[at:]], left_out - 1
 
 
 def _window(viewer: Viewer, show_all: bool) -> tuple[list[Family], int]:
@@ -436,9 +630,20 @@ def nest(responses: list[Response]) -> list[Response]:
 
 
 def render_family(request: HttpRequest, viewer: Viewer, answer: Response) -> str:
-    return render_to_string(
-        "includes/_thread_item.html", {"answer": answer, "viewer": viewer}, request=request
-    )
+    return render_families(request, viewer, [answer])[answer.pk]
+
+
+def render_families(request: HttpRequest, viewer: Viewer, answers: list[Response]) -> dict[int, str]:
+    """Each answer with its replies as an item of the list, {answer id: HTML}. One template
+    context for all of them: the context processors run once, not once per item."""
+    template = get_template("includes/_thread_item.html").template
+    context = make_context({"viewer": viewer}, request)
+    rendered = {}
+    with context.bind_template(template):
+        for answer in answers:
+            with context.push(answer=answer):
+                rendered[answer.pk] = template.render(context)
+    return rendered
 
 
 def thread_items(
@@ -473,13 +678,8 @@ def thread_items(
     found = caching.cards([key for key in keys.values() if key])
     missing = [family.pk for family in families if keys[family.pk] not in found]
     if missing:
-        fresh = Response.objects.filter(
-            Q(pk__in=missing) | Q(parent_id__in=missing), assignment=thread
-        ).select_related("author", "reply_to__author", "parent")
-        rendered = {
-            answer.pk: render_family(request, viewer, answer)
-            for answer in nest([viewer.present(response) for response in fresh])
-        }
+        fresh = read_families(thread, missing, families)
+        rendered = render_families(request, viewer, nest([viewer.present(response) for response in fresh]))
         new = {}
         for pk in missing:
             html = rendered.get(pk, "")
@@ -489,6 +689,31 @@ def thread_items(
         caching.keep_cards(new)
     html = [found[keys[family.pk] or ("uncached", family.pk)] for family in families]
     return [mark_safe(part) for part in html if part], left_out  # noqa: S308  (our own rendered templates)
+
+
+def read_families(thread: Assignment, answer_ids: list[int], families: list["Family"]) -> list[Response]:
+    """These answers and all their replies, with their authors, in one query, or in none where
+    this request's read of the thread's changes brought them all (thread_rows). A reply's answer
+    and the reply it quotes are in the same family: they are wired from the same rows rather
+    than joined in again (a join builds a second copy of every row it reaches)."""
+    touched = getattr(thread, "touched_responses", {})
+    wanted = set(answer_ids)
+    needed = {pk for family in families if family.pk in wanted for pk in (family.pk, *family.all_reply_ids)}
+    if touched and needed <= touched.keys():
+        responses = [touched[pk] for pk in needed]
+    else:
+        responses = list(
+            Response.objects.filter(
+                Q(pk__in=answer_ids) | Q(parent_id__in=answer_ids), assignment=thread
+            ).select_related("author")
+        )
+    by_id = {response.pk: response for response in responses}
+    for response in responses:
+        if response.parent_id in by_id:
+            response.parent = by_id[response.parent_id]
+        if response.reply_to_id in by_id:
+            response.reply_to = by_id[response.reply_to_id]
+    return responses
 
 
 def changed_responses(viewer: Viewer, since: int) -> list[Response]:
@@ -516,9 +741,7 @@ def thread_stats(assignment: Assignment) -> dict[str, int]:
     """Students who answered (members only), live replies, and class size, per thread version."""
 
     def count() -> dict[str, int]:
-        members = set(
-            Membership.objects.filter(group=assignment.group_id).values_list("student_id", flat=True)
-        )
+        members = group_members(assignment)
         families = thread_outline(assignment)
         return {
             "posted": len({family.answer_author for family in families if family.answer_author in members}),
@@ -527,6 +750,22 @@ def thread_stats(assignment: Assignment) -> dict[str, int]:
         }
 
     return caching.thread_value("stats", assignment, count)
+
+
+def group_members(assignment: Assignment) -> frozenset[int]:
+    """The thread's group's students. Under the thread's epoch, the group only gains members (a
+    membership deleted starts a new epoch, classroom.epochs), so the count read with the thread
+    (classroom.sql) names the set: it is read again only when someone joins."""
+    read_with = getattr(assignment, "read_with", None)
+
+    def read() -> frozenset[int]:
+        return frozenset(
+            Membership.objects.filter(group=assignment.group_id).values_list("student_id", flat=True)
+        )
+
+    if read_with is None:
+        return caching.thread_value("members", assignment, read)
+    return caching.group_members(assignment, read_with["members"], read)
 
 
 def thread_stances(assignment: Assignment) -> dict[int, tuple[int | None, int | None]]:
@@ -560,15 +799,25 @@ def brief_sentences(viewer: Viewer) -> dict[str, list[tuple[int, str, int]]] | N
 
 
 def brief_html(viewer: Viewer) -> SafeString:
-    """The brief with its question, the same for every reader of one thread version who sees
-    the same (heat marks only for those who see answers)."""
+    """The brief with its question, the same for every reader who sees the same marks of how
+    many answers quote each sentence (only those who see answers see counts)."""
     thread = viewer.assignment
+    heat = ""
+    if thread.evidence:
+        # The marks are all the brief shows of the thread's answers: a new version with the same
+        # marks (most posts quote nothing new) serves the brief as it was rendered.
+        heat = caching.layout(
+            thread,
+            lambda: hashlib.sha256(repr(brief_sentences(viewer)).encode()).hexdigest()[:16],
+            "heat",
+            int(viewer.sees_peers),
+        )
 
     def render() -> str:
         context = {"brief": thread.brief, "sentences": brief_sentences(viewer)}
         return render_to_string("includes/_brief_body.html", context)
 
-    return mark_safe(caching.brief(thread, viewer.sees_peers, render))  # noqa: S308  (our own template)
+    return mark_safe(caching.brief(thread, heat, render))  # noqa: S308  (our own template)
 
 
 # ---- the page's forms and its poll -------------------------------------------------------
@@ -658,8 +907,9 @@ def layout_digest(viewer: Viewer, families: list[Family], before: int | None) ->
         return hashlib.sha256(repr((laid_out, earlier)).encode()).hexdigest()
 
     kind = reader_kind(viewer)
-    if before is not None or kind is None:
-        return digest()
+    shown_families(viewer)  # sets own_brought_in
+    if before is not None or kind is None or viewer.__dict__.get("own_brought_in"):
+        return digest()  # this reader's own layout
     return caching.layout(viewer.assignment, digest, "digest", kind)
 
 

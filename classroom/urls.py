@@ -193,3 +193,5 @@ urlpatterns = [
 if os.environ.get("AGORA_BENCH") == "1":
     # Served only while `make bench` runs the app: the framework's floor to compare pages with.
     urlpatterns.append(path("bench/floor", health.bench_floor, name="bench_floor"))
+    # The same thread's rows in a plain Django template: what a response costs without our decisions.
+    urlpatterns.append(path("bench/plain/<int:assignment_id>", health.bench_plain, name="bench_plain"))

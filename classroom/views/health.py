@@ -5,11 +5,13 @@ import logging
 from django.contrib.auth.decorators import login_not_required
 from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from classroom.dbfile import sqlite_file
-from classroom.models import User
+from classroom.models import Response, User
+from classroom.permissions import can_see_peers, get_visible_assignment
 
 logger = logging.getLogger(__name__)
 
@@ -38,3 +40,16 @@ def healthz(request: HttpRequest) -> HttpResponse:
 def bench_floor(request: HttpRequest) -> HttpResponse:
     """The cheapest page: every middleware, no database, no template (bench/README.md)."""
     return HttpResponse("floor\n", content_type="text/plain")
+
+
+@require_GET
+def bench_plain(request: HttpRequest, assignment_id: int) -> HttpResponse:
+    """The baseline a thread page is compared with: every response of the thread that the
+    whole class may read, oldest first, in a plain Django template (one query for the rows and
+    their authors). Nothing to a student whom the rules still hold back from classmates."""
+    assignment = get_visible_assignment(request.user, assignment_id)
+    responses = Response.objects.none()
+    if can_see_peers(request.user, assignment):
+        responses = Response.objects.filter(assignment=assignment, deleted_at=None, hidden_at=None)
+    responses = responses.select_related("author")
+    return render(request, "bench/plain_thread.html", {"assignment": assignment, "responses": responses})

@@ -25,7 +25,7 @@ from classroom.actions import (
 )
 from classroom.forms import ResponseForm, StanceForm
 from classroom.models import Response
-from classroom.permissions import get_visible_assignment, get_visible_response
+from classroom.permissions import UNREAD, get_visible_assignment, get_visible_response
 from classroom.readmodel import Viewer, answer_form, composer_preview, draft_form, thread_context
 
 THREAD = "classroom/thread_detail.html"
@@ -64,7 +64,7 @@ def response_create(request: HttpRequest, assignment_id: int) -> HttpResponse:
             if not request.htmx:
                 return redirect(response.get_absolute_url())
             saw_peers = viewer.sees_peers
-            viewer = viewer.again(response.assignment)
+            viewer = viewer.again(response.assignment, seat=getattr(response, "author_seat", UNREAD))
             context = thread_context(request, viewer, since=page_version(request))
             # In a gated thread the sending page may still hold classmates' answers back (a copy of
             # this submit may have been stored first, from another tab): send the whole list.
@@ -133,7 +133,7 @@ def response_reply(request: HttpRequest, response_id: int) -> HttpResponse:
         else:
             if not request.htmx:
                 return redirect(reply.get_absolute_url())
-            viewer = viewer.again(reply.assignment)
+            viewer = viewer.again(reply.assignment, seat=getattr(reply, "author_seat", UNREAD))
             context = thread_context(request, viewer, since=page_version(request)) | {
                 "reply": viewer.card(reply.pk),
                 "top_id": top_id,

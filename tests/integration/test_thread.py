@@ -6,6 +6,8 @@ from datetime import timedelta
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
@@ -18,6 +20,7 @@ from tests.helpers import (
     delete_url,
     detail_url,
     edit_url,
+    page_poll,
     peer_in,
     poll_url,
     reply_url,
@@ -970,6 +973,24 @@ def test_thread_page_queries_do_not_grow_with_responses_for_instructor(
     assert response.content.decode().count('<article id="response-') == responses
 
 
+def test_the_page_after_a_classmates_post_costs_one_query_more_than_the_warm_page(
+    student_client, student, instructor, thread, group, django_assert_max_num_queries
+):
+    """After a post only the changed family is read (with the thread's changes, in one query):
+    the seat and the class size come with the thread, the student's own posts and the counts
+    from the rows the page reads anyway."""
+    fill_thread(thread, group, student, instructor, 20)
+    student_client.get(thread_url(thread))
+    with CaptureQueriesContext(connection) as warm:
+        student_client.get(thread_url(thread))
+    classmate = Membership.objects.filter(group=group).exclude(student=student).first().student
+    answer = Response.objects.filter(assignment=thread, parent=None).exclude(author=student).last()
+    make_response(thread, classmate, parent=answer, body="A new reply by a classmate.")
+    with django_assert_max_num_queries(len(warm) + 1):
+        page = student_client.get(thread_url(thread)).content.decode()
+    assert "A new reply by a classmate." in page
+
+
 def test_second_answer_from_another_tab_is_refused_and_its_text_is_kept_to_copy(
     student_client, thread, student
 ):
@@ -998,6 +1019,28 @@ def test_long_thread_shows_the_latest_answers_first_screen_and_offers_the_earlie
     everything = student_client.get(thread_url(thread), {"all": "1"}).content.decode()
     assert everything.count('class="thread-item"') == 67
     assert "earlier answer" not in everything
+
+
+def test_a_students_own_answer_stays_on_the_first_screen_however_many_came_after(
+    student_client, student, thread, group
+):
+    set_rules(thread, post_first=False)
+    make_response(thread, student, body="My answer, posted first of all.")
+    for n in range(45):
+        make_response(thread, peer_in(group, username=f"later{n}", last_name=f"Later{n}"), body=f"Later {n}.")
+    html = student_client.get(thread_url(thread)).content.decode()
+    assert "My answer, posted first of all." in html
+    assert html.count('class="thread-item"') == 41  # the newest 40 and the student's own
+    assert "Show 5 earlier answers" in html  # 46 answers: the student's own is not behind the link
+    assert html.index("My answer, posted first of all.") < html.index(
+        "Later 44."
+    )  # in its place, oldest first
+    # The live page after one more answer equals a fresh load, own answer included.
+    poll = page_poll(student_client, thread)
+    make_response(thread, peer_in(group, username="latest", last_name="Latest"), body="The latest answer.")
+    live = student_client.get(poll, headers={"HX-Request": "true"}).content.decode()
+    assert "My answer, posted first of all." in live and "The latest answer." in live
+    assert "Show 6 earlier answers" in student_client.get(thread_url(thread)).content.decode()
 
 
 def test_pinned_answer_stays_on_the_first_screen_of_a_long_thread(

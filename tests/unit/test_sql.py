@@ -111,3 +111,44 @@ def test_the_hand_written_throttle_count_counts_what_the_orm_reads():
     assert sql.count_hit("throttle:test:b", expires_at) == 1
     rows = {row.key: (row.count, row.expires_at) for row in ThrottleCount.objects.all()}
     assert rows == {"throttle:test:a": (3, expires_at), "throttle:test:b": (1, expires_at)}
+
+
+def test_the_assignment_query_brings_the_readers_seat_and_the_class_size(
+    student, peer, outsider, group, thread
+):
+    from classroom.models import Membership, Participation
+    from tests.factories import make_response
+
+    make_response(thread, student, body="My answer, which gives me a seat.")
+    for user in (student, peer, outsider):
+        loaded = assignment_with_role(thread.pk, user)
+        expected = Participation.objects.filter(assignment=thread, student=user).first()
+        seat = loaded.read_with["seat"]
+        assert (field_values(seat) if seat else None) == (field_values(expected) if expected else None)
+        assert loaded.read_with["members"] == Membership.objects.filter(group=group).count()
+        assert loaded.read_with["user"] == user.pk
+
+
+def test_the_changed_families_read_what_the_orm_reads(thread, student, peer, other_peer, instructor):
+    """sql.changed_families(): every response of the families changed after a version, with authors."""
+    from django.db.models import Q
+
+    from classroom.actions import edit_response
+    from classroom.models import Response
+    from tests.factories import make_response
+
+    untouched = make_response(thread, peer, body="An answer nobody touches again.")
+    make_response(thread, other_peer, parent=untouched, body="A reply to it.")
+    answer = make_response(thread, student, body="An answer that gets a reply later.")
+    first_reply = make_response(thread, peer, parent=answer, body="A first reply.")
+    edited = make_response(thread, other_peer, body="An answer edited later.")
+    since = Assignment.objects.get(pk=thread.pk).version
+    make_response(thread, instructor, parent=first_reply, body="A reply to the first reply.")
+    edit_response(response=edited, body="An answer, edited.", by=other_peer)
+    loaded = sql.changed_families(thread.pk, since)
+    families = Q(pk__in=[answer.pk, edited.pk]) | Q(parent_id__in=[answer.pk, edited.pk])
+    expected = list(Response.objects.filter(families, assignment=thread).select_related("author"))
+    assert [field_values(r) for r in loaded] == [field_values(r) for r in expected]
+    assert [field_values(r.author) for r in loaded] == [field_values(r.author) for r in expected]
+    assert all(timezone.is_aware(r.created_at) for r in loaded)
+    assert sql.changed_families(thread.pk, Assignment.objects.get(pk=thread.pk).version) == []
