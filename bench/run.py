@@ -30,6 +30,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import uuid
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -393,20 +394,46 @@ def percentile(values: list[float], pct: int) -> float | None:
     return round(statistics.quantiles(values, n=100, method="inclusive")[pct - 1], 1)
 
 
+def token_audit(posts: list[dict], stored: dict) -> dict[str, int]:
+    """Posts the client saw confirmed against the rows stored, matched by their client_token.
+
+    `posts`: the client's log entries of posts (each with its "client_token" and "acked");
+    `stored`: bench/audit.py's output. What the page that came back showed plays no part.
+    """
+    sent = {str(uuid.UUID(e["client_token"])) for e in posts if e.get("client_token")}
+    acked = {str(uuid.UUID(e["client_token"])) for e in posts if e.get("acked") and e.get("client_token")}
+    rows: dict[str, int] = {}
+    for _, token in stored["tokens"]:
+        if token:
+            rows[token] = rows.get(token, 0) + 1
+    return {
+        "sent": len(sent),
+        "acked": len(acked),
+        "stored": len(rows),
+        "acked_not_stored": len(acked - rows.keys()),
+        "stored_not_acked": len(rows.keys() - acked),
+        "stored_twice": sum(1 for n in rows.values() if n > 1),
+        "stored_not_sent": len(rows.keys() - sent),
+        "not_acked": len(sent - acked),
+    }
+
+
 def summarise_burst(burst: dict, stored: dict) -> dict:
     log = burst["log"]
     posts = [entry for entry in log if entry["kind"] in ("answer", "reply")]
     acked = [entry for entry in posts if entry["acked"]]
-    acked_ids = {entry["id"] for entry in acked}
-    stored_ids = set(stored["answer_ids"]) | set(stored["reply_ids"])
-    doubles: dict[str, set] = {}
+    audit = token_audit(posts, stored)
+    stored_per_token: dict[str, int] = {}
+    for _, token in stored["tokens"]:
+        stored_per_token[token] = stored_per_token.get(token, 0) + 1
+    doubles: dict[str, list[bool]] = {}
     for entry in posts:
         if (
             entry["kind"] == "answer"
             and entry["student"] % BURST_DOUBLE_EVERY == 0
             and not entry.get("retried")
         ):
-            doubles.setdefault(entry["client_token"], set()).add(entry["id"] if entry["acked"] else None)
+            doubles.setdefault(str(uuid.UUID(entry["client_token"])), []).append(entry["acked"])
     errors: dict[str, int] = {}
     for entry in log:
         if entry.get("error"):
@@ -420,18 +447,20 @@ def summarise_burst(burst: dict, stored: dict) -> dict:
         "requests": len(log),
         "broken_connections": sum(1 for e in log if "retried" in e),
         "retried": sum(1 for e in log if e.get("retried")),
-        "posts_not_acked": len({e["client_token"] for e in posts} - {e["client_token"] for e in acked}),
+        "posts_not_acked": audit["not_acked"],
         "pages_loaded": sum(1 for e in log if e["kind"] == "page" and e.get("status") == 200),
         "answers_acked": len({e["client_token"] for e in acked if e["kind"] == "answer"}),
         "answers_stored": len(stored["answer_ids"]),
         "replies_acked": len({e["client_token"] for e in acked if e["kind"] == "reply"}),
         "replies_stored": len(stored["reply_ids"]),
-        "acked_not_stored": len(acked_ids - stored_ids),
-        "stored_not_acked": len(stored_ids - acked_ids),
-        "duplicates": stored["students_with_two_answers"] + stored["same_text_twice"],
+        # By client_token: a confirmed post is stored whether or not the page showed its card.
+        "acked_not_stored": audit["acked_not_stored"],
+        "stored_not_acked": audit["stored_not_acked"],
+        "duplicates": stored["students_with_two_answers"] + stored["same_text_twice"] + audit["stored_twice"],
         "double_submits": len(doubles),
+        # Both copies confirmed (a copy cut by a kill counts by its retry), and one row stored.
         "double_submits_one_response": sum(
-            1 for ids in doubles.values() if len(ids) == 1 and None not in ids
+            1 for token, acks in doubles.items() if all(acks) and stored_per_token.get(token) == 1
         ),
         "answer_ms": {"p50": percentile(latencies["answer"], 50), "p99": percentile(latencies["answer"], 99)},
         "reply_ms": {"p50": percentile(latencies["reply"], 50), "p99": percentile(latencies["reply"], 99)},
