@@ -47,8 +47,9 @@ WORKERS = 2
 WRK_CONNECTIONS = 4  # two per sync worker: one being served, one waiting in the backlog
 MIN_REQUESTS_PER_RUN = 12
 PG_SERVER = "postgres://postgres@127.0.0.1:5432"
-PG_DATABASE = "agora_bench"
-REDIS_URL = "redis://127.0.0.1:6379/14"  # a database of its own, emptied before the run
+# Its own database and Redis number, emptied before the run; two benches at once need two of each.
+PG_DATABASE = os.environ.get("AGORA_BENCH_DATABASE", "agora_bench")
+REDIS_URL = os.environ.get("AGORA_BENCH_REDIS_URL", "redis://127.0.0.1:6379/14")
 # SQLite alone; PostgreSQL with sessions in the database; PostgreSQL with Redis for cache and sessions.
 DATABASES = ("sqlite", "postgres", "postgres+redis")
 # --variants: SQLite again with one hand-made path swapped for Django's own (bench/settings_variant.py).
@@ -474,8 +475,53 @@ def summarise_burst(burst: dict, stored: dict) -> dict:
     }
 
 
-def bench_database(name: str, url: str, options: argparse.Namespace, work: Path, stamp: str) -> dict:
-    env = {k: v for k, v in os.environ.items() if k not in ("REDIS_URL", "DJANGO_SETTINGS_MODULE")} | {
+BURST_HELD_P99_MS = 1000
+
+
+def burst_rates(
+    server: Server, env: dict[str, str], spreads: list[float], cookie: str, work: Path
+) -> list[dict]:
+    """The burst again at other arrival rates, each on a new class of 300 (bench/seed.py --class).
+
+    `spreads`: arrival windows in seconds (300 students over each). Where p99 < 1 s stops
+    holding is read off the rates: 300 / spread students a second, 3 requests each.
+    """
+    found = []
+    for spread in spreads:
+        print(f"post burst over {spread:g} s…", flush=True)
+        run([PYTHON, "-m", "bench.seed", "--class", "300", str(work / "rate-class.json")], env, timeout=600)
+        plan = json.loads((work / "rate-class.json").read_text())
+        config = {key: plan[key] for key in ("assignment", "min_words", "sessions")} | {
+            "port": server.port,
+            "session_cookie": plan["session_cookie"],
+            "spread": spread,
+            "double_every": BURST_DOUBLE_EVERY,
+            "deadline": BURST_DEADLINE_SECONDS,
+        }
+        (work / "rate-config.json").write_text(json.dumps(config))
+        server.wait_idle()
+        run([PYTHON, str(ROOT / "bench" / "burst.py"), str(work / "rate-config.json"), str(work / "rate.json")],
+            timeout=BURST_DEADLINE_SECONDS + 30)  # fmt: skip
+        run([PYTHON, "-m", "bench.audit", str(plan["assignment"]), str(work / "rate-audit.json")], env)
+        burst = summarise_burst(
+            json.loads((work / "rate.json").read_text()), json.loads((work / "rate-audit.json").read_text())
+        )
+        found.append(
+            {"spread": spread, "students_per_s": round(len(plan["sessions"]) / spread, 1)}
+            | {key: burst[key] for key in ("post_ms", "page_ms", "acked_not_stored", "stored_not_acked")}
+            | {"duplicates": burst["duplicates"], "failed": sum(burst["errors"].values())}
+            | {"seconds": burst["seconds"], "unfinished": burst["unfinished_students"]}
+            | {
+                "held": (burst["post_ms"]["p99"] or 1e9) < BURST_HELD_P99_MS
+                and not burst["unfinished_students"]
+            }
+        )
+    return found
+
+
+def bench_env(url: str) -> dict[str, str]:
+    """The environment of the served app (and its manage.py and seed) on the database at `url`."""
+    return {k: v for k, v in os.environ.items() if k not in ("REDIS_URL", "DJANGO_SETTINGS_MODULE")} | {
         "DJANGO_DEBUG": "0",
         "DJANGO_HTTPS": "0",
         "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
@@ -485,6 +531,10 @@ def bench_database(name: str, url: str, options: argparse.Namespace, work: Path,
         "DATABASE_URL": url,
         "PYTHONUNBUFFERED": "1",
     }
+
+
+def bench_database(name: str, url: str, options: argparse.Namespace, work: Path, stamp: str) -> dict:
+    env = bench_env(url)
     if name in VARIANTS:
         env |= VARIANTS[name] | {"DJANGO_SETTINGS_MODULE": "bench.settings_variant"}
     if name == "postgres+redis":  # the production path past one machine: cache and sessions in Redis
@@ -550,6 +600,8 @@ def bench_database(name: str, url: str, options: argparse.Namespace, work: Path,
         if burst_process.wait(timeout=BURST_DEADLINE_SECONDS + 30) != 0:
             sys.exit(f"bench/burst.py failed (exit status {burst_process.returncode})")
         result["kills"] = kills
+        if options.burst_spreads:
+            result["burst_rates"] = burst_rates(server, env, options.burst_spreads, cookie, work)
         result["workers_after_burst"] = len(server.wait_workers())
         result["peak_worker_rss_mb"] = server.peak_rss_mb()
         result["workers_restarted"] = server.workers() != workers_before
@@ -664,11 +716,66 @@ def report(results: dict) -> str:
             lines.append(f"{db} integrity check: " + "; ".join(integrity["checks"]))
             lines += [f"  skipped: {reason}" for reason in integrity["skipped"]]
             lines += [f"  PROBLEM: {problem}" for problem in integrity["problems"]]
+    lines += burst_rates_report(results, dbs)
+    if "simulation" in results:
+        from simulate import report as simulation_report
+
+        lines += [simulation_report(results["simulation"]), ""]
     ratios = results.get("ratios", {})
     if ratios:
         lines.append("ratios thread/floor and poll/floor (= floor req/s ÷ page req/s):")
         lines += [f"  {db}: " + ", ".join(f"{k} {v}" for k, v in r.items()) for db, r in ratios.items()]
     return "\n".join(lines)
+
+
+SIM_QUICK_SECONDS = 20
+
+
+def simulation_options(parser: argparse.ArgumentParser) -> None:
+    """The simulated class's options (bench/simulate.py)."""
+    from simulate import DURATION, FIRST_SIZE, LAYOUTS, SETUPS
+
+    sim = parser.add_argument_group("simulated class (bench/simulate.py)")
+    sim.add_argument("--no-sim", action="store_true", help="skip the simulated class")
+    sim.add_argument("--sim-only", action="store_true", help="only the simulated class")
+    sim.add_argument(
+        "--sim-duration", type=float, default=DURATION, help=f"seconds a class plays (default {DURATION})"
+    )
+    sim.add_argument("--sim-db", action="append", choices=SETUPS, help="default: both")
+    sim.add_argument("--sim-instances", action="append", type=int, choices=LAYOUTS, help="default: 1 and 2")
+    sim.add_argument(
+        "--sim-first", type=int, default=FIRST_SIZE, help=f"the first class size tried (default {FIRST_SIZE})"
+    )
+    sim.add_argument("--sim-trials", type=int, default=6, help="at most this many class sizes per layout")
+
+
+def burst_rates_report(results: dict, dbs: list[str]) -> list[str]:
+    """The post burst at each arrival rate: its p99, and the fastest arrivals with p99 under 1 s."""
+    measured = [db for db in dbs if results[db].get("burst_rates")]
+    if not measured:
+        return []
+    spreads = sorted({r["spread"] for db in measured for r in results[db]["burst_rates"]})
+    rows = [["post burst, 300 students: posts p50 / p99 ms (lost, failed)", *measured]]
+    for spread in spreads:
+        cells = []
+        for db in measured:
+            r = next((r for r in results[db]["burst_rates"] if r["spread"] == spread), None)
+            cells.append(
+                f"{r['post_ms']['p50']} / {r['post_ms']['p99']} ({r['acked_not_stored']}, {r['failed']})"
+                if r
+                else "–"
+            )
+        rows.append([f"  arriving over {spread:g} s ({300 / spread:.1f} students/s)", *cells])
+    held = []
+    for db in measured:
+        rates = sorted(results[db]["burst_rates"], key=lambda r: r["students_per_s"])
+        ok = [r["students_per_s"] for r in rates if r["held"]]
+        not_ok = [r["students_per_s"] for r in rates if not r["held"]]
+        held.append(
+            (f"up to {max(ok)}/s" if ok else "at none") + (f", not at {min(not_ok)}/s" if not_ok else "")
+        )
+    rows.append([f"p99 < {BURST_HELD_P99_MS} ms holds", *held])
+    return [table(rows), ""]
 
 
 def main() -> None:
@@ -686,10 +793,19 @@ def main() -> None:
         "--kill", type=int, nargs="?", const=BURST_KILLS, default=0, metavar="N",
         help=f"SIGKILL a gunicorn worker N times (default {BURST_KILLS}) during the burst; the master replaces it",
     )  # fmt: skip
+    parser.add_argument(
+        "--burst-spreads", type=lambda text: [float(x) for x in text.split(",")], default=[],
+        metavar="S,S,…", help="the burst again over each of these arrival windows, on new classes",
+    )  # fmt: skip
+    simulation_options(parser)
     options = parser.parse_args()
     if options.quick:
         options.reps, options.seconds, options.db = 3, 1, options.db or ["sqlite"]
+        options.sim_duration = min(options.sim_duration, SIM_QUICK_SECONDS)
+        options.sim_db, options.sim_instances = options.sim_db or ["sqlite"], options.sim_instances or [1]
     databases = (options.db or list(DATABASES)) + (list(VARIANTS) if options.variants else [])
+    if options.sim_only:
+        databases = []
     ensure_wrk()
     RESULTS.mkdir(parents=True, exist_ok=True)
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
@@ -719,6 +835,10 @@ def main() -> None:
         pages = results[name].get("pages")
         if pages:
             results["ratios"][name] = {f"{k}/floor": v["x_floor"] for k, v in pages.items() if k != "floor"}
+    if options.sim_only or not options.no_sim:
+        from simulate import simulate
+
+        results["simulation"] = simulate(options, stamp)
     results["machine"]["load_average_at_end"] = Path("/proc/loadavg").read_text().split()[0]
     out = RESULTS / f"bench-{stamp}.json"
     out.write_text(json.dumps(results, indent=2))
