@@ -173,7 +173,7 @@ class StudentPage(Browser):
     def poll(self) -> None:
         if not self.poll_url:
             return
-        answer = self.timed("poll", "GET", self.poll_url)
+        answer = self.timed("poll", "GET", self.poll_url, since=self.seen())
         if answer is not None:
             self.log[-1]["kind"] = "poll, nothing new" if answer[0] == 204 else "poll, changes"
             if answer[0] == 200:

@@ -6,10 +6,13 @@ on a port the OS picks. wrk drives the floor page, the thread pages and the poll
 (medians of --reps runs, interleaved); queries per page are counted in-process
 (bench/queries.py); then 300 students post at once (bench/burst.py) and the thread
 is audited (bench/audit.py) and the database checked (integrity_check). With --kill,
-gunicorn workers are SIGKILLed while they serve the burst. Prints a table and writes
+gunicorn workers are SIGKILLed while they serve the burst; with --burst-spreads the
+burst runs again at other arrival rates. Then the simulated class (bench/simulate.py):
+the largest live class the server holds. Prints the tables and writes
 bench/results/bench-*.json. See bench/README.md for what each number means.
 
     python bench/run.py [--quick] [--reps N] [--seconds S] [--db sqlite|postgres ...] [--kill [N]]
+                        [--burst-spreads S,S] [--no-sim | --sim-only] [--sim-duration S] ...
 """
 
 import argparse

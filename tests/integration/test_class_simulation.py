@@ -45,8 +45,11 @@ def test_a_short_class_loses_no_confirmed_post_and_stores_none_twice(site):
                  ("answer", "reply", "edit", "grade")}  # fmt: skip
     assert confirmed == {"answer": STUDENTS, "reply": STUDENTS, "edit": STUDENTS, "grade": confirmed["grade"]}
     assert confirmed["grade"] >= 1, "the teacher graded nobody"
-    # The pages followed their polls: the class's posts reached open pages through them.
+    # The pages followed their polls: each asked from the version the last answer brought.
     assert any(e["kind"] == "poll, changes" for e in log)
+    for n in range(STUDENTS):
+        asked = [int(e["since"]) for e in log if e["who"] == f"s{n}" and e["kind"].startswith("poll")]
+        assert asked == sorted(asked) and asked[-1] > asked[0], (n, asked)
 
     rows = site.database.responses(site.plan["assignment"])
     stored = {"tokens": [[row["id"], str(row["client_token"])] for row in rows]}
