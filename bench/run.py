@@ -479,6 +479,8 @@ def summarise_burst(burst: dict, stored: dict) -> dict:
 
 
 BURST_HELD_P99_MS = 1000
+# The burst's other arrival windows, s: 60, 15 and 7.5 students a second beside the 30 of 10 s.
+BURST_RATE_SPREADS = (5, 20, 40)
 
 
 def burst_rates(
@@ -797,8 +799,9 @@ def main() -> None:
         help=f"SIGKILL a gunicorn worker N times (default {BURST_KILLS}) during the burst; the master replaces it",
     )  # fmt: skip
     parser.add_argument(
-        "--burst-spreads", type=lambda text: [float(x) for x in text.split(",")], default=[],
-        metavar="S,S,…", help="the burst again over each of these arrival windows, on new classes",
+        "--burst-spreads", type=lambda text: [float(x) for x in text.split(",") if x], default=None,
+        metavar="S,S,…", help="the burst again over each of these arrival windows, on new classes"
+        f" (default {','.join(f'{s:g}' for s in BURST_RATE_SPREADS)}; none with --quick or an empty list)",
     )  # fmt: skip
     simulation_options(parser)
     options = parser.parse_args()
@@ -806,6 +809,8 @@ def main() -> None:
         options.reps, options.seconds, options.db = 3, 1, options.db or ["sqlite"]
         options.sim_duration = min(options.sim_duration, SIM_QUICK_SECONDS)
         options.sim_db, options.sim_instances = options.sim_db or ["sqlite"], options.sim_instances or [1]
+    if options.burst_spreads is None:
+        options.burst_spreads = [] if options.quick else list(BURST_RATE_SPREADS)
     databases = (options.db or list(DATABASES)) + (list(VARIANTS) if options.variants else [])
     if options.sim_only:
         databases = []
