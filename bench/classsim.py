@@ -152,6 +152,9 @@ class StudentPage(Browser):
                     break
                 next_poll += self.config["poll_every"]
                 self.poll()
+                # htmx sets the next poll off when it sends one; one that came due while this
+                # one was answered goes at once (htmx queues the last), not one per missed turn.
+                next_poll = max(next_poll, time.monotonic())
                 continue
             time.sleep(max(0.0, due - time.monotonic()))
             if not steps or time.monotonic() >= end:
