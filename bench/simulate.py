@@ -13,7 +13,7 @@ are held, then bisects between the largest held and the smallest not held.
 CPU: the gunicorn processes' utime + stime from /proc, before and after the class: the
 master's own and its reaped children's (cutime + cstime: workers that died and were
 replaced), plus the live workers'. On PostgreSQL, the backends serving the bench
-database too (their whole life: the servers start with the trial). The client's own
+database too (DatabaseCpu). The client's own
 CPU (getrusage in its process) is reported beside them: it runs on the same CPUs.
 
     python bench/run.py --sim-only [--sim-duration S] [--sim-db sqlite] [--sim-instances 1]
@@ -23,6 +23,7 @@ import contextlib
 import json
 import os
 import tempfile
+import threading
 from pathlib import Path
 
 from run import (
@@ -80,14 +81,50 @@ def server_cpu(servers: list[Server]) -> float:
     return total
 
 
-def database_cpu() -> float:
-    """CPU of the PostgreSQL backends now connected to the bench database."""
-    pids = psql(f"SELECT pid FROM pg_stat_activity WHERE datname = '{PG_DATABASE}'").split()
-    total = 0.0
-    for pid in pids:
-        with contextlib.suppress(OSError):
-            total += stat_seconds(int(pid))
-    return total
+class DatabaseCpu:
+    """CPU of the PostgreSQL backends serving the bench database, sampled while the class plays.
+
+    A connection lives DJANGO_CONN_MAX_AGE (60 s) and its backend's CPU goes with it when
+    it ends, so the backends are read every half second, each counted at its last reading;
+    what a backend used in its last half second is missed.
+    """
+
+    def __init__(self) -> None:
+        self.seen: dict[int, float] = {}
+        self.before: dict[int, float] = self.read()
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self.sample, daemon=True)
+
+    @staticmethod
+    def read() -> dict[int, float]:
+        found = {}
+        for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+            with contextlib.suppress(OSError):
+                # "postgres: 15/main: postgres agora_bench_sim 127.0.0.1(53492) idle"
+                if (
+                    cmdline.read_bytes().startswith(b"postgres:")
+                    and f" {PG_DATABASE} " in cmdline.read_text()
+                ):
+                    pid = int(cmdline.parent.name)
+                    found[pid] = stat_seconds(pid)
+        return found
+
+    def sample(self) -> None:
+        while not self.stop.wait(0.5):
+            self.seen |= self.read()
+
+    def __enter__(self) -> "DatabaseCpu":
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop.set()
+        self.thread.join()
+        self.seen |= self.read()
+
+    @property
+    def seconds(self) -> float:
+        return sum(cpu - self.before.get(pid, 0.0) for pid, cpu in self.seen.items())
 
 
 def summarise(out: dict, stored: dict, students: int, duration: float) -> dict:
@@ -163,11 +200,11 @@ def play(
         }
         (work / "sim-config.json").write_text(json.dumps(config))
         before = server_cpu(servers)
-        database_before = database_cpu() if setup.startswith("postgres") else 0.0
-        run([PYTHON, "-m", "bench.classsim", str(work / "sim-config.json"), str(work / "sim.json")], env,
-            timeout=duration + 120)  # fmt: skip
+        with DatabaseCpu() if setup.startswith("postgres") else contextlib.nullcontext() as database_cpu:
+            run([PYTHON, "-m", "bench.classsim", str(work / "sim-config.json"), str(work / "sim.json")], env,
+                timeout=duration + 120)  # fmt: skip
         cpu = server_cpu(servers) - before
-        database = database_cpu() - database_before if setup.startswith("postgres") else None
+        database = database_cpu.seconds if setup.startswith("postgres") else None
         workers_after = sum(len(server.workers()) for server in servers)
     run([PYTHON, "-m", "bench.audit", str(plan["assignment"]), str(work / "sim-audit.json")], env)
     out = json.loads((work / "sim.json").read_text())
