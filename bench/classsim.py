@@ -15,7 +15,7 @@ the report now and then. Students are spread over `ports` (several instances).
 
 Every post carries its form's client_token; the log says which were confirmed, so the
 audit matches acknowledged posts with stored rows by token (bench/audit.py), whatever
-the page showed. Nothing runs past `duration` + `grace` seconds.
+the page showed. Nothing runs past `duration` + GRACE seconds.
 
     python -m bench.classsim CONFIG.json OUT.json
 CONFIG: {"ports", "assignment", "session_cookie", "sessions", "teacher_session",
@@ -109,6 +109,8 @@ class Browser(Student):
 
 
 class StudentPage(Browser):
+    """A student with the thread open: what their page shows, and their plan for the class."""
+
     def __init__(self, n: int, *args) -> None:
         super().__init__(f"s{n}", *args)
         self.n = n
