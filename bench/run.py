@@ -730,7 +730,7 @@ def report(results: dict) -> str:
     if "simulation" in results:
         from simulate import report as simulation_report
 
-        lines += [simulation_report(results["simulation"]), ""]
+        lines += ["", simulation_report(results["simulation"]), ""]
     ratios = results.get("ratios", {})
     if ratios:
         lines.append("ratios thread/floor and poll/floor (= floor req/s ÷ page req/s):")
