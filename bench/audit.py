@@ -1,9 +1,11 @@
-"""After the post burst, count what the burst thread really stored.
+"""After the post burst or the simulated class, count what the thread really stored.
 
     python -m bench.audit ASSIGNMENT_ID OUT.json   # in the bench environment
 
-Writes the ids of the stored answers and replies, and the duplicates: students
-with more than one live answer, and the same text stored twice by one author.
+Writes the ids of the stored answers and replies, each stored post's client_token
+(the form's, which the client logged with the server's confirmation: the audit
+matches by it, not by what the page showed), and the duplicates: students with more
+than one live answer, and the same text stored twice by one author.
 """
 
 import os
@@ -30,6 +32,11 @@ def main(assignment_id: int, out_path: Path) -> None:
             {
                 "answer_ids": list(answers.values_list("pk", flat=True)),
                 "reply_ids": list(thread.filter(parent__isnull=False).values_list("pk", flat=True)),
+                # [id, client_token] of every post, live or not: a token is a UUID on either database.
+                "tokens": [
+                    [pk, str(token) if token else None]
+                    for pk, token in thread.values_list("pk", "client_token")
+                ],
                 "students_with_two_answers": answers.values("author")
                 .annotate(n=Count("pk"))
                 .filter(n__gt=1)

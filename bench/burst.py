@@ -55,8 +55,13 @@ class Student:
         self.log = log
         self.origin = f"http://{HOST}:{config['port']}"
 
-    def request(self, method: str, path: str, form: dict | None = None) -> tuple[int, str, float]:
+    def request(
+        self, method: str, path: str, form: dict | None = None, htmx: bool = False
+    ) -> tuple[int, str, float]:
+        """One request on a new connection; a form is sent as htmx sends it, `htmx` marks a GET too."""
         headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())}
+        if htmx:
+            headers["HX-Request"] = "true"
         data = None
         if form is not None:
             data = urlencode(form)
@@ -78,14 +83,16 @@ class Student:
             self.cookies |= {name: morsel.value for name, morsel in SimpleCookie(header).items()}
         return response.status, body, elapsed_ms
 
-    def send(self, entry: dict, method: str, path: str, form: dict | None = None) -> tuple | None:
+    def send(
+        self, entry: dict, method: str, path: str, form: dict | None = None, htmx: bool = False
+    ) -> tuple | None:
         """The request, sent once more if its connection broke: (status, body, ms, retry).
 
         Each failed try is logged as `entry` with its error; None when no answer came.
         """
         for retry in (0, 1):
             try:
-                return (*self.request(method, path, form), retry)
+                return (*self.request(method, path, form, htmx), retry)
             except (OSError, http.client.HTTPException) as error:
                 again = isinstance(error, BROKEN) and not retry
                 self.log.append(

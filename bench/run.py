@@ -6,10 +6,13 @@ on a port the OS picks. wrk drives the floor page, the thread pages and the poll
 (medians of --reps runs, interleaved); queries per page are counted in-process
 (bench/queries.py); then 300 students post at once (bench/burst.py) and the thread
 is audited (bench/audit.py) and the database checked (integrity_check). With --kill,
-gunicorn workers are SIGKILLed while they serve the burst. Prints a table and writes
+gunicorn workers are SIGKILLed while they serve the burst; with --burst-spreads the
+burst runs again at other arrival rates. Then the simulated class (bench/simulate.py):
+the largest live class the server holds. Prints the tables and writes
 bench/results/bench-*.json. See bench/README.md for what each number means.
 
     python bench/run.py [--quick] [--reps N] [--seconds S] [--db sqlite|postgres ...] [--kill [N]]
+                        [--burst-spreads S,S] [--no-sim | --sim-only] [--sim-duration S] ...
 """
 
 import argparse
@@ -30,6 +33,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import uuid
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -46,8 +50,9 @@ WORKERS = 2
 WRK_CONNECTIONS = 4  # two per sync worker: one being served, one waiting in the backlog
 MIN_REQUESTS_PER_RUN = 12
 PG_SERVER = "postgres://postgres@127.0.0.1:5432"
-PG_DATABASE = "agora_bench"
-REDIS_URL = "redis://127.0.0.1:6379/14"  # a database of its own, emptied before the run
+# Its own database and Redis number, emptied before the run; two benches at once need two of each.
+PG_DATABASE = os.environ.get("AGORA_BENCH_DATABASE", "agora_bench")
+REDIS_URL = os.environ.get("AGORA_BENCH_REDIS_URL", "redis://127.0.0.1:6379/14")
 # SQLite alone; PostgreSQL with sessions in the database; PostgreSQL with Redis for cache and sessions.
 DATABASES = ("sqlite", "postgres", "postgres+redis")
 # --variants: SQLite again with one hand-made path swapped for Django's own (bench/settings_variant.py).
@@ -393,20 +398,46 @@ def percentile(values: list[float], pct: int) -> float | None:
     return round(statistics.quantiles(values, n=100, method="inclusive")[pct - 1], 1)
 
 
+def token_audit(posts: list[dict], stored: dict) -> dict[str, int]:
+    """Posts the client saw confirmed against the rows stored, matched by their client_token.
+
+    `posts`: the client's log entries of posts (each with its "client_token" and "acked");
+    `stored`: bench/audit.py's output. What the page that came back showed plays no part.
+    """
+    sent = {str(uuid.UUID(e["client_token"])) for e in posts if e.get("client_token")}
+    acked = {str(uuid.UUID(e["client_token"])) for e in posts if e.get("acked") and e.get("client_token")}
+    rows: dict[str, int] = {}
+    for _, token in stored["tokens"]:
+        if token:
+            rows[token] = rows.get(token, 0) + 1
+    return {
+        "sent": len(sent),
+        "acked": len(acked),
+        "stored": len(rows),
+        "acked_not_stored": len(acked - rows.keys()),
+        "stored_not_acked": len(rows.keys() - acked),
+        "stored_twice": sum(1 for n in rows.values() if n > 1),
+        "stored_not_sent": len(rows.keys() - sent),
+        "not_acked": len(sent - acked),
+    }
+
+
 def summarise_burst(burst: dict, stored: dict) -> dict:
     log = burst["log"]
     posts = [entry for entry in log if entry["kind"] in ("answer", "reply")]
     acked = [entry for entry in posts if entry["acked"]]
-    acked_ids = {entry["id"] for entry in acked}
-    stored_ids = set(stored["answer_ids"]) | set(stored["reply_ids"])
-    doubles: dict[str, set] = {}
+    audit = token_audit(posts, stored)
+    stored_per_token: dict[str, int] = {}
+    for _, token in stored["tokens"]:
+        stored_per_token[token] = stored_per_token.get(token, 0) + 1
+    doubles: dict[str, list[bool]] = {}
     for entry in posts:
         if (
             entry["kind"] == "answer"
             and entry["student"] % BURST_DOUBLE_EVERY == 0
             and not entry.get("retried")
         ):
-            doubles.setdefault(entry["client_token"], set()).add(entry["id"] if entry["acked"] else None)
+            doubles.setdefault(str(uuid.UUID(entry["client_token"])), []).append(entry["acked"])
     errors: dict[str, int] = {}
     for entry in log:
         if entry.get("error"):
@@ -420,18 +451,20 @@ def summarise_burst(burst: dict, stored: dict) -> dict:
         "requests": len(log),
         "broken_connections": sum(1 for e in log if "retried" in e),
         "retried": sum(1 for e in log if e.get("retried")),
-        "posts_not_acked": len({e["client_token"] for e in posts} - {e["client_token"] for e in acked}),
+        "posts_not_acked": audit["not_acked"],
         "pages_loaded": sum(1 for e in log if e["kind"] == "page" and e.get("status") == 200),
         "answers_acked": len({e["client_token"] for e in acked if e["kind"] == "answer"}),
         "answers_stored": len(stored["answer_ids"]),
         "replies_acked": len({e["client_token"] for e in acked if e["kind"] == "reply"}),
         "replies_stored": len(stored["reply_ids"]),
-        "acked_not_stored": len(acked_ids - stored_ids),
-        "stored_not_acked": len(stored_ids - acked_ids),
-        "duplicates": stored["students_with_two_answers"] + stored["same_text_twice"],
+        # By client_token: a confirmed post is stored whether or not the page showed its card.
+        "acked_not_stored": audit["acked_not_stored"],
+        "stored_not_acked": audit["stored_not_acked"],
+        "duplicates": stored["students_with_two_answers"] + stored["same_text_twice"] + audit["stored_twice"],
         "double_submits": len(doubles),
+        # Both copies confirmed (a copy cut by a kill counts by its retry), and one row stored.
         "double_submits_one_response": sum(
-            1 for ids in doubles.values() if len(ids) == 1 and None not in ids
+            1 for token, acks in doubles.items() if all(acks) and stored_per_token.get(token) == 1
         ),
         "answer_ms": {"p50": percentile(latencies["answer"], 50), "p99": percentile(latencies["answer"], 99)},
         "reply_ms": {"p50": percentile(latencies["reply"], 50), "p99": percentile(latencies["reply"], 99)},
@@ -445,8 +478,57 @@ def summarise_burst(burst: dict, stored: dict) -> dict:
     }
 
 
-def bench_database(name: str, url: str, options: argparse.Namespace, work: Path, stamp: str) -> dict:
-    env = {k: v for k, v in os.environ.items() if k not in ("REDIS_URL", "DJANGO_SETTINGS_MODULE")} | {
+BURST_HELD_P99_MS = 1000
+# The burst's other arrival windows, s: 60, 15 and 7.5 students a second beside the 30 of 10 s.
+BURST_RATE_SPREADS = (5, 20, 40)
+
+
+def burst_rates(
+    server: Server, env: dict[str, str], spreads: list[float], cookie: str, work: Path
+) -> list[dict]:
+    """The burst again at other arrival rates, each on a new class of 300 (bench/seed.py --class).
+
+    `spreads`: arrival windows in seconds (300 students over each). Where p99 < 1 s stops
+    holding is read off the rates: 300 / spread students a second, 3 requests each.
+    """
+    found = []
+    for spread in spreads:
+        print(f"post burst over {spread:g} s…", flush=True)
+        run([PYTHON, "-m", "bench.seed", "--class", "300", str(work / "rate-class.json")], env, timeout=600)
+        plan = json.loads((work / "rate-class.json").read_text())
+        config = {key: plan[key] for key in ("assignment", "min_words", "sessions")} | {
+            "port": server.port,
+            "session_cookie": plan["session_cookie"],
+            "spread": spread,
+            "double_every": BURST_DOUBLE_EVERY,
+            "deadline": BURST_DEADLINE_SECONDS,
+        }
+        (work / "rate-config.json").write_text(json.dumps(config))
+        server.wait_idle()
+        run([PYTHON, str(ROOT / "bench" / "burst.py"), str(work / "rate-config.json"), str(work / "rate.json")],
+            timeout=BURST_DEADLINE_SECONDS + 30)  # fmt: skip
+        run([PYTHON, "-m", "bench.audit", str(plan["assignment"]), str(work / "rate-audit.json")], env)
+        burst = summarise_burst(
+            json.loads((work / "rate.json").read_text()), json.loads((work / "rate-audit.json").read_text())
+        )
+        found.append(rate_entry(spread, len(plan["sessions"]), burst))
+    return found
+
+
+def rate_entry(spread: float, students: int, burst: dict) -> dict:
+    """One arrival rate's burst (summarise_burst's), as the rates table shows it."""
+    return (
+        {"spread": spread, "students_per_s": round(students / spread, 1)}
+        | {key: burst[key] for key in ("post_ms", "page_ms", "acked_not_stored", "stored_not_acked")}
+        | {"duplicates": burst["duplicates"], "failed": sum(burst["errors"].values())}
+        | {"seconds": burst["seconds"], "unfinished": burst["unfinished_students"]}
+        | {"held": (burst["post_ms"]["p99"] or 1e9) < BURST_HELD_P99_MS and not burst["unfinished_students"]}
+    )
+
+
+def bench_env(url: str) -> dict[str, str]:
+    """The environment of the served app (and its manage.py and seed) on the database at `url`."""
+    return {k: v for k, v in os.environ.items() if k not in ("REDIS_URL", "DJANGO_SETTINGS_MODULE")} | {
         "DJANGO_DEBUG": "0",
         "DJANGO_HTTPS": "0",
         "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
@@ -456,6 +538,10 @@ def bench_database(name: str, url: str, options: argparse.Namespace, work: Path,
         "DATABASE_URL": url,
         "PYTHONUNBUFFERED": "1",
     }
+
+
+def bench_database(name: str, url: str, options: argparse.Namespace, work: Path, stamp: str) -> dict:
+    env = bench_env(url)
     if name in VARIANTS:
         env |= VARIANTS[name] | {"DJANGO_SETTINGS_MODULE": "bench.settings_variant"}
     if name == "postgres+redis":  # the production path past one machine: cache and sessions in Redis
@@ -521,6 +607,8 @@ def bench_database(name: str, url: str, options: argparse.Namespace, work: Path,
         if burst_process.wait(timeout=BURST_DEADLINE_SECONDS + 30) != 0:
             sys.exit(f"bench/burst.py failed (exit status {burst_process.returncode})")
         result["kills"] = kills
+        if options.burst_spreads:
+            result["burst_rates"] = burst_rates(server, env, options.burst_spreads, cookie, work)
         result["workers_after_burst"] = len(server.wait_workers())
         result["peak_worker_rss_mb"] = server.peak_rss_mb()
         result["workers_restarted"] = server.workers() != workers_before
@@ -533,6 +621,9 @@ def bench_database(name: str, url: str, options: argparse.Namespace, work: Path,
     result["live"] = json.loads((work / "live.json").read_text())
     burst = json.loads(burst_out.read_text())
     result["burst"] = summarise_burst(burst, json.loads((work / "audit.json").read_text()))
+    if "burst_rates" in result and not options.kill:  # the first burst is one of the rates
+        students = len(plan["burst"]["sessions"])
+        result["burst_rates"].append(rate_entry(options.spread, students, result["burst"]))
     if name.startswith("sqlite"):
         database = sqlite3.connect(url.removeprefix("sqlite:///"))
     else:
@@ -675,11 +766,72 @@ def report(results: dict) -> str:
             lines.append(f"{db} integrity check: " + "; ".join(integrity["checks"]))
             lines += [f"  skipped: {reason}" for reason in integrity["skipped"]]
             lines += [f"  PROBLEM: {problem}" for problem in integrity["problems"]]
+    lines += burst_rates_report(results, dbs)
+    if "simulation" in results:
+        from simulate import report as simulation_report
+
+        lines += ["", simulation_report(results["simulation"]), ""]
     ratios = results.get("ratios", {})
     if ratios:
         lines.append("ratios thread/floor and poll/floor (= floor req/s ÷ page req/s):")
         lines += [f"  {db}: " + ", ".join(f"{k} {v}" for k, v in r.items()) for db, r in ratios.items()]
     return "\n".join(lines)
+
+
+SIM_QUICK_SECONDS = 20
+
+
+def simulation_options(parser: argparse.ArgumentParser) -> None:
+    """The simulated class's options (bench/simulate.py)."""
+    from simulate import DURATION, FIRST_SIZE, LAYOUTS, SETUPS
+
+    sim = parser.add_argument_group("simulated class (bench/simulate.py)")
+    sim.add_argument("--no-sim", action="store_true", help="skip the simulated class")
+    sim.add_argument("--sim-only", action="store_true", help="only the simulated class")
+    sim.add_argument(
+        "--sim-duration", type=float, default=DURATION, help=f"seconds a class plays (default {DURATION})"
+    )
+    sim.add_argument("--sim-db", action="append", choices=SETUPS, help="default: both")
+    sim.add_argument("--sim-instances", action="append", type=int, choices=LAYOUTS, help="default: 1 and 2")
+    sim.add_argument(
+        "--sim-first", type=int, default=FIRST_SIZE, help=f"the first class size tried (default {FIRST_SIZE})"
+    )
+    sim.add_argument("--sim-trials", type=int, default=6, help="at most this many class sizes per layout")
+
+
+def burst_rates_report(results: dict, dbs: list[str]) -> list[str]:
+    """The post burst at each arrival rate: its p99, and the fastest arrivals with p99 under 1 s."""
+    measured = [db for db in dbs if results[db].get("burst_rates")]
+    if not measured:
+        return []
+    spreads = sorted({r["spread"] for db in measured for r in results[db]["burst_rates"]})
+    rows = [["post burst, 300 students: posts p50 / p99 ms (lost, failed)", *measured]]
+    for spread in spreads:
+        cells = []
+        for db in measured:
+            r = next((r for r in results[db]["burst_rates"] if r["spread"] == spread), None)
+            cells.append(
+                f"{r['post_ms']['p50']} / {r['post_ms']['p99']} ({r['acked_not_stored']}, {r['failed']})"
+                if r
+                else "–"
+            )
+        rows.append([f"  arriving over {spread:g} s ({300 / spread:.1f} students/s)", *cells])
+    held = []
+    for db in measured:
+        rates = sorted(results[db]["burst_rates"], key=lambda r: r["students_per_s"])
+        # Up to the slowest rate that did not hold; a faster one that held anyway was luck.
+        first_not = next((r["students_per_s"] for r in rates if not r["held"]), None)
+        ok = [
+            r["students_per_s"]
+            for r in rates
+            if r["held"] and (first_not is None or r["students_per_s"] < first_not)
+        ]
+        held.append(
+            (f"up to {max(ok)}/s" if ok else "at none")
+            + (f", not at {first_not}/s" if first_not is not None else "")
+        )
+    rows.append([f"p99 < {BURST_HELD_P99_MS} ms holds", *held])
+    return [table(rows), ""]
 
 
 def main() -> None:
@@ -697,10 +849,22 @@ def main() -> None:
         "--kill", type=int, nargs="?", const=BURST_KILLS, default=0, metavar="N",
         help=f"SIGKILL a gunicorn worker N times (default {BURST_KILLS}) during the burst; the master replaces it",
     )  # fmt: skip
+    parser.add_argument(
+        "--burst-spreads", type=lambda text: [float(x) for x in text.split(",") if x], default=None,
+        metavar="S,S,…", help="the burst again over each of these arrival windows, on new classes"
+        f" (default {','.join(f'{s:g}' for s in BURST_RATE_SPREADS)}; none with --quick or an empty list)",
+    )  # fmt: skip
+    simulation_options(parser)
     options = parser.parse_args()
     if options.quick:
         options.reps, options.seconds, options.db = 3, 1, options.db or ["sqlite"]
+        options.sim_duration = min(options.sim_duration, SIM_QUICK_SECONDS)
+        options.sim_db, options.sim_instances = options.sim_db or ["sqlite"], options.sim_instances or [1]
+    if options.burst_spreads is None:
+        options.burst_spreads = [] if options.quick else list(BURST_RATE_SPREADS)
     databases = (options.db or list(DATABASES)) + (list(VARIANTS) if options.variants else [])
+    if options.sim_only:
+        databases = []
     ensure_wrk()
     RESULTS.mkdir(parents=True, exist_ok=True)
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
@@ -730,6 +894,10 @@ def main() -> None:
         pages = results[name].get("pages")
         if pages:
             results["ratios"][name] = {f"{k}/floor": v["x_floor"] for k, v in pages.items() if k != "floor"}
+    if options.sim_only or not options.no_sim:
+        from simulate import simulate
+
+        results["simulation"] = simulate(options, stamp)
     results["machine"]["load_average_at_end"] = Path("/proc/loadavg").read_text().split()[0]
     out = RESULTS / f"bench-{stamp}.json"
     out.write_text(json.dumps(results, indent=2))

@@ -10,6 +10,11 @@ are bulk-created (with unusable passwords), and their sessions are created direc
 in the session store (`Client.force_login`) instead of logging in over HTTP.
 
     python -m bench.seed PLAN.json   # in the bench environment (DATABASE_URL, ...)
+    python -m bench.seed --class N PLAN.json   # only a new class of N, for the simulated class
+
+`--class N` adds a group of N new students and its teacher, with an open, empty thread
+(post-first, 20 words at least, as the burst's), to whatever the database holds: each
+run of bench/simulate.py gets a class of its own.
 """
 
 import os
@@ -138,6 +143,28 @@ def seed_thread(size: int, brief: Brief, teacher: User, reader: User, rng: rando
     }
 
 
+@transaction.atomic
+def seed_class(students: int) -> dict:
+    """A new teacher and group of `students` with an open, empty thread; their sessions."""
+    if not Brief.objects.exists():
+        call_command("import_briefs", str(SEED_FILE), verbosity=0)
+    run = Group.objects.count()
+    teacher = User.objects.create(username=f"sim{run}-teacher", first_name="Tess", is_instructor=True)
+    members = make_students(f"sim{run}-", students)
+    group = create_group(name=f"Simulated class {run} of {students}", instructor=teacher)
+    for student in members:
+        join_group(group=group, student=student)
+    thread = new_thread(Brief.objects.order_by("id").first(), group, teacher, opens_ago=timedelta(hours=1))
+    return {
+        "assignment": thread.pk,
+        "min_words": MIN_WORDS,
+        # The client sends "<this>=<session key>": one CSRF cookie for the class, a session each.
+        "session_cookie": f"{settings.CSRF_COOKIE_NAME}={_get_new_csrf_string()}; {settings.SESSION_COOKIE_NAME}",
+        "sessions": [session_key(student) for student in members],
+        "teacher_session": session_key(teacher),
+    }
+
+
 def main(plan_path: Path) -> None:
     rng = random.Random(2025)
     call_command("import_briefs", str(SEED_FILE), verbosity=0)
@@ -171,4 +198,7 @@ def main(plan_path: Path) -> None:
 
 
 if __name__ == "__main__":
-    main(Path(sys.argv[1]))
+    if sys.argv[1] == "--class":
+        Path(sys.argv[3]).write_text(json.dumps(seed_class(int(sys.argv[2]))))
+    else:
+        main(Path(sys.argv[1]))

@@ -194,6 +194,7 @@ def seed_class(plan_path: Path, students: int) -> None:
         # bench/burst.py sends "<this>=<session key>": one CSRF cookie for the class, a session each.
         "session_cookie": f"{csrf_cookie}; {settings.SESSION_COOKIE_NAME}",
         "sessions": [session_key(student) for student in members],
+        "teacher_session": session_key(teacher),
     }
     plan_path.write_text(json.dumps(plan))
 
