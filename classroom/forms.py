@@ -496,7 +496,7 @@ class AssignmentRulesForm(forms.ModelForm):
         labels = {
             "opens_at": _("Opens"),
             "due_at": _("Due"),
-            "reveal_quorum": _("Fair reveal: % of the class who answer first"),
+            "reveal_quorum": _("Fair reveal: per cent of the class who answer first"),
         }
         help_texts = {
             "post_first": _("Each student answers before seeing anyone else's answer."),
