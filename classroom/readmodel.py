@@ -19,7 +19,8 @@ from django.template.context import make_context
 from django.template.loader import get_template, render_to_string
 from django.urls import get_script_prefix, reverse
 from django.utils import timezone
-from django.utils.dates import MONTHS_3, WEEKDAYS_ABBR
+from django.utils.dateformat import format as date_format
+from django.utils.dates import MONTHS_3, MONTHS_ALT, WEEKDAYS_ABBR
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, gettext
@@ -270,7 +271,12 @@ class CardWords:
     zone: tzinfo
     labels: dict[str, str]
     months: tuple[str, ...]
+    months_alt: tuple[str, ...]
     days: tuple[str, ...]
+    # The reader's language's "D j M, H:i T" (German "D, j. M, H:i T", Russian "D, j E, H:i T")
+    # as a str.format pattern, or None when it uses a letter card_time_pattern() does not know.
+    pattern: str | None
+    date_format: str
     url_prefix: str
 
     @classmethod
@@ -289,7 +295,10 @@ class CardWords:
                     "reply-to": gettext('Reply<span class="visually-hidden"> to <bdi>%(name)s</bdi></span>'),
                 },
                 tuple(str(MONTHS_3[month]).title() for month in range(1, 13)),
+                tuple(str(MONTHS_ALT[month]) for month in range(1, 13)),
                 tuple(str(WEEKDAYS_ABBR[day]) for day in range(7)),
+                card_time_pattern(_("D j M, H:i T")),
+                _("D j M, H:i T"),
             )
         script = get_script_prefix()
         if script not in _url_prefixes:  # every response URL is /r/<id>/<action>/ (classroom/urls.py)
@@ -297,17 +306,48 @@ class CardWords:
         return cls(language, timezone.get_current_timezone(), *known, _url_prefixes[script])
 
     def time(self, moment: datetime) -> tuple[str, str]:
-        """A time as the `date` filter writes it with "c" and with "D j M, H:i T" in the reader's
-        zone (tests/integration/test_card_language.py compares them), without the filter's format parsing."""
+        """A time as the `date` filter writes it with "c" and with the reader's translation of
+        "D j M, H:i T", in the reader's zone (tests/integration/test_card_language.py compares
+        them), without the filter's format parsing."""
         local = moment.astimezone(self.zone)
-        text = (
-            f"{self.days[local.weekday()]} {local.day} {self.months[local.month - 1]},"
-            f" {local.hour:02d}:{local.minute:02d} {local.tzname() or ''}"
+        if self.pattern is None:
+            return local.isoformat(), date_format(local, self.date_format)
+        text = self.pattern.format(
+            D=self.days[local.weekday()],
+            j=local.day,
+            M=self.months[local.month - 1],
+            E=self.months_alt[local.month - 1],
+            H=f"{local.hour:02d}",
+            i=f"{local.minute:02d}",
+            T=local.tzname() or "",
         )
         return local.isoformat(), text
 
 
-_card_words: dict[str | None, tuple[dict[str, str], tuple[str, ...], tuple[str, ...]]] = {}
+# The letters the `date` filter reads as a field (django.utils.dateformat); any other character,
+# such as French "à", is written as it is.
+DATE_FORMAT_LETTERS = frozenset("aAbcdDeEfFgGhHiIjlLmMnNoOPrsStTUuwWyYzZ")
+
+
+def card_time_pattern(spec: str) -> str | None:
+    """A `date` filter format made of the letters D j M E H i T (and escaped or other
+    characters) as a str.format pattern, so a card's time needs no format parsing; None
+    for any other letter (the card then asks the filter's own code)."""
+    pattern, escaped = [], False
+    for char in spec:
+        if char == "\\" and not escaped:
+            escaped = True
+        elif escaped or char not in DATE_FORMAT_LETTERS:
+            pattern.append("{{" if char == "{" else "}}" if char == "}" else char)
+            escaped = False
+        elif char in "DjMEHiT":
+            pattern.append(f"{{{char}}}")
+        else:
+            return None
+    return "".join(pattern)
+
+
+_card_words: dict[str | None, tuple] = {}
 _url_prefixes: dict[str, str] = {}
 
 

@@ -8,7 +8,9 @@ the page may not scroll sideways. The class's data holds a 200-character name an
 polite data fails here. A failure lists every screen that fails, not only the first.
 
 AGORA_SCREENSHOTS=folder keeps a full-page screenshot of each screen in each combination;
-AGORA_SCREENS=report,group looks at those screens only (while fixing them).
+AGORA_SCREENS=report,group looks at those screens only (while fixing them);
+AGORA_SCREEN_LANGUAGE=de shows them in that language (every browser asks for it once
+signed in), to look at a translation's long words and plural forms.
 """
 
 import os
@@ -20,7 +22,7 @@ from pathlib import Path
 import pytest
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from briefs.actions import save_brief
 from briefs.models import Brief
@@ -53,6 +55,7 @@ SCHEMES = ["light", "dark"]
 LONG_WORD = "W" * 300
 # 200 characters: Django's first_name holds 150, so the rest is the last name.
 LONG_FIRST, LONG_LAST = "Maximiliana" + "x" * 139, "Y" * 49
+LANGUAGE = os.environ.get("AGORA_SCREEN_LANGUAGE", "")
 
 # What axe finds, as "rule (impact) ×n: target, target" lines; only serious and critical count.
 RUN_AXE = """
@@ -75,6 +78,18 @@ STICKING_OUT = """
 """
 
 
+def button(context: str, text: str) -> str:
+    """A button's name as the screens show it (AGORA_SCREEN_LANGUAGE), for clicking it."""
+    with translation.override(LANGUAGE or "en"):
+        return translation.pgettext(context, text) if context else translation.gettext(text)
+
+
+def speak(page) -> None:
+    """The page's browser asks for AGORA_SCREEN_LANGUAGE from now on (after logging in in English)."""
+    if LANGUAGE:
+        page.context.set_extra_http_headers({"Accept-Language": LANGUAGE})
+
+
 @dataclass
 class Screen:
     name: str
@@ -88,7 +103,7 @@ def submit_text(text: str, field: str = "text") -> Callable:
     def fill(page):
         page.locator(f"textarea[name='{field}']").last.fill(text)
         with page.expect_navigation():
-            page.get_by_role("button", name="Preview").click()
+            page.get_by_role("button", name=button("verb", "Preview")).click()
 
     return fill
 
@@ -105,13 +120,13 @@ def post_without_csrf_token(page):
 def preview_answer(page):
     """The composer's Preview, as a student presses it: the preview replaces the writing box."""
     page.locator("textarea[name='body']").fill(f"A **draft** answer with a list:\n\n- one\n- {LONG_WORD}")
-    page.get_by_role("button", name="Preview").click()
+    page.get_by_role("button", name=button("verb", "Preview")).click()
     page.locator("#answer-preview").wait_for()
 
 
 def log_out(page):
     with page.expect_navigation():
-        page.get_by_role("button", name="Log out").click()
+        page.get_by_role("button", name=button("", "Log out")).click()
 
 
 @pytest.fixture
@@ -338,6 +353,8 @@ def test_every_screen_passes_axe_and_fits_the_window(live_server, new_context, l
     login(contexts["student"], "maximiliana")
     login(contexts["teacher"], "teacher")
     login(contexts["admin"], "admin")
+    for page in contexts.values():
+        speak(page)
     folder = os.environ.get("AGORA_SCREENSHOTS")
     only = set(filter(None, os.environ.get("AGORA_SCREENS", "").split(",")))
 
@@ -352,7 +369,9 @@ def test_every_screen_passes_axe_and_fits_the_window(live_server, new_context, l
                     continue
                 page = contexts[screen.who]
                 if screen.who == "leaver":
+                    page.context.set_extra_http_headers({})
                     login(page, "leaver")
+                    speak(page)
                 page.goto(f"{live_server.url}{screen.path}")
                 if screen.then:
                     screen.then(page)
