@@ -282,9 +282,14 @@ def test_a_username_the_student_chose_is_kept_or_refused_never_changed(client, c
     assert User.objects.filter(username="ana_l", first_name="Ana").exists()
 
 
-def test_a_name_with_no_latin_letters_gets_a_plain_username(client, coded_group):
-    client.post(join_url("ABCDEFGH"), {"name": "Мария", "password": PASSWORD})
-    assert User.objects.get(username="student").first_name == "Мария"
+def test_a_cyrillic_name_gets_its_username_spelled_in_latin(client, coded_group):
+    client.post(join_url("ABCDEFGH"), {"name": "Мария Иванова", "password": PASSWORD})
+    assert User.objects.get(username="mariia.ivanova").first_name == "Мария"
+
+
+def test_a_name_with_no_latin_spelling_gets_a_plain_username(client, coded_group):
+    client.post(join_url("ABCDEFGH"), {"name": "王小明", "password": PASSWORD})
+    assert User.objects.get(username="student").first_name == "王小明"
 
 
 def suggest(client, **params):
