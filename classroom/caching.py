@@ -87,12 +87,12 @@ class _Memo:
 _MISSING = object()
 # Without a shared cache this memo is all there is: it holds as many as the local cache did.
 _values = _Memo(size=4096 if SHARED else 10_000)  # cards, counts, stances, a student's state and feedback
-_outlines = _Memo(size=64)  # a long thread's outline is large: keep fewer
+_outlines = _Memo(size=64, shared=False)  # a long thread's outline is large: keep fewer
 _fragments = _Memo(
     size=2000, shared=False
 )  # rendered briefs, page layouts: cheap to redo, not worth a round trip
-_rows: dict[tuple[int, int], tuple[int, dict]] = {}  # (thread, epoch): (version, {response id: row})
-_families: dict[tuple[int, int], dict] = {}  # (thread, epoch): {answer id: family} last built here
+_rows: dict[tuple[int, int], "ThreadRows"] = {}  # (thread, epoch): its rows as last read here
+_last_outlines: dict[tuple[int, int], Any] = {}  # (thread, epoch): the outline last built here
 _polled: dict[int, tuple[float, tuple[int, int, datetime | None] | None]] = {}
 ROWS_SIZE = 256
 ROW_MEMO = getattr(settings, "AGORA_ROW_MEMO", True)  # off only in the bench's A/B run
@@ -123,17 +123,20 @@ def group_members(thread: "Assignment", count: int, build: Callable[[], Any]) ->
     return _get_or_build(_values, key, build)
 
 
-def outline(thread: "Assignment", build: Callable[[dict], list]) -> Any:
-    """The thread's outline at its version; `build(known)` gets the families this process last
-    built for the thread's epoch, by answer id, to take those whose key has not changed."""
+def outline(thread: "Assignment", build: Callable[[Any], Any]) -> Any:
+    """The thread's outline at its version; `build(previous)` gets the outline this process
+    last built for the thread's epoch (None: none), to update it from the families changed
+    since rather than walk every family again. Kept in this process only: every worker reads
+    the thread's rows after a new version anyway, and updating its own outline from them
+    costs less than unpickling a long thread's outline from the shared cache."""
     memo_key = (thread.pk, thread.epoch)
 
-    def built() -> list:
-        families = build(_families.get(memo_key, {}))
-        if len(_families) >= ROWS_SIZE:
-            _families.clear()
-        _families[memo_key] = {family.pk: family for family in families}
-        return families
+    def built() -> Any:
+        found = build(_last_outlines.get(memo_key))
+        if len(_last_outlines) >= ROWS_SIZE:
+            _last_outlines.clear()
+        _last_outlines[memo_key] = found
+        return found
 
     return _get_or_build(_outlines, _thread_key("outline", thread), built)
 
@@ -200,27 +203,80 @@ def keep_cards(rendered: dict[str, str]) -> None:
     _values.set_many(rendered)
 
 
-def thread_rows(thread: "Assignment", read: Callable[[int | None], Iterable]) -> list:
+class ThreadRows:
+    """A thread's responses as light rows (each with pk, parent_id and author_id) at one
+    version, indexed by family (an answer's id: the answer and its replies) and by author, with
+    which families changed at each version this process read: what an outline or a student's
+    own posts need after a post, without walking every row. Never changed once made."""
+
+    __slots__ = ("version", "rows", "families", "authors", "log", "log_since")
+
+    def __init__(self, version: int, rows: dict, families: dict, authors: dict, log: tuple, log_since: int):
+        self.version = version
+        self.rows = rows  # {response id: row}
+        self.families = families  # {answer id: frozenset of the family's response ids}
+        self.authors = authors  # {author id: frozenset of their response ids}
+        self.log = log  # ((version, frozenset of the answer ids of the families changed up to it), ...)
+        self.log_since = log_since  # the log names every family changed after this version
+
+    def changed_since(self, version: int) -> frozenset[int] | None:
+        """The families in which something changed after `version` (None: this process cannot say)."""
+        if version < self.log_since or version > self.version:
+            return None
+        changed: set[int] = set()
+        for at, families in reversed(self.log):
+            if at <= version:
+                break
+            changed |= families
+        return frozenset(changed)
+
+    @classmethod
+    def whole(cls, version: int, changed: Iterable) -> "ThreadRows":
+        rows, families, authors = {}, {}, {}
+        for row in changed:
+            rows[row.pk] = row
+            families.setdefault(row.parent_id or row.pk, set()).add(row.pk)
+            authors.setdefault(row.author_id, set()).add(row.pk)
+        families = {pk: frozenset(ids) for pk, ids in families.items()}
+        authors = {pk: frozenset(ids) for pk, ids in authors.items()}
+        return cls(version, rows, families, authors, (), version)
+
+    def then(self, version: int, changed: Iterable) -> "ThreadRows":
+        """These rows with the rows changed up to `version` (a copy: a request may still hold this one)."""
+        rows, families, authors = dict(self.rows), dict(self.families), dict(self.authors)
+        touched = set()
+        for row in changed:
+            rows[row.pk] = row
+            family = row.parent_id or row.pk
+            touched.add(family)
+            families[family] = families.get(family, frozenset()) | {row.pk}
+            authors[row.author_id] = authors.get(row.author_id, frozenset()) | {row.pk}
+        log, since = (*self.log, (version, frozenset(touched))), self.log_since
+        if len(log) > LOG_SIZE:
+            since, log = log[0][0], log[1:]
+        return ThreadRows(version, rows, families, authors, log, since)
+
+
+LOG_SIZE = 64  # versions back that an outline can be brought up to date from
+
+
+def thread_rows(thread: "Assignment", read: Callable[[int | None], Iterable]) -> ThreadRows:
     """Every response of the thread as a light row. This process keeps the rows it last read,
     so a new version reads only the responses changed since (every write sets a response's
     version to the thread's): `read(since)` reads those, `read(None)` the whole thread. A new
     epoch (a restore, a hard delete) starts from a whole read: deletions leave no version."""
     memo_key = (thread.pk, thread.epoch)
     known = _rows.get(memo_key) if ROW_MEMO else None
-    if known is not None and known[0] == thread.version:
-        return list(known[1].values())  # read at this version already: nothing can be newer
-    if known is not None and known[0] < thread.version:
-        rows = dict(known[1])
-        changed = read(known[0])
+    if known is not None and known.version == thread.version:
+        return known  # read at this version already: nothing can be newer
+    if known is not None and known.version < thread.version:
+        state = known.then(thread.version, read(known.version))
     else:
-        rows = {}
-        changed = read(None)
-    for row in changed:
-        rows[row.pk] = row
+        state = ThreadRows.whole(thread.version, read(None))
     if len(_rows) >= ROWS_SIZE:
         _rows.clear()
-    _rows[memo_key] = (thread.version, rows)
-    return list(rows.values())
+    _rows[memo_key] = state
+    return state
 
 
 def polled(thread_id: int, read: Callable[[], tuple[int, int, datetime | None] | None]) -> tuple | None:
@@ -296,7 +352,7 @@ def forget_everything() -> None:
     for memo in (_values, _outlines, _fragments):
         memo.values.clear()
     _rows.clear()
-    _families.clear()
+    _last_outlines.clear()
     _polled.clear()
     _bells.clear()
     prefix = cache.make_key(f"{NAMESPACE}:")

@@ -6,9 +6,10 @@ cards and the brief. Views only parse requests and pick templates; templates onl
 what is decided here. Caching goes through classroom.caching, which alone makes keys.
 """
 
+import bisect
 import hashlib
 from collections import Counter, namedtuple
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
 from functools import cached_property
 
@@ -433,8 +434,9 @@ def student_state(user: User, assignment: Assignment) -> tuple[Participation | N
         )
 
     def own() -> list[OwnPost]:
-        me = user.pk  # once: request.user is a lazy object, each .pk a call through it
-        mine = [row for row in thread_rows(assignment) if row.author_id == me and row.deleted_at is None]
+        rows = thread_rows(assignment)
+        mine = [rows.rows[pk] for pk in rows.authors.get(user.pk, ())]
+        mine = [row for row in mine if row.deleted_at is None]
         return [
             (row.pk, row.parent_id, row.reply_to_id)
             for row in sorted(mine, key=lambda row: (row.created_at, row.pk))
@@ -486,6 +488,7 @@ class Family:
     quote: tuple[str, int] | None = None  # the sentence of the brief the answer quotes, if classmates see it
     answer_author: int | None = None  # who wrote the answer, while it is not deleted (for the counts)
     live_replies: int = 0
+    order: tuple = ()  # where it stands: pinned first (by when pinned), then oldest first
 
 
 OUTLINE_FIELDS = (
@@ -495,7 +498,7 @@ OUTLINE_FIELDS = (
 LightRow = namedtuple("LightRow", OUTLINE_FIELDS)
 
 
-def thread_rows(assignment: Assignment) -> list:
+def thread_rows(assignment: Assignment) -> caching.ThreadRows:
     """Every response of the thread as a light row (read incrementally, classroom.caching).
 
     A read of what changed since the last version this process knew reads the whole families
@@ -514,64 +517,136 @@ def thread_rows(assignment: Assignment) -> list:
     return caching.thread_rows(assignment, read)
 
 
-def thread_outline(assignment: Assignment) -> list[Family]:
-    """The thread's answers with their replies, pinned first, then oldest first, per thread version.
+def make_family(answer: LightRow, replies: list) -> Family:
+    """An answer with its replies (any order) as the outline knows them."""
+    newest = max(answer.version, max((row.version for row in replies), default=0))
+    family = [answer, *sorted(replies, key=lambda r: (r.created_at, r.pk))]
+    live = [row for row in family if row.deleted_at is None]
+    return Family(
+        pk=answer.pk,
+        pinned=answer.pinned_at is not None,
+        key=f"{answer.pk}:{newest}:{len(replies) + 1}",
+        created_version=answer.created_version,
+        authors=frozenset(row.author_id for row in family),
+        any_live=bool(live),
+        open_to_all=any(row.hidden_at is None for row in live),
+        hidden_authors=frozenset(row.author_id for row in live if row.hidden_at is not None),
+        replies=tuple(
+            Post(
+                row.pk, row.author_id, row.created_version, row.deleted_at is None, row.hidden_at is not None
+            )
+            for row in family[1:]
+        ),
+        all_reply_ids=tuple(row.pk for row in family[1:]),
+        open_reply_ids=tuple(row.pk for row in live if row.parent_id is not None and row.hidden_at is None),
+        quote=(answer.quote_part, answer.quote_index)
+        if answer.quote_part and answer.deleted_at is None and answer.hidden_at is None
+        else None,
+        answer_author=answer.author_id if answer.deleted_at is None else None,
+        live_replies=sum(1 for row in live if row.parent_id is not None),
+        order=(answer.pinned_at is None, answer.pinned_at or answer.created_at, answer.pk),
+    )
 
-    A family whose key is the one this process last built (no row of it changed: every change
-    takes a new version, a hard delete a new epoch) is taken as it was: after a post, only its
-    family is worked out anew, not the thread's hundreds."""
 
-    def build(known: dict[int, Family]) -> list[Family]:
-        answers, replies = {}, {}
-        for row in thread_rows(assignment):
+def _order(family: Family) -> tuple:
+    return family.order
+
+
+@dataclass
+class Outline:
+    """The thread's families, pinned first, then oldest first, at one version, with the counts
+    a page reads from them kept alongside, so that neither is worked out by walking every
+    family: after a post, the families that changed are taken out and put back."""
+
+    version: int
+    families: list[Family]
+    by_pk: dict[int, Family]
+    pinned: int = 0  # families pinned (the first ones)
+    unpinned: int = 0
+    open_unpinned: int = 0  # unpinned families every student sees
+    live_replies: int = 0
+    hidden_authors: Counter = field(default_factory=Counter)  # who has a hidden post, in how many families
+    answer_authors: Counter = field(default_factory=Counter)  # who has a live answer, how many
+    quotes: Counter = field(default_factory=Counter)  # sentences quoted by answers classmates see
+
+    def count(self, family: Family, sign: int) -> None:
+        """Add the family to the counts (sign 1), or take it out (-1)."""
+        if family.pinned:
+            self.pinned += sign
+        else:
+            self.unpinned += sign
+            self.open_unpinned += sign if family.open_to_all else 0
+        self.live_replies += sign * family.live_replies
+        for counter, values in (
+            (self.hidden_authors, family.hidden_authors),
+            (self.answer_authors, (family.answer_author,) if family.answer_author is not None else ()),
+            (self.quotes, (family.quote,) if family.quote else ()),
+        ):
+            for value in values:
+                counter[value] += sign
+                if not counter[value]:
+                    del counter[value]
+
+    @classmethod
+    def whole(cls, rows: caching.ThreadRows) -> "Outline":
+        answers, replies = [], {}
+        for row in rows.rows.values():
             if row.parent_id is None:
-                answers[row.pk] = row
+                answers.append(row)
             else:
                 replies.setdefault(row.parent_id, []).append(row)
-        ordered = sorted(answers.values(), key=lambda a: (a.pinned_at is None, a.pinned_at or a.created_at))
-        families = []
-        for answer in ordered:
-            rows = replies.get(answer.pk, ())
-            newest = max(answer.version, max((row.version for row in rows), default=0))
-            key = f"{answer.pk}:{newest}:{len(rows) + 1}"
-            same = known.get(answer.pk)
-            if same is not None and same.key == key:
-                families.append(same)
+        families = sorted((make_family(answer, replies.get(answer.pk, [])) for answer in answers), key=_order)
+        outline = cls(rows.version, families, {family.pk: family for family in families})
+        for family in families:
+            outline.count(family, 1)
+        return outline
+
+    def then(self, rows: caching.ThreadRows, changed: frozenset[int]) -> "Outline | None":
+        """This outline with the families in `changed` made again from `rows` (a copy)."""
+        outline = Outline(
+            rows.version,
+            list(self.families),
+            dict(self.by_pk),
+            self.pinned,
+            self.unpinned,
+            self.open_unpinned,
+            self.live_replies,
+            Counter(self.hidden_authors),
+            Counter(self.answer_authors),
+            Counter(self.quotes),
+        )
+        families = outline.families
+        for pk in changed:
+            old = outline.by_pk.pop(pk, None)
+            if old is not None:
+                at = bisect.bisect_left(families, old.order, key=_order)
+                if at == len(families) or families[at] is not old:
+                    return None  # not where its order says: work the outline out whole
+                del families[at]
+                outline.count(old, -1)
+            answer = rows.rows.get(pk)
+            if answer is None or answer.parent_id is not None:
                 continue
-            family = [answer, *sorted(rows, key=lambda r: (r.created_at, r.pk))]
-            live = [row for row in family if row.deleted_at is None]
-            families.append(
-                Family(
-                    pk=answer.pk,
-                    pinned=answer.pinned_at is not None,
-                    key=key,
-                    created_version=answer.created_version,
-                    authors=frozenset(row.author_id for row in family),
-                    any_live=bool(live),
-                    open_to_all=any(row.hidden_at is None for row in live),
-                    hidden_authors=frozenset(row.author_id for row in live if row.hidden_at is not None),
-                    replies=tuple(
-                        Post(
-                            row.pk,
-                            row.author_id,
-                            row.created_version,
-                            row.deleted_at is None,
-                            row.hidden_at is not None,
-                        )
-                        for row in family[1:]
-                    ),
-                    all_reply_ids=tuple(row.pk for row in family[1:]),
-                    open_reply_ids=tuple(
-                        row.pk for row in live if row.parent_id is not None and row.hidden_at is None
-                    ),
-                    quote=(answer.quote_part, answer.quote_index)
-                    if answer.quote_part and answer.deleted_at is None and answer.hidden_at is None
-                    else None,
-                    answer_author=answer.author_id if answer.deleted_at is None else None,
-                    live_replies=sum(1 for row in live if row.parent_id is not None),
-                )
-            )
-        return families
+            replies = [rows.rows[reply] for reply in rows.families.get(pk, ()) if reply != pk]
+            family = make_family(answer, replies)
+            bisect.insort(families, family, key=_order)
+            outline.by_pk[pk] = family
+            outline.count(family, 1)
+        return outline
+
+
+def thread_outline(assignment: Assignment) -> Outline:
+    """The thread's answers with their replies, pinned first, then oldest first, per thread version.
+
+    The outline this process last built is brought up to date from the families changed since
+    its version (every change takes a new version, a hard delete a new epoch): after a post,
+    only that family is worked out anew, and nothing walks the thread's hundreds."""
+
+    def build(previous: Outline | None) -> Outline:
+        rows = thread_rows(assignment)
+        changed = rows.changed_since(previous.version) if previous is not None else None
+        updated = previous.then(rows, changed) if changed is not None else None
+        return updated if updated is not None else Outline.whole(rows)
 
     return caching.outline(assignment, build)
 
@@ -589,21 +664,16 @@ def reader_kind(viewer: Viewer) -> str | None:
     post of their own in the thread (None: this student's page is their own)."""
     if viewer.teaches:
         return "teacher"
-    hidden = caching.layout(
-        viewer.assignment,
-        lambda: frozenset().union(*(family.hidden_authors for family in thread_outline(viewer.assignment))),
-        "hidden-authors",
-    )
-    return None if viewer.user.pk in hidden else "student"
+    return None if viewer.user_id in thread_outline(viewer.assignment).hidden_authors else "student"
 
 
 def _shown_families(viewer: Viewer, show_all: bool) -> tuple[list[Family], int]:
     kind = reader_kind(viewer)
     if kind is None:
-        families, left_out = _window(viewer, show_all)
+        families, left_out = _window(viewer, show_all, kind)
     else:
         families, left_out = caching.layout(
-            viewer.assignment, lambda: _window(viewer, show_all), "families", kind, int(show_all)
+            viewer.assignment, lambda: _window(viewer, show_all, kind), "families", kind, int(show_all)
         )
     return with_own_answer(viewer, families, left_out)
 
@@ -615,7 +685,7 @@ def with_own_answer(viewer: Viewer, families: list[Family], left_out: int) -> tu
     mine = viewer.answer_id
     if not left_out or mine is None or any(family.pk == mine for family in families):
         return families, left_out
-    own = next((family for family in thread_outline(viewer.assignment) if family.pk == mine), None)
+    own = thread_outline(viewer.assignment).by_pk.get(mine)
     if own is None or not viewer.sees(own):
         return families, left_out
     at = next((n for n, family in enumerate(families) if not family.pinned), len(families))
@@ -623,15 +693,34 @@ def with_own_answer(viewer: Viewer, families: list[Family], left_out: int) -> tu
     return [*families[:at], own, *families[at:]], left_out - 1
 
 
-def _window(viewer: Viewer, show_all: bool) -> tuple[list[Family], int]:
-    families = [family for family in thread_outline(viewer.assignment) if viewer.sees(family)]
-    if show_all:
-        return families, 0
-    unpinned = [family for family in families if not family.pinned]
-    if len(unpinned) <= WINDOW:
-        return families, 0
-    keep = {family.pk for family in unpinned[-WINDOW:]}
-    return [family for family in families if family.pinned or family.pk in keep], len(unpinned) - WINDOW
+def _window(viewer: Viewer, show_all: bool, kind: str | None) -> tuple[list[Family], int]:
+    outline = thread_outline(viewer.assignment)
+    if kind is None or show_all:  # a student with a hidden post of their own: their own page
+        families = [family for family in outline.families if viewer.sees(family)]
+        if show_all:
+            return families, 0
+        unpinned = [family for family in families if not family.pinned]
+        if len(unpinned) <= WINDOW:
+            return families, 0
+        keep = {family.pk for family in unpinned[-WINDOW:]}
+        return [family for family in families if family.pinned or family.pk in keep], len(unpinned) - WINDOW
+
+    # What a teacher sees (every family) or a student with no hidden post (the families open to
+    # all), from the counts and the two ends of the outline: pinned first, the newest last.
+    def sees(family: Family) -> bool:
+        return viewer.teaches or family.open_to_all
+
+    shown = outline.unpinned if viewer.teaches else outline.open_unpinned
+    if shown <= WINDOW:
+        return [family for family in outline.families if sees(family)], 0
+    pinned = [family for family in outline.families[: outline.pinned] if sees(family)]
+    newest = []
+    for family in reversed(outline.families):
+        if sees(family):
+            newest.append(family)
+            if len(newest) == WINDOW:
+                break
+    return [*pinned, *reversed(newest)], shown - WINDOW
 
 
 def shown_replies(viewer: Viewer, family: Family, before: int | None = None) -> tuple[int, ...]:
@@ -782,10 +871,10 @@ def thread_stats(assignment: Assignment) -> dict[str, int]:
 
     def count() -> dict[str, int]:
         members = group_members(assignment)
-        families = thread_outline(assignment)
+        outline = thread_outline(assignment)
         return {
-            "posted": len({family.answer_author for family in families if family.answer_author in members}),
-            "replies": sum(family.live_replies for family in families),
+            "posted": len(members.intersection(outline.answer_authors)),
+            "replies": outline.live_replies,
             "members": len(members),
         }
 
@@ -823,7 +912,7 @@ def thread_stances(assignment: Assignment) -> dict[int, tuple[int | None, int | 
 
 def quote_heat(assignment: Assignment) -> Counter:
     """How many answers classmates can read quote each sentence of the brief (from the outline)."""
-    return Counter(family.quote for family in thread_outline(assignment) if family.quote)
+    return Counter(thread_outline(assignment).quotes)
 
 
 def brief_sentences(viewer: Viewer) -> dict[str, list[tuple[int, str, int]]] | None:
