@@ -88,9 +88,9 @@ _MISSING = object()
 # Without a shared cache this memo is all there is: it holds as many as the local cache did.
 _values = _Memo(size=4096 if SHARED else 10_000)  # cards, counts, stances, a student's state and feedback
 _outlines = _Memo(size=64, shared=False)  # a long thread's outline is large: keep fewer
-_fragments = _Memo(
-    size=2000, shared=False
-)  # rendered briefs, page layouts: cheap to redo, not worth a round trip
+# Rendered briefs, page layouts, and what a thread's rows and outline give at once (a student's
+# own posts, the counts): cheap to redo, not worth a round trip.
+_fragments = _Memo(size=2000, shared=False)
 _rows: dict[tuple[int, int], "ThreadRows"] = {}  # (thread, epoch): its rows as last read here
 _last_outlines: dict[tuple[int, int], Any] = {}  # (thread, epoch): the outline last built here
 _polled: dict[int, tuple[float, tuple[int, int, datetime | None] | None]] = {}
@@ -115,6 +115,13 @@ def _get_or_build(memo: _Memo, key: str, build: Callable[[], Any]) -> Any:
 def thread_value(kind: str, thread: "Assignment", build: Callable[[], Any], *parts: object) -> Any:
     """A value of one thread version (its counts, stances, a student's state), built at most once."""
     return _get_or_build(_values, _thread_key(kind, thread, *parts), build)
+
+
+def worked_out(kind: str, thread: "Assignment", build: Callable[[], Any], *parts: object) -> Any:
+    """A value of one thread version that this process works out from the thread's rows or
+    outline (which it brings up to date after every version anyway) at less than a round trip
+    to the shared cache costs: kept in this process only."""
+    return _get_or_build(_fragments, _thread_key(kind, thread, *parts), build)
 
 
 def group_members(thread: "Assignment", count: int, build: Callable[[], Any]) -> Any:

@@ -442,7 +442,7 @@ def student_state(user: User, assignment: Assignment) -> tuple[Participation | N
             for row in sorted(mine, key=lambda row: (row.created_at, row.pk))
         ]
 
-    return seat, caching.thread_value("own-posts", assignment, own, user.pk)
+    return seat, caching.worked_out("own-posts", assignment, own, user.pk)
 
 
 def replies_to_classmates(own: list[OwnPost]) -> int:
@@ -878,7 +878,7 @@ def thread_stats(assignment: Assignment) -> dict[str, int]:
             "members": len(members),
         }
 
-    return caching.thread_value("stats", assignment, count)
+    return caching.worked_out("stats", assignment, count)
 
 
 def group_members(assignment: Assignment) -> frozenset[int]:
