@@ -1037,8 +1037,10 @@ def layout_digest(viewer: Viewer, families: list[Family], before: int | None) ->
 
     kind = reader_kind(viewer)
     shown_families(viewer)  # sets own_brought_in
-    if before is not None or kind is None or viewer.__dict__.get("own_brought_in"):
-        return digest()  # this reader's own layout
+    if before is not None or kind is None or viewer.__dict__.get("own_brought_in") or not families:
+        # This reader's own layout, or none (a student whose classmates' answers are held back
+        # lays out no family: their digest is not the one of the students who see the thread).
+        return digest()
     return caching.layout(viewer.assignment, digest, "digest", kind)
 
 
