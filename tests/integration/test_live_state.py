@@ -12,6 +12,7 @@ from classroom import caching
 from classroom.actions import (
     delete_response,
     edit_response,
+    hide_response,
     move_to_newest_brief,
     post_response,
     set_pin,
@@ -19,7 +20,7 @@ from classroom.actions import (
 from classroom.models import Response
 from classroom.readmodel import WINDOW
 from tests.factories import UserFactory, make_response
-from tests.helpers import client_for, page_poll, peer_in, set_rules, thread_url
+from tests.helpers import client_for, page_poll, peer_in, set_rules, thread_url, without_csrf_tokens
 
 HTMX = {"HX-Request": "true"}
 
@@ -222,3 +223,78 @@ def test_a_student_waiting_for_classmates_sees_their_own_answer_pinned_and_no_re
     assert "A teacher&#x27;s note" not in live and "A teacher&#x27;s note" not in fresh
     assert "My answer, waiting for the class." in fresh
     assert "revealed at once" in fresh  # still waiting: the case this test is about
+
+
+def fresh_load(client, url: str) -> str:
+    """The page as a worker that knows nothing of the thread serves it, leaving this process's
+    own memory (its rows, outlines and values, brought up to date version by version) as it was."""
+    kept = {name: dict(getattr(caching, name)) for name in ("_rows", "_last_outlines", "_polled", "_bells")}
+    memos = {memo: dict(memo.values) for memo in (caching._values, caching._outlines, caching._fragments)}
+    caching.forget_everything()
+    html = client.get(url).content.decode()
+    for name, values in kept.items():
+        getattr(caching, name).clear()
+        getattr(caching, name).update(values)
+    for memo, values in memos.items():
+        memo.values.clear()
+        memo.values.update(values)
+    return html
+
+
+def comparable(html: str) -> str:
+    """A page without what differs between any two renders of it (CSRF tokens, form tokens,
+    the poll ticket's signing time) or within a second (the bell's version, read at most once
+    a second per worker: classroom.caching.bell_version)."""
+    html = without_csrf_tokens(html)
+    html = re.sub(r'name="client_token" value="[^"]*"', 'name="client_token"', html)
+    return re.sub(r"\b([tn])=[^&\"]+", r"\1=", html)
+
+
+@pytest.mark.django_db
+def test_the_page_right_after_each_kind_of_change_equals_a_fresh_load(
+    thread, student, instructor, group, monkeypatch
+):
+    """The outline brought up to date family by family, its counts and the first screen of a
+    long thread (three answers here) equal a fresh load, after every change that reshapes it:
+    the reveal of a post-first thread, a student's own answer kept on the first screen, new
+    answers, a reply, an edit, a hide, a pin behind "Show N earlier answers", an unpin, a delete."""
+    import classroom.readmodel
+
+    monkeypatch.setattr(classroom.readmodel, "WINDOW", 3)
+    set_rules(thread, post_first=True)
+    peers = [peer_in(group, username=f"outline{n}", last_name=f"Outline{n}") for n in range(6)]
+    answers = {}
+    readers = {
+        "student": client_for(student),
+        "teacher": client_for(instructor),
+        "peer": client_for(peers[0]),
+    }
+    url = thread_url(thread)
+
+    def answer(n: int) -> None:
+        answers[n] = make_response(thread, peers[n], body=f"Answer {n}.")
+
+    changes = [
+        lambda: answer(0),
+        lambda: answer(1),
+        lambda: answers.setdefault("own", make_response(thread, student, body="My own answer, early.")),
+        *(lambda n=n: answer(n) for n in range(2, 6)),
+        lambda: post_response(assignment=thread, author=peers[2], body="A reply.", parent=answers[0]),
+        lambda: edit_response(response=answers[4], body="Answer 4, edited.", by=peers[4]),
+        lambda: hide_response(response=answers[5], by=instructor, reason="Off topic."),
+        lambda: set_pin(response=answers[1], by=instructor, pinned=True),
+        lambda: post_response(assignment=thread, author=peers[1], body="A reply, pinned.", parent=answers[1]),
+        lambda: set_pin(response=answers[1], by=instructor, pinned=False),
+        lambda: delete_response(response=answers[3], by=peers[3]),
+        lambda: hide_response(response=answers["own"], by=instructor, reason="Off topic."),
+        lambda: make_response(thread, instructor, body="A teacher's reply to it.", parent=answers["own"]),
+    ]
+    for client in readers.values():
+        client.get(url)
+    for step, change in enumerate(changes):
+        change()
+        for name, client in readers.items():
+            live = client.get(url).content.decode()
+            assert comparable(live) == comparable(fresh_load(client, url)), (step, name)
+    html = readers["student"].get(url).content.decode()
+    assert "My own answer, early." in html and "earlier answer" in html
