@@ -3,8 +3,8 @@
     python bench/profile_thread.py [--live] [--profile SIZE] [--postgres]
 
 Seeds a fresh SQLite database in a temporary folder (bench/seed.py), or with
-`--postgres` a fresh PostgreSQL database `agora_profile` (dropped afterwards; another name in
-AGORA_PROFILE_DATABASE), then requests
+`--postgres` a fresh PostgreSQL database `agora_profile` (`AGORA_PROFILE_DATABASE`; dropped
+afterwards; with `REDIS_URL` set, Redis is the cache and the session store), then requests
 the thread pages of 30, 100 and 1000 responses and the empty poll through Django's
 test client as the reader student, DEBUG off; with `--live`, also a worker's first view,
 the page right after a classmate's post, and "show all" beside a plain template of the
@@ -24,7 +24,7 @@ from pathlib import Path
 
 WORK = Path(tempfile.mkdtemp(prefix="agora-profile-"))
 POSTGRES = "--postgres" in sys.argv
-PG_DATABASE = os.environ.get("AGORA_PROFILE_DATABASE", "agora_profile")  # two at once need two
+PG_DATABASE = os.environ.get("AGORA_PROFILE_DATABASE", "agora_profile")  # one each, for two at once
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 if POSTGRES:
     from bench.run import PG_SERVER, psql

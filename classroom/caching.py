@@ -87,7 +87,10 @@ class _Memo:
 _MISSING = object()
 # Without a shared cache this memo is all there is: it holds as many as the local cache did.
 _values = _Memo(size=4096 if SHARED else 10_000)  # cards, counts, stances, a student's state and feedback
-_outlines = _Memo(size=64, shared=False)  # a long thread's outline is large: keep fewer
+# A long thread's outline is large: keep fewer. Not shared: it changes with every post, and
+# pickling it for Redis (1.6 ms, 64 kB at 1,000 responses) and unpickling it in another worker
+# (2.4 ms) cost more than that worker's own update from the changed rows (outline()).
+_outlines = _Memo(size=64, shared=False)
 # Rendered briefs, page layouts, and what a thread's rows and outline give at once (a student's
 # own posts, the counts): cheap to redo, not worth a round trip.
 _fragments = _Memo(size=2000, shared=False)
