@@ -196,3 +196,50 @@ def count_hit(key: str, expires_at: datetime) -> int:
         [key, connection.ops.adapt_datetimefield_value(expires_at)],
     )  # names come from our model; the key and time are parameters
     return row[0]
+
+
+def _offsets(parts: list[Columns]) -> list[int]:
+    starts, start = [], 0
+    for part in parts:
+        starts.append(start)
+        start += len(part.names)
+    return starts
+
+
+def post_state(
+    assignment_id: int, author_id: int, client_token: object, parent_id: int | None
+) -> tuple[Model | None, int, Model | None, Model | None, int, str | None]:
+    """What posting needs to know once it holds the thread's lock, in one query:
+    (the author's seat or None, the alias a new seat takes, the response already stored for this
+    submit (author and client token) or None, the response replied to as it is now or None,
+    the author's live answers in the thread, the body of their latest answer or None).
+
+    Read after the lock is taken (classroom.actions._bump_version), in a statement of its own:
+    on PostgreSQL a statement sees what was committed when it began, so a read folded into the
+    locking UPDATE would miss a post that committed while this one waited for the lock."""
+    from classroom.models import Assignment, Participation, Response
+
+    seats, stored, replied = columns(Participation, "p"), columns(Response, "t"), columns(Response, "q")
+    quote = connection.ops.quote_name
+    thread = f"{quote(Assignment._meta.db_table)} a"
+    responses = quote(Response._meta.db_table)
+    seat_table = quote(Participation._meta.db_table)
+    token = Response._meta.get_field("client_token").get_db_prep_value(client_token, connection)
+    answers = f"FROM {responses} x WHERE x.assignment_id = a.id AND x.author_id = %s AND x.parent_id IS NULL"
+    row = fetch_one(
+        f"SELECT {seats.sql}, {stored.sql}, {replied.sql},"  # noqa: S608
+        f" (SELECT COALESCE(MAX(s.alias), 0) + 1 FROM {seat_table} s WHERE s.assignment_id = a.id),"
+        f" (SELECT COUNT(*) {answers} AND x.deleted_at IS NULL),"
+        f" (SELECT x.body {answers} ORDER BY x.created_at DESC, x.id DESC LIMIT 1)"
+        f" FROM {thread} LEFT JOIN {seats.table} ON p.assignment_id = a.id AND p.student_id = %s"
+        f" LEFT JOIN {stored.table} ON t.author_id = %s AND t.client_token = %s"
+        f" LEFT JOIN {replied.table} ON q.id = %s WHERE a.id = %s",
+        [author_id, author_id, author_id, author_id, token, parent_id, assignment_id],
+    )  # names come from our models; the ids and the token are parameters
+    parts = [seats, stored, replied]
+    starts = _offsets(parts)
+    seat, earlier, parent = (
+        part.instance(row, at) if row[at] is not None else None
+        for part, at in zip(parts, starts, strict=True)
+    )
+    return seat, row[-3], earlier, parent, row[-2], row[-1]

@@ -152,3 +152,49 @@ def test_the_changed_families_read_what_the_orm_reads(thread, student, peer, oth
     assert [field_values(r.author) for r in loaded] == [field_values(r.author) for r in expected]
     assert all(timezone.is_aware(r.created_at) for r in loaded)
     assert sql.changed_families(thread.pk, Assignment.objects.get(pk=thread.pk).version) == []
+
+
+def test_the_post_state_reads_seat_alias_submit_reply_and_answers_as_the_orm_does(
+    instructor, student, peer, other_peer, thread
+):
+    """post_state(): what posting reads under the thread lock, against the ORM's reads."""
+    import uuid
+
+    from django.db.models import Max
+
+    from classroom.actions import delete_response
+    from classroom.models import Participation, Response
+    from tests.factories import make_response
+
+    token = uuid.uuid4()
+    answer = make_response(thread, peer, body="An answer.")
+    Response.objects.filter(pk=answer.pk).update(client_token=token)
+    reply = make_response(thread, other_peer, parent=answer, body="A reply.")
+    mine = make_response(thread, student, body="My first answer, deleted later.")
+    delete_response(response=mine, by=student)
+
+    def orm_state(author, client_token, parent_id):
+        seat = Participation.objects.filter(assignment=thread, student=author).first()
+        alias = (Participation.objects.filter(assignment=thread).aggregate(n=Max("alias"))["n"] or 0) + 1
+        earlier = client_token and Response.objects.filter(author=author, client_token=client_token).first()
+        parent = Response.objects.filter(pk=parent_id).first()
+        answers = Response.objects.filter(assignment=thread, author=author, parent=None)
+        last = answers.order_by("-created_at", "-id").values_list("body", flat=True).first()
+        return seat, alias, earlier, parent, answers.filter(deleted_at=None).count(), last
+
+    def values(state):
+        return [field_values(part) if hasattr(part, "_meta") else part for part in state]
+
+    cases = [
+        (peer, token, reply.pk),  # a stored submit, replying to a reply
+        (peer, uuid.uuid4(), answer.pk),  # a new submit
+        (student, None, None),  # no token; a deleted answer of their own
+        (instructor, token, answer.pk),  # the same token is another author's submit; no seat
+        (other_peer, None, answer.pk + 1000),  # replying to a response that is gone
+    ]
+    for author, client_token, parent_id in cases:
+        state = sql.post_state(thread.pk, author.pk, client_token, parent_id)
+        assert values(state) == values(orm_state(author, client_token, parent_id)), author
+    assert sql.post_state(thread.pk, peer.pk, token, None)[2].pk == answer.pk
+    assert sql.post_state(thread.pk, peer.pk, None, None)[4:] == (1, "An answer.")
+    assert sql.post_state(thread.pk, student.pk, None, None)[4:] == (0, "My first answer, deleted later.")
