@@ -206,6 +206,43 @@ def _offsets(parts: list[Columns]) -> list[int]:
     return starts
 
 
+def response_with_role(response_id: int, user_id: int | None) -> tuple | None:
+    """(response, its author, its assignment, brief, group, the user's role code, the user's
+    seat or None, the group's member count) in one query: assignment_with_role() for the views
+    that start from a response (reply, edit, delete). The ORM's select_related read, then the
+    role and the seat, took three."""
+    from briefs.models import Brief
+    from classroom.models import Assignment, Group, Membership, Participation, Response, User
+
+    parts = [
+        columns(Response, "r"),
+        columns(User, "u"),
+        columns(Assignment, "a"),
+        columns(Brief, "b"),
+        columns(Group, "g"),
+        columns(Participation, "p"),
+    ]
+    members = connection.ops.quote_name(Membership._meta.db_table)
+    row = fetch_one(
+        f"SELECT {', '.join(part.sql for part in parts)}, {role_case('a.group_id')},"  # noqa: S608
+        f" (SELECT COUNT(*) FROM {members} m WHERE m.group_id = a.group_id)"
+        f" FROM {parts[0].table} JOIN {parts[1].table} ON u.id = r.author_id"
+        f" JOIN {parts[2].table} ON a.id = r.assignment_id"
+        f" JOIN {parts[3].table} ON b.id = a.brief_id"
+        f" JOIN {parts[4].table} ON g.id = a.group_id"
+        f" LEFT JOIN {parts[5].table} ON p.assignment_id = a.id AND p.student_id = %s WHERE r.id = %s",
+        [user_id, user_id, user_id, response_id],
+    )  # names come from our models; the ids are parameters
+    if row is None:
+        return None
+    starts = _offsets(parts)
+    response, author, assignment, brief, group = (
+        part.instance(row, at) for part, at in zip(parts[:5], starts, strict=False)
+    )
+    seat = parts[5].instance(row, starts[5]) if row[starts[5]] is not None else None
+    return response, author, assignment, brief, group, row[-2], seat, row[-1]
+
+
 def post_state(
     assignment_id: int, author_id: int, client_token: object, parent_id: int | None
 ) -> tuple[Model | None, int, Model | None, Model | None, int, str | None]:

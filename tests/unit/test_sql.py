@@ -154,6 +154,36 @@ def test_the_changed_families_read_what_the_orm_reads(thread, student, peer, oth
     assert sql.changed_families(thread.pk, Assignment.objects.get(pk=thread.pk).version) == []
 
 
+def test_the_response_query_reads_what_the_orm_reads_with_role_and_seat(
+    instructor, student, peer, outsider, group, thread
+):
+    """response_with_role() (the reply, edit and delete views' query) equals the ORM's objects."""
+    from classroom.models import Membership, Participation, Response
+    from tests.factories import make_response
+
+    answer = make_response(thread, peer, body="An answer to reply to.")
+    Response.objects.filter(pk=answer.pk).update(hidden_at=timezone.now(), client_token="0" * 32)
+    expected = Response.objects.select_related("author", "assignment__brief", "assignment__group").get(
+        pk=answer.pk
+    )
+    roles = {instructor: 2, student: 1, peer: 1, outsider: 0}
+    for user, role in roles.items():
+        response, author, assignment, brief, group_read, code, seat, members = sql.response_with_role(
+            answer.pk, user.pk
+        )
+        assert field_values(response) == field_values(expected)
+        assert field_values(author) == field_values(expected.author)
+        assert field_values(assignment) == field_values(expected.assignment)
+        assert field_values(brief) == field_values(expected.assignment.brief)
+        assert field_values(group_read) == field_values(expected.assignment.group)
+        assert timezone.is_aware(response.hidden_at) and response.client_token == expected.client_token
+        assert code == role
+        own = Participation.objects.filter(assignment=thread, student=user).first()
+        assert (field_values(seat) if seat else None) == (field_values(own) if own else None)
+        assert members == Membership.objects.filter(group=group).count()
+    assert sql.response_with_role(answer.pk + 1000, student.pk) is None
+
+
 def test_the_post_state_reads_seat_alias_submit_reply_and_answers_as_the_orm_does(
     instructor, student, peer, other_peer, thread
 ):
