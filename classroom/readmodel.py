@@ -210,8 +210,16 @@ class Viewer:
         return response.author.display_name
 
     def card(self, response_id: int) -> Response:
-        """A response freshly read after a write, ready for its card."""
-        response = Response.objects.select_related("author", "reply_to__author", "parent").get(pk=response_id)
+        """A response freshly read after a write, ready for its card: from this request's read of
+        what changed in the thread (thread_rows), which brings its family whole with the authors,
+        when that read came after the write; else read with what its card shows."""
+        touched = getattr(self.assignment, "touched_responses", {})
+        response = touched.get(response_id)
+        if response is None or not {response.parent_id, response.reply_to_id} - {None} <= touched.keys():
+            response = Response.objects.select_related("author", "reply_to__author", "parent")
+            return self.present(response.get(pk=response_id))
+        response.parent = touched[response.parent_id] if response.parent_id else None
+        response.reply_to = touched[response.reply_to_id] if response.reply_to_id else None
         return self.present(response)
 
     def present(self, response: Response) -> Response:
