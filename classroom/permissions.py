@@ -69,10 +69,10 @@ def assignment_with_role(assignment_id: int, user: User) -> Assignment | None:
     found = sql.assignment_with_role(assignment_id, user.pk)
     if found is None:
         return None
-    assignment, brief, group, role, seat, members = found
+    assignment, brief, group, role, seat, members, has_feedback = found
     assignment.brief, assignment.group = brief, group
     # Read in the same query, for the thread page (classroom.readmodel): no query of their own.
-    assignment.read_with = {"user": user.pk, "seat": seat, "members": members}
+    assignment.read_with = {"user": user.pk, "seat": seat, "members": members, "has_feedback": has_feedback}
     if user.is_authenticated:
         assignment.group.remember_role(user, role)
     return assignment
@@ -92,9 +92,9 @@ def get_visible_response(user: User, response_id: int) -> Response:
     found = sql.response_with_role(response_id, user.pk)
     if found is None:
         raise Http404("No such response.")
-    response, author, assignment, brief, group, role, seat, members = found
+    response, author, assignment, brief, group, role, seat, members, has_feedback = found
     assignment.brief, assignment.group = brief, group
-    assignment.read_with = {"user": user.pk, "seat": seat, "members": members}
+    assignment.read_with = {"user": user.pk, "seat": seat, "members": members, "has_feedback": has_feedback}
     if user.is_authenticated:
         group.remember_role(user, role)
     response.assignment, response.author = assignment, author

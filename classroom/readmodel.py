@@ -98,6 +98,8 @@ class Viewer:
         before = getattr(self.assignment, "read_with", None)
         if before is not None and before["user"] == self.user.pk:
             thread.read_with = {"user": self.user.pk, "members": before["members"]}
+            if "has_feedback" in before:  # feedback changes under its own version, not the thread's
+                thread.read_with["has_feedback"] = before["has_feedback"]
             if seat is not UNREAD:
                 thread.read_with["seat"] = seat
         return Viewer.of(self.user, thread, is_teacher=self.teaches)
@@ -119,6 +121,16 @@ class Viewer:
         if self.teaches:
             return None
         thread, student = self.assignment, self.user
+        read_with = getattr(thread, "read_with", None)
+        if read_with is not None and read_with["user"] == student.pk and "has_feedback" in read_with:
+            # Whether there is any came with the thread's own query (classroom.sql.reader_case).
+            if not read_with["has_feedback"]:
+                return None
+            return caching.feedback(
+                thread,
+                student.pk,
+                lambda: Feedback.objects.filter(assignment=thread, student=student).first(),
+            )
         # Which students have feedback, once per feedback version for the whole class: a student
         # without any (everyone, while a discussion runs) costs no query of their own.
         given = caching.feedback(

@@ -77,32 +77,42 @@ def role_in_group(group_id: int, user_id: int) -> int:
 
 
 def assignment_with_role(assignment_id: int, user_id: int | None) -> tuple | None:
-    """(assignment, brief, group, role code, the user's seat or None, the group's member count)
-    in one query, as every thread view starts here. The seat and the count come along because
-    the page needs both and they change under no key of their own: read here, they cost no
-    query of their own after every new thread version."""
+    """(assignment, brief, group, role code, the user's seat or None, the group's member count,
+    whether the user has feedback in the thread) in one query, as every thread view starts here.
+    The seat, the count and the feedback flag come along because the page needs them and they
+    change under no key of their own: read here, they cost no query of their own after every
+    new thread (or feedback) version."""
     from briefs.models import Brief
-    from classroom.models import Assignment, Group, Membership, Participation
+    from classroom.models import Assignment, Group, Participation
 
     parts = [columns(Assignment, "a"), columns(Brief, "b"), columns(Group, "g"), columns(Participation, "p")]
-    members = connection.ops.quote_name(Membership._meta.db_table)
     row = fetch_one(
-        f"SELECT {', '.join(part.sql for part in parts)}, {role_case('a.group_id')},"  # noqa: S608
-        f" (SELECT COUNT(*) FROM {members} m WHERE m.group_id = a.group_id)"
+        f"SELECT {', '.join(part.sql for part in parts)}, {reader_case()}"  # noqa: S608
         f" FROM {parts[0].table} JOIN {parts[1].table} ON b.id = a.brief_id"
         f" JOIN {parts[2].table} ON g.id = a.group_id"
         f" LEFT JOIN {parts[3].table} ON p.assignment_id = a.id AND p.student_id = %s WHERE a.id = %s",
-        [user_id, user_id, user_id, assignment_id],
+        [user_id, user_id, user_id, user_id, assignment_id],
     )  # names come from our models; the ids are parameters
     if row is None:
         return None
-    starts, start = [], 0
-    for part in parts:
-        starts.append(start)
-        start += len(part.names)
+    starts = _offsets(parts)
     assignment, brief, group = (part.instance(row, at) for part, at in zip(parts[:3], starts, strict=False))
     seat = parts[3].instance(row, starts[3]) if row[starts[3]] is not None else None  # its id: NULL, no seat
-    return assignment, brief, group, row[-2], seat, row[-1]
+    return assignment, brief, group, row[-3], seat, row[-2], bool(row[-1])
+
+
+def reader_case() -> str:
+    """The reader's role in the thread `a`'s group (role_case()), the group's member count, and
+    whether the reader has feedback in the thread. Its three parameters are the user's id."""
+    from classroom.models import Feedback, Membership
+
+    quote = connection.ops.quote_name
+    members, feedback = quote(Membership._meta.db_table), quote(Feedback._meta.db_table)
+    return (
+        f"{role_case('a.group_id')}, (SELECT COUNT(*) FROM {members} m WHERE m.group_id = a.group_id),"  # noqa: S608
+        f" CASE WHEN EXISTS (SELECT 1 FROM {feedback} f WHERE f.assignment_id = a.id AND f.student_id = %s)"
+        " THEN 1 ELSE 0 END"
+    )  # names come from our models
 
 
 def changed_families(assignment_id: int, since: int) -> list[Model]:
@@ -208,11 +218,11 @@ def _offsets(parts: list[Columns]) -> list[int]:
 
 def response_with_role(response_id: int, user_id: int | None) -> tuple | None:
     """(response, its author, its assignment, brief, group, the user's role code, the user's
-    seat or None, the group's member count) in one query: assignment_with_role() for the views
-    that start from a response (reply, edit, delete). The ORM's select_related read, then the
-    role and the seat, took three."""
+    seat or None, the group's member count, whether the user has feedback there) in one query:
+    assignment_with_role() for the views that start from a response (reply, edit, delete).
+    The ORM's select_related read, then the role and the seat, took three."""
     from briefs.models import Brief
-    from classroom.models import Assignment, Group, Membership, Participation, Response, User
+    from classroom.models import Assignment, Group, Participation, Response, User
 
     parts = [
         columns(Response, "r"),
@@ -222,16 +232,14 @@ def response_with_role(response_id: int, user_id: int | None) -> tuple | None:
         columns(Group, "g"),
         columns(Participation, "p"),
     ]
-    members = connection.ops.quote_name(Membership._meta.db_table)
     row = fetch_one(
-        f"SELECT {', '.join(part.sql for part in parts)}, {role_case('a.group_id')},"  # noqa: S608
-        f" (SELECT COUNT(*) FROM {members} m WHERE m.group_id = a.group_id)"
+        f"SELECT {', '.join(part.sql for part in parts)}, {reader_case()}"  # noqa: S608
         f" FROM {parts[0].table} JOIN {parts[1].table} ON u.id = r.author_id"
         f" JOIN {parts[2].table} ON a.id = r.assignment_id"
         f" JOIN {parts[3].table} ON b.id = a.brief_id"
         f" JOIN {parts[4].table} ON g.id = a.group_id"
         f" LEFT JOIN {parts[5].table} ON p.assignment_id = a.id AND p.student_id = %s WHERE r.id = %s",
-        [user_id, user_id, user_id, response_id],
+        [user_id, user_id, user_id, user_id, response_id],
     )  # names come from our models; the ids are parameters
     if row is None:
         return None
@@ -240,7 +248,7 @@ def response_with_role(response_id: int, user_id: int | None) -> tuple | None:
         part.instance(row, at) for part, at in zip(parts[:5], starts, strict=False)
     )
     seat = parts[5].instance(row, starts[5]) if row[starts[5]] is not None else None
-    return response, author, assignment, brief, group, row[-2], seat, row[-1]
+    return response, author, assignment, brief, group, row[-3], seat, row[-2], bool(row[-1])
 
 
 def post_state(

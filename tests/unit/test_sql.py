@@ -168,9 +168,9 @@ def test_the_response_query_reads_what_the_orm_reads_with_role_and_seat(
     )
     roles = {instructor: 2, student: 1, peer: 1, outsider: 0}
     for user, role in roles.items():
-        response, author, assignment, brief, group_read, code, seat, members = sql.response_with_role(
-            answer.pk, user.pk
-        )
+        found = sql.response_with_role(answer.pk, user.pk)
+        response, author, assignment, brief, group_read, code, seat, members, has_feedback = found
+        assert has_feedback is False
         assert field_values(response) == field_values(expected)
         assert field_values(author) == field_values(expected.author)
         assert field_values(assignment) == field_values(expected.assignment)
@@ -228,3 +228,15 @@ def test_the_post_state_reads_seat_alias_submit_reply_and_answers_as_the_orm_doe
     assert sql.post_state(thread.pk, peer.pk, token, None)[2].pk == answer.pk
     assert sql.post_state(thread.pk, peer.pk, None, None)[4:] == (1, "An answer.")
     assert sql.post_state(thread.pk, student.pk, None, None)[4:] == (0, "My first answer, deleted later.")
+
+
+def test_the_thread_queries_say_whether_the_reader_has_feedback(instructor, student, peer, thread):
+    from classroom.actions import save_feedback
+    from tests.factories import make_response
+
+    answer = make_response(thread, peer, body="An answer.")
+    save_feedback(assignment=thread, student=student, score=None, comment="Well argued.", by=instructor)
+    for user, expected in ((student, True), (peer, False), (instructor, False)):
+        assert assignment_with_role(thread.pk, user).read_with["has_feedback"] is expected
+        assert sql.assignment_with_role(thread.pk, user.pk)[-1] is expected
+        assert sql.response_with_role(answer.pk, user.pk)[-1] is expected
