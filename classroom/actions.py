@@ -332,11 +332,15 @@ def _seat(thread: Assignment, student: User) -> Participation:
     return seat or _new_seat(thread, student)
 
 
-def _new_seat(thread: Assignment, student: User, first_posted_at: datetime | None = None) -> Participation:
-    """A student's first step in a thread gives them the next pseudonym (under the thread lock)."""
-    next_alias = (Participation.objects.filter(assignment=thread).aggregate(n=Max("alias"))["n"] or 0) + 1
+def _new_seat(
+    thread: Assignment, student: User, first_posted_at: datetime | None = None, alias: int | None = None
+) -> Participation:
+    """A student's first step in a thread gives them the next pseudonym (under the thread lock;
+    `alias` when the caller read it there already)."""
+    if alias is None:
+        alias = (Participation.objects.filter(assignment=thread).aggregate(n=Max("alias"))["n"] or 0) + 1
     return Participation.objects.create(
-        assignment=thread, student=student, alias=next_alias, first_posted_at=first_posted_at
+        assignment=thread, student=student, alias=alias, first_posted_at=first_posted_at
     )
 
 
@@ -382,10 +386,6 @@ def post_response(
     (`quote` = (part, index)) and say it disputes a fact or the interpretation;
     with the steelman rule, a reply to a classmate first restates their view.
     """
-    if client_token is not None:
-        earlier = Response.objects.filter(author=author, client_token=client_token).first()
-        if earlier is not None:
-            return earlier
     try:
         with transaction.atomic():
             return _post_response(
@@ -397,12 +397,23 @@ def post_response(
                 now=now,
                 extras={"quote": quote, "disputes": disputes, "steelman": steelman},
             )
+    except _AlreadyStored as stored:
+        return stored.response
     except IntegrityError:
-        # Two copies of one submit raced on PostgreSQL: the other one won.
+        # The thread lock orders copies of one submit, so the later one finds the first under it
+        # (_post_response); should two copies still meet at the unique constraint, the other won.
         earlier = Response.objects.filter(author=author, client_token=client_token).first()
         if client_token is None or earlier is None:
             raise
         return earlier
+
+
+class _AlreadyStored(Exception):
+    """This submit is stored already (another copy of it came first): the transaction is rolled
+    back, taking the version this copy took with it, and the first copy is the answer."""
+
+    def __init__(self, response: Response) -> None:
+        self.response = response
 
 
 def _post_response(
@@ -417,29 +428,38 @@ def _post_response(
 ) -> Response:
     now = now or timezone.now()
     thread = _bump_version(assignment)
-    if client_token is not None:
-        # Another copy of this submit held the thread lock before us and is stored now:
-        # answer with it rather than refusing ("already answered") a post that worked.
-        earlier = Response.objects.filter(author=author, client_token=client_token).first()
-        if earlier is not None:
-            return earlier
+    # One read, under the lock: the seat, the next alias, this submit if stored, the response
+    # replied to as it is now, and the author's answers here.
+    seat, next_alias, earlier, replied, live_answers, last_answer_body = sql.post_state(
+        thread.pk, author.pk, client_token, parent.pk if parent is not None else None
+    )
+    if earlier is not None:
+        # Another copy of this submit held the thread lock before us and is stored now: answer
+        # with it (whatever the rules say since), and write nothing. The rollback gives back the
+        # version taken above, so the thread is as it was committed, that copy included.
+        if earlier.assignment_id == thread.pk:
+            thread.version -= 1
+            earlier.assignment, earlier.author, earlier.author_seat = thread, author, seat
+        raise _AlreadyStored(earlier)
     role = thread.group.role_of(author)
     if role is None:
         raise ActionRefused(_("Only members of this group can post here."))
     is_instructor = role == Group.TEACHER
-    seat = None if is_instructor else Participation.objects.filter(assignment=thread, student=author).first()
+    if is_instructor:
+        seat = None
     extension = seat.due_at_override if seat else None
     if not is_instructor and not thread.accepts_posts(now, extension):
         raise ActionRefused(closed_reason(thread, now))
     if is_instructor and (thread.is_locked or thread.group.archived_at):
         raise ActionRefused(_("This thread is locked."))
-    reply_to = None
+    reply_to = top_id = None
     if parent is not None:
-        parent = Response.objects.get(pk=parent.pk)  # as it is now, not as the caller read it
-        hidden_from_author = parent.is_hidden and not is_instructor and parent.author_id != author.pk
-        if parent.assignment_id != thread.pk or parent.is_deleted or hidden_from_author:
+        hidden_from_author = (
+            replied is not None and replied.is_hidden and not is_instructor and replied.author_id != author.pk
+        )
+        if replied is None or replied.assignment_id != thread.pk or replied.is_deleted or hidden_from_author:
             raise ActionRefused(_("That response is no longer there to reply to."))
-        reply_to, parent = parent, (parent.parent or parent)
+        reply_to, top_id = replied, (replied.parent_id or replied.pk)
     elif is_instructor:
         raise ActionRefused(_("Instructors reply to answers; the question is for students."))
     body = check_body(body, min_words=thread.min_words if parent is None and not is_instructor else 0)
@@ -450,29 +470,26 @@ def _post_response(
     if not is_instructor:
         new_seat = seat is None
         if new_seat:  # a first answer is posted with its seat: one write, not two
-            seat = _new_seat(thread, author, first_posted_at=now if parent is None else None)
-        if parent is None:
-            answers = Response.objects.filter(assignment=thread, author=author, parent=None)
-            # A student without a seat until now has no responses here (each takes its alias).
-            earlier = (
-                [] if new_seat else list(answers.order_by("-created_at").values_list("deleted_at", "body"))
+            seat = _new_seat(
+                thread, author, first_posted_at=now if parent is None else None, alias=next_alias
             )
-            if any(deleted_at is None for deleted_at, _pk in earlier):
+        if parent is None:
+            if live_answers:
                 raise ActionRefused(_("You have already answered; edit your answer to change it."))
             if thread.stance and seat.stance_before is None and (new_seat or seat.first_posted_at is None):
                 raise ActionRefused(_("Say where you stand on the question before you answer."))
-            if earlier and thread.gates_peers and thread.shows_peers_to(seat, now):
+            if last_answer_body is not None and thread.gates_peers and thread.shows_peers_to(seat, now):
                 # A new answer after deleting one that opened the thread: keep what it replaced.
                 evidence["edited_after_reveal_at"] = now
-                evidence["original_body"] = earlier[0][1]
+                evidence["original_body"] = last_answer_body
             if seat.first_posted_at is None:
                 seat.first_posted_at = now
                 seat.save(update_fields=["first_posted_at"])
     response = Response.objects.create(
         assignment=thread,
         author=author,
-        parent=parent,
-        reply_to=reply_to if reply_to is not None and reply_to != parent else None,
+        parent_id=top_id,
+        reply_to=reply_to if reply_to is not None and reply_to.pk != top_id else None,
         alias=seat.alias if seat else None,
         by_instructor=is_instructor,
         body=body,

@@ -69,10 +69,10 @@ def assignment_with_role(assignment_id: int, user: User) -> Assignment | None:
     found = sql.assignment_with_role(assignment_id, user.pk)
     if found is None:
         return None
-    assignment, brief, group, role, seat, members = found
+    assignment, brief, group, role, seat, members, has_feedback = found
     assignment.brief, assignment.group = brief, group
     # Read in the same query, for the thread page (classroom.readmodel): no query of their own.
-    assignment.read_with = {"user": user.pk, "seat": seat, "members": members}
+    assignment.read_with = {"user": user.pk, "seat": seat, "members": members, "has_feedback": has_feedback}
     if user.is_authenticated:
         assignment.group.remember_role(user, role)
     return assignment
@@ -87,15 +87,22 @@ def get_taught_assignment(user: User, assignment_id: int) -> Assignment:
 
 def get_visible_response(user: User, response_id: int) -> Response:
     """A response the user may read: in a thread they see, not held back by post-first,
-    and not hidden from them by the instructor."""
-    response = get_object_or_404(
-        Response.objects.select_related("assignment__brief", "assignment__group", "author"), pk=response_id
-    )
-    if not may_see(user, response.assignment):
+    and not hidden from them by the instructor. Read with its author, its thread and the
+    user's role and seat there in one query (classroom/sql.py), as assignment_with_role()."""
+    found = sql.response_with_role(response_id, user.pk)
+    if found is None:
         raise Http404("No such response.")
-    if response.author_id == user.pk or teaches(user, response.assignment):
+    response, author, assignment, brief, group, role, seat, members, has_feedback = found
+    assignment.brief, assignment.group = brief, group
+    assignment.read_with = {"user": user.pk, "seat": seat, "members": members, "has_feedback": has_feedback}
+    if user.is_authenticated:
+        group.remember_role(user, role)
+    response.assignment, response.author = assignment, author
+    if not may_see(user, assignment):
+        raise Http404("No such response.")
+    if response.author_id == user.pk or teaches(user, assignment):
         return response
-    if response.is_hidden or not can_see_peers(user, response.assignment):
+    if response.is_hidden or not can_see_peers(user, assignment, seat):
         raise Http404("No such response.")
     return response
 

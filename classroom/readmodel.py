@@ -99,6 +99,8 @@ class Viewer:
         before = getattr(self.assignment, "read_with", None)
         if before is not None and before["user"] == self.user.pk:
             thread.read_with = {"user": self.user.pk, "members": before["members"]}
+            if "has_feedback" in before:  # feedback changes under its own version, not the thread's
+                thread.read_with["has_feedback"] = before["has_feedback"]
             if seat is not UNREAD:
                 thread.read_with["seat"] = seat
         return Viewer.of(self.user, thread, is_teacher=self.teaches)
@@ -120,6 +122,16 @@ class Viewer:
         if self.teaches:
             return None
         thread, student = self.assignment, self.user
+        read_with = getattr(thread, "read_with", None)
+        if read_with is not None and read_with["user"] == student.pk and "has_feedback" in read_with:
+            # Whether there is any came with the thread's own query (classroom.sql.reader_case).
+            if not read_with["has_feedback"]:
+                return None
+            return caching.feedback(
+                thread,
+                student.pk,
+                lambda: Feedback.objects.filter(assignment=thread, student=student).first(),
+            )
         # Which students have feedback, once per feedback version for the whole class: a student
         # without any (everyone, while a discussion runs) costs no query of their own.
         given = caching.feedback(
@@ -211,8 +223,16 @@ class Viewer:
         return response.author.display_name
 
     def card(self, response_id: int) -> Response:
-        """A response freshly read after a write, ready for its card."""
-        response = Response.objects.select_related("author", "reply_to__author", "parent").get(pk=response_id)
+        """A response freshly read after a write, ready for its card: from this request's read of
+        what changed in the thread (thread_rows), which brings its family whole with the authors,
+        when that read came after the write; else read with what its card shows."""
+        touched = getattr(self.assignment, "touched_responses", {})
+        response = touched.get(response_id)
+        if response is None or not {response.parent_id, response.reply_to_id} - {None} <= touched.keys():
+            response = Response.objects.select_related("author", "reply_to__author", "parent")
+            return self.present(response.get(pk=response_id))
+        response.parent = touched[response.parent_id] if response.parent_id else None
+        response.reply_to = touched[response.reply_to_id] if response.reply_to_id else None
         return self.present(response)
 
     def present(self, response: Response) -> Response:

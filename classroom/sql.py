@@ -77,32 +77,42 @@ def role_in_group(group_id: int, user_id: int) -> int:
 
 
 def assignment_with_role(assignment_id: int, user_id: int | None) -> tuple | None:
-    """(assignment, brief, group, role code, the user's seat or None, the group's member count)
-    in one query, as every thread view starts here. The seat and the count come along because
-    the page needs both and they change under no key of their own: read here, they cost no
-    query of their own after every new thread version."""
+    """(assignment, brief, group, role code, the user's seat or None, the group's member count,
+    whether the user has feedback in the thread) in one query, as every thread view starts here.
+    The seat, the count and the feedback flag come along because the page needs them and they
+    change under no key of their own: read here, they cost no query of their own after every
+    new thread (or feedback) version."""
     from briefs.models import Brief
-    from classroom.models import Assignment, Group, Membership, Participation
+    from classroom.models import Assignment, Group, Participation
 
     parts = [columns(Assignment, "a"), columns(Brief, "b"), columns(Group, "g"), columns(Participation, "p")]
-    members = connection.ops.quote_name(Membership._meta.db_table)
     row = fetch_one(
-        f"SELECT {', '.join(part.sql for part in parts)}, {role_case('a.group_id')},"  # noqa: S608
-        f" (SELECT COUNT(*) FROM {members} m WHERE m.group_id = a.group_id)"
+        f"SELECT {', '.join(part.sql for part in parts)}, {reader_case()}"  # noqa: S608
         f" FROM {parts[0].table} JOIN {parts[1].table} ON b.id = a.brief_id"
         f" JOIN {parts[2].table} ON g.id = a.group_id"
         f" LEFT JOIN {parts[3].table} ON p.assignment_id = a.id AND p.student_id = %s WHERE a.id = %s",
-        [user_id, user_id, user_id, assignment_id],
+        [user_id, user_id, user_id, user_id, assignment_id],
     )  # names come from our models; the ids are parameters
     if row is None:
         return None
-    starts, start = [], 0
-    for part in parts:
-        starts.append(start)
-        start += len(part.names)
+    starts = _offsets(parts)
     assignment, brief, group = (part.instance(row, at) for part, at in zip(parts[:3], starts, strict=False))
     seat = parts[3].instance(row, starts[3]) if row[starts[3]] is not None else None  # its id: NULL, no seat
-    return assignment, brief, group, row[-2], seat, row[-1]
+    return assignment, brief, group, row[-3], seat, row[-2], bool(row[-1])
+
+
+def reader_case() -> str:
+    """The reader's role in the thread `a`'s group (role_case()), the group's member count, and
+    whether the reader has feedback in the thread. Its three parameters are the user's id."""
+    from classroom.models import Feedback, Membership
+
+    quote = connection.ops.quote_name
+    members, feedback = quote(Membership._meta.db_table), quote(Feedback._meta.db_table)
+    return (
+        f"{role_case('a.group_id')}, (SELECT COUNT(*) FROM {members} m WHERE m.group_id = a.group_id),"  # noqa: S608
+        f" CASE WHEN EXISTS (SELECT 1 FROM {feedback} f WHERE f.assignment_id = a.id AND f.student_id = %s)"
+        " THEN 1 ELSE 0 END"
+    )  # names come from our models
 
 
 def changed_families(assignment_id: int, since: int) -> list[Model]:
@@ -206,3 +216,85 @@ def count_hit(key: str, expires_at: datetime) -> int:
         [key, connection.ops.adapt_datetimefield_value(expires_at)],
     )  # names come from our model; the key and time are parameters
     return row[0]
+
+
+def _offsets(parts: list[Columns]) -> list[int]:
+    starts, start = [], 0
+    for part in parts:
+        starts.append(start)
+        start += len(part.names)
+    return starts
+
+
+def response_with_role(response_id: int, user_id: int | None) -> tuple | None:
+    """(response, its author, its assignment, brief, group, the user's role code, the user's
+    seat or None, the group's member count, whether the user has feedback there) in one query:
+    assignment_with_role() for the views that start from a response (reply, edit, delete).
+    The ORM's select_related read, then the role and the seat, took three."""
+    from briefs.models import Brief
+    from classroom.models import Assignment, Group, Participation, Response, User
+
+    parts = [
+        columns(Response, "r"),
+        columns(User, "u"),
+        columns(Assignment, "a"),
+        columns(Brief, "b"),
+        columns(Group, "g"),
+        columns(Participation, "p"),
+    ]
+    row = fetch_one(
+        f"SELECT {', '.join(part.sql for part in parts)}, {reader_case()}"  # noqa: S608
+        f" FROM {parts[0].table} JOIN {parts[1].table} ON u.id = r.author_id"
+        f" JOIN {parts[2].table} ON a.id = r.assignment_id"
+        f" JOIN {parts[3].table} ON b.id = a.brief_id"
+        f" JOIN {parts[4].table} ON g.id = a.group_id"
+        f" LEFT JOIN {parts[5].table} ON p.assignment_id = a.id AND p.student_id = %s WHERE r.id = %s",
+        [user_id, user_id, user_id, user_id, response_id],
+    )  # names come from our models; the ids are parameters
+    if row is None:
+        return None
+    starts = _offsets(parts)
+    response, author, assignment, brief, group = (
+        part.instance(row, at) for part, at in zip(parts[:5], starts, strict=False)
+    )
+    seat = parts[5].instance(row, starts[5]) if row[starts[5]] is not None else None
+    return response, author, assignment, brief, group, row[-3], seat, row[-2], bool(row[-1])
+
+
+def post_state(
+    assignment_id: int, author_id: int, client_token: object, parent_id: int | None
+) -> tuple[Model | None, int, Model | None, Model | None, int, str | None]:
+    """What posting needs to know once it holds the thread's lock, in one query:
+    (the author's seat or None, the alias a new seat takes, the response already stored for this
+    submit (author and client token) or None, the response replied to as it is now or None,
+    the author's live answers in the thread, the body of their latest answer or None).
+
+    Read after the lock is taken (classroom.actions._bump_version), in a statement of its own:
+    on PostgreSQL a statement sees what was committed when it began, so a read folded into the
+    locking UPDATE would miss a post that committed while this one waited for the lock."""
+    from classroom.models import Assignment, Participation, Response
+
+    seats, stored, replied = columns(Participation, "p"), columns(Response, "t"), columns(Response, "q")
+    quote = connection.ops.quote_name
+    thread = f"{quote(Assignment._meta.db_table)} a"
+    responses = quote(Response._meta.db_table)
+    seat_table = quote(Participation._meta.db_table)
+    token = Response._meta.get_field("client_token").get_db_prep_value(client_token, connection)
+    answers = f"FROM {responses} x WHERE x.assignment_id = a.id AND x.author_id = %s AND x.parent_id IS NULL"
+    row = fetch_one(
+        f"SELECT {seats.sql}, {stored.sql}, {replied.sql},"  # noqa: S608
+        f" (SELECT COALESCE(MAX(s.alias), 0) + 1 FROM {seat_table} s WHERE s.assignment_id = a.id),"
+        f" (SELECT COUNT(*) {answers} AND x.deleted_at IS NULL),"
+        f" (SELECT x.body {answers} ORDER BY x.created_at DESC, x.id DESC LIMIT 1)"
+        f" FROM {thread} LEFT JOIN {seats.table} ON p.assignment_id = a.id AND p.student_id = %s"
+        f" LEFT JOIN {stored.table} ON t.author_id = %s AND t.client_token = %s"
+        f" LEFT JOIN {replied.table} ON q.id = %s WHERE a.id = %s",
+        [author_id, author_id, author_id, author_id, token, parent_id, assignment_id],
+    )  # names come from our models; the ids and the token are parameters
+    parts = [seats, stored, replied]
+    starts = _offsets(parts)
+    seat, earlier, parent = (
+        part.instance(row, at) if row[at] is not None else None
+        for part, at in zip(parts, starts, strict=True)
+    )
+    return seat, row[-3], earlier, parent, row[-2], row[-1]

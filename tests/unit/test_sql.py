@@ -193,3 +193,91 @@ def test_the_changed_families_read_the_thread_once_on_a_thread_newer_than_the_st
 
     responses = Response.objects.filter(assignment=thread).count()
     assert rows_read(plan[0]["Plan"]) <= 4 * responses
+
+
+def test_the_response_query_reads_what_the_orm_reads_with_role_and_seat(
+    instructor, student, peer, outsider, group, thread
+):
+    """response_with_role() (the reply, edit and delete views' query) equals the ORM's objects."""
+    from classroom.models import Membership, Participation, Response
+    from tests.factories import make_response
+
+    answer = make_response(thread, peer, body="An answer to reply to.")
+    Response.objects.filter(pk=answer.pk).update(hidden_at=timezone.now(), client_token="0" * 32)
+    expected = Response.objects.select_related("author", "assignment__brief", "assignment__group").get(
+        pk=answer.pk
+    )
+    roles = {instructor: 2, student: 1, peer: 1, outsider: 0}
+    for user, role in roles.items():
+        found = sql.response_with_role(answer.pk, user.pk)
+        response, author, assignment, brief, group_read, code, seat, members, has_feedback = found
+        assert has_feedback is False
+        assert field_values(response) == field_values(expected)
+        assert field_values(author) == field_values(expected.author)
+        assert field_values(assignment) == field_values(expected.assignment)
+        assert field_values(brief) == field_values(expected.assignment.brief)
+        assert field_values(group_read) == field_values(expected.assignment.group)
+        assert timezone.is_aware(response.hidden_at) and response.client_token == expected.client_token
+        assert code == role
+        own = Participation.objects.filter(assignment=thread, student=user).first()
+        assert (field_values(seat) if seat else None) == (field_values(own) if own else None)
+        assert members == Membership.objects.filter(group=group).count()
+    assert sql.response_with_role(answer.pk + 1000, student.pk) is None
+
+
+def test_the_post_state_reads_seat_alias_submit_reply_and_answers_as_the_orm_does(
+    instructor, student, peer, other_peer, thread
+):
+    """post_state(): what posting reads under the thread lock, against the ORM's reads."""
+    import uuid
+
+    from django.db.models import Max
+
+    from classroom.actions import delete_response
+    from classroom.models import Participation, Response
+    from tests.factories import make_response
+
+    token = uuid.uuid4()
+    answer = make_response(thread, peer, body="An answer.")
+    Response.objects.filter(pk=answer.pk).update(client_token=token)
+    reply = make_response(thread, other_peer, parent=answer, body="A reply.")
+    mine = make_response(thread, student, body="My first answer, deleted later.")
+    delete_response(response=mine, by=student)
+
+    def orm_state(author, client_token, parent_id):
+        seat = Participation.objects.filter(assignment=thread, student=author).first()
+        alias = (Participation.objects.filter(assignment=thread).aggregate(n=Max("alias"))["n"] or 0) + 1
+        earlier = client_token and Response.objects.filter(author=author, client_token=client_token).first()
+        parent = Response.objects.filter(pk=parent_id).first()
+        answers = Response.objects.filter(assignment=thread, author=author, parent=None)
+        last = answers.order_by("-created_at", "-id").values_list("body", flat=True).first()
+        return seat, alias, earlier, parent, answers.filter(deleted_at=None).count(), last
+
+    def values(state):
+        return [field_values(part) if hasattr(part, "_meta") else part for part in state]
+
+    cases = [
+        (peer, token, reply.pk),  # a stored submit, replying to a reply
+        (peer, uuid.uuid4(), answer.pk),  # a new submit
+        (student, None, None),  # no token; a deleted answer of their own
+        (instructor, token, answer.pk),  # the same token is another author's submit; no seat
+        (other_peer, None, answer.pk + 1000),  # replying to a response that is gone
+    ]
+    for author, client_token, parent_id in cases:
+        state = sql.post_state(thread.pk, author.pk, client_token, parent_id)
+        assert values(state) == values(orm_state(author, client_token, parent_id)), author
+    assert sql.post_state(thread.pk, peer.pk, token, None)[2].pk == answer.pk
+    assert sql.post_state(thread.pk, peer.pk, None, None)[4:] == (1, "An answer.")
+    assert sql.post_state(thread.pk, student.pk, None, None)[4:] == (0, "My first answer, deleted later.")
+
+
+def test_the_thread_queries_say_whether_the_reader_has_feedback(instructor, student, peer, thread):
+    from classroom.actions import save_feedback
+    from tests.factories import make_response
+
+    answer = make_response(thread, peer, body="An answer.")
+    save_feedback(assignment=thread, student=student, score=None, comment="Well argued.", by=instructor)
+    for user, expected in ((student, True), (peer, False), (instructor, False)):
+        assert assignment_with_role(thread.pk, user).read_with["has_feedback"] is expected
+        assert sql.assignment_with_role(thread.pk, user.pk)[-1] is expected
+        assert sql.response_with_role(answer.pk, user.pk)[-1] is expected

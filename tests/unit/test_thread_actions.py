@@ -183,31 +183,55 @@ def test_client_tokens_are_per_author(thread, student, peer):
 
 
 def test_duplicate_answer_that_waited_for_the_thread_lock_returns_the_first(thread, student, monkeypatch):
-    """Two copies of one submit: both miss the early token check, the second waits on the thread row.
+    """Two copies of one submit: the second waits for the thread lock while the first is stored.
 
-    By the time it holds the lock the first copy is stored; it must return that one,
-    not refuse with "already answered" (the student would see an error for a post that worked).
+    Once it holds the lock it must return that one, not refuse with "already answered" (the
+    student would see an error for a post that worked), and write nothing: the thread keeps
+    the version the first copy gave it, and the page sent back is built at that version.
     """
     token = uuid.uuid4()
-    bump = actions._bump_version
     stored = []
 
-    def first_copy_wins_the_lock(assignment):
-        monkeypatch.setattr(actions, "_bump_version", bump)
-        stored.append(
-            post_response(assignment=thread, author=student, body="Double click.", client_token=token)
-        )
-        return bump(assignment)
+    class FirstCopyStoredMeanwhile:
+        def atomic(self, *args, **kwargs):
+            monkeypatch.setattr(actions, "transaction", transaction)
+            stored.append(
+                post_response(assignment=thread, author=student, body="Double click.", client_token=token)
+            )
+            return transaction.atomic(*args, **kwargs)
 
-    monkeypatch.setattr(actions, "_bump_version", first_copy_wins_the_lock)
+        def __getattr__(self, name):
+            return getattr(transaction, name)
+
+    monkeypatch.setattr(actions, "transaction", FirstCopyStoredMeanwhile())
     second = post_response(assignment=thread, author=student, body="Double click.", client_token=token)
     assert second.pk == stored[0].pk
     assert Response.objects.filter(author=student).count() == 1
+    thread.refresh_from_db()
+    assert thread.version == stored[0].version == second.assignment.version
+    assert second.author_seat.alias == stored[0].alias
+
+
+def test_a_retried_reply_stores_nothing_and_returns_the_first(thread, student, peer):
+    answer = post_response(assignment=thread, author=peer, body="Answer.")
+    token = uuid.uuid4()
+    first = post_response(
+        assignment=thread, author=student, body="A reply.", parent=answer, client_token=token
+    )
+    thread.refresh_from_db()
+    version = thread.version
+    again = post_response(
+        assignment=thread, author=student, body="A reply.", parent=answer, client_token=token
+    )
+    assert again.pk == first.pk
+    assert Response.objects.filter(author=student).count() == 1
+    thread.refresh_from_db()
+    assert thread.version == version == again.assignment.version
 
 
 class AtomicAfterBarrier:
     """Stands in for django.db.transaction in classroom.actions: both copies of a submit
-    pass the early token check, then meet here before either opens its transaction."""
+    meet here before either opens its transaction (and takes the thread lock)."""
 
     def __init__(self, barrier: threading.Barrier):
         self.barrier = barrier
