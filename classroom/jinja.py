@@ -8,14 +8,17 @@ filling a translation as `{% blocktranslate %}` does (its values escaped, the wo
 """
 
 import html
+from datetime import datetime
 from typing import Any
 
 from django.http import HttpRequest
 from django.middleware.csrf import get_token
 from django.template import engines
+from django.template.defaultfilters import date as date_filter
 from django.template.defaultfilters import linebreaks_filter, linebreaksbr, truncatechars
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString
+from django.utils.timezone import template_localtime
 from django.utils.translation import gettext
 from jinja2 import Environment
 from jinja2.runtime import Macro
@@ -40,12 +43,21 @@ def finalize(value: Any) -> Any:
     return SafeString(html.escape(str(value)))  # django.utils.html.escape, without its lazy wrapper
 
 
+def date(value: datetime | None, spec: str | None = None) -> str:
+    """Django's `date` filter, in the reader's time zone as in a Django template."""
+    return date_filter(template_localtime(value), spec)
+
+
 def environment(**options: Any) -> Environment:
     options.pop("autoescape", None)  # Django's backend sets it on too
     env = Environment(autoescape=True, keep_trailing_newline=True, finalize=finalize, **options)
     env.globals["_"] = translate
     env.filters.update(
-        format=fill, linebreaks=linebreaks_filter, linebreaksbr=linebreaksbr, truncatechars=truncatechars
+        date=date,
+        format=fill,
+        linebreaks=linebreaks_filter,
+        linebreaksbr=linebreaksbr,
+        truncatechars=truncatechars,
     )
     return env
 
