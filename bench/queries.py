@@ -154,6 +154,9 @@ def live(plan_path: Path, out_path: Path) -> None:
         thread = plan["threads"][size]["assignment"]
         page, show_all, plain = f"/a/{thread}/", f"/a/{thread}/?all=1", f"/bench/plain/{thread}"
         out[f"plain_{size}"] = warm(client, plain, rounds=5 if size == "1000" else WARM_ROUNDS)
+        out[f"plain_jinja_{size}"] = warm(
+            client, f"/bench/plain-jinja/{thread}", rounds=5 if size == "1000" else WARM_ROUNDS
+        )
         out[f"all_{size}_warm"] = warm(client, show_all, rounds=5 if size == "1000" else WARM_ROUNDS)
         out[f"all_{size}_cold"] = cold(client, show_all, rounds=3 if size == "1000" else LIVE_ROUNDS)
         out[f"page_{size}_warm"] = warm(client, page)

@@ -659,6 +659,7 @@ LIVE_LABELS = {
     "all_{}_warm": '"show all" {} responses, warm',
     "all_{}_cold": "  nothing cached",
     "plain_{}": "  plain template, same rows",
+    "plain_jinja_{}": "  plain Jinja2 rows, same page",
 }
 
 

@@ -16,8 +16,7 @@ from functools import cached_property
 from django.core import signing
 from django.db.models import Q
 from django.http import HttpRequest
-from django.template.context import make_context
-from django.template.loader import get_template, render_to_string
+from django.template.loader import render_to_string
 from django.urls import get_script_prefix, reverse
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
@@ -27,7 +26,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext as _
 
-from classroom import caching, notifications, sql
+from classroom import caching, jinja, notifications, sql
 from classroom.actions import can_change, closed_reason
 from classroom.forms import ResponseForm, StanceForm
 from classroom.models import Assignment, Feedback, Membership, Participation, Response, User
@@ -412,6 +411,11 @@ def card_parts(response: Response, words: CardWords) -> None:
     response.created_iso = SafeString(iso)
     response.reply_text = SafeString(words.labels["reply-to"] % {"name": escape(author)})
     response.edited_text = words.time(response.edited_at)[1] if response.edited_at else ""
+    if response.shows_deleted:
+        iso, response.deleted_text = words.time(response.deleted_at)
+        response.deleted_iso = SafeString(iso)
+    if response.edited_after_reveal_at:
+        response.revised_text = words.time(response.edited_after_reveal_at)[1]
     # Rare parts, so that a plain card skips their tests in the template.
     response.has_badges = bool(
         response.by_instructor
@@ -783,16 +787,11 @@ def render_family(request: HttpRequest, viewer: Viewer, answer: Response) -> str
 
 
 def render_families(request: HttpRequest, viewer: Viewer, answers: list[Response]) -> dict[int, str]:
-    """Each answer with its replies as an item of the list, {answer id: HTML}. One template
-    context for all of them: the context processors run once, not once per item."""
-    template = get_template("includes/_thread_item.html").template
-    context = make_context({"viewer": viewer}, request)
-    rendered = {}
-    with context.bind_template(template):
-        for answer in answers:
-            with context.push(answer=answer):
-                rendered[answer.pk] = template.render(context)
-    return rendered
+    """Each answer with its replies as an item of the list, {answer id: HTML}: the Jinja macro
+    of templates/jinja2/includes/_thread_item.html called per answer (docs/templates.md)."""
+    item = jinja.macro("includes/_thread_item.html", "thread_item")
+    csrf_input = jinja.CsrfInput(request)
+    return {answer.pk: str(item(answer, viewer, csrf_input)) for answer in answers}
 
 
 def thread_items(

@@ -106,6 +106,14 @@ TEMPLATES = [
             ],
         },
     },
+    {
+        # The response card and the thread item, rendered per response (classroom/jinja.py).
+        # Its own folder: the Django engine above is never asked for these files by name.
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "DIRS": [BASE_DIR / "templates" / "jinja2"],
+        "APP_DIRS": False,
+        "OPTIONS": {"environment": "classroom.jinja.environment"},
+    },
 ]
 
 # Form fields render through templates/django/forms/field.html.

@@ -228,6 +228,7 @@ EXPECTED: dict[str, dict[tuple[str, str], str]] = {
     "set_language": public("redirect", "redirect"),
     "bench_floor": public("200", "405"),  # only while `make bench` runs (AGORA_BENCH=1)
     "bench_plain": view("200", who=READERS),  # only while `make bench` runs (AGORA_BENCH=1)
+    "bench_plain_jinja": view("200", who=READERS),  # the same, its rows written by Jinja2
     # ---- LTI (tests/lti/ for the launches themselves) -----------------------------
     # Site admins read the tool's configuration; the admin's login page for everyone else.
     "lti:tool_configuration": {
@@ -260,7 +261,7 @@ EXPECTED: dict[str, dict[tuple[str, str], str]] = {
         **{(role, m): "redirect" for role in EVERYONE for m in ("GET", "HX-GET")},
     },
 }
-OPTIONAL = {"bench_floor", "bench_plain"}
+OPTIONAL = {"bench_floor", "bench_plain", "bench_plain_jinja"}
 
 # Object-id tampering: the same views with another group's or another person's ids.
 # "name@label": (url name, {kwarg: world attribute}).

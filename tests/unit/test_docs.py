@@ -18,6 +18,7 @@ EXPECTED_DOCS = {
     "glossary.md",
     "gradebook.md",
     "translations.md",
+    "templates.md",
 }
 
 FENCE = re.compile(r"^```.*?^```", re.DOTALL | re.MULTILINE)
