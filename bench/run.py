@@ -615,10 +615,15 @@ def bench_database(name: str, url: str, options: argparse.Namespace, work: Path,
     run([PYTHON, "-m", "bench.audit", str(plan["burst"]["assignment"]), str(work / "audit.json")], env)
     # The thread page in a live class (bench/queries.py --live): warm, a worker's first view,
     # right after a classmate's post, "show all" against a plain template. It writes replies,
-    # so it runs last, with the server stopped.
-    print(f"[{name}] in-process: first view, after a post, show all…", flush=True)
-    run([PYTHON, "-m", "bench.queries", "--live", str(work / "plan.json"), str(work / "live.json")], env, 900)
-    result["live"] = json.loads((work / "live.json").read_text())
+    # so it runs last, with the server stopped; it is a read, so --no-reads skips it.
+    if not options.no_reads:
+        print(f"[{name}] in-process: first view, after a post, show all…", flush=True)
+        run(
+            [PYTHON, "-m", "bench.queries", "--live", str(work / "plan.json"), str(work / "live.json")],
+            env,
+            900,
+        )
+        result["live"] = json.loads((work / "live.json").read_text())
     burst = json.loads(burst_out.read_text())
     result["burst"] = summarise_burst(burst, json.loads((work / "audit.json").read_text()))
     if "burst_rates" in result and not options.kill:  # the first burst is one of the rates

@@ -13,7 +13,8 @@ are held, then bisects between the largest held and the smallest not held.
 CPU: the gunicorn processes' utime + stime from /proc, before and after the class: the
 master's own and its reaped children's (cutime + cstime: workers that died and were
 replaced), plus the live workers'. On PostgreSQL, the backends serving the bench
-database too (DatabaseCpu). The client's own
+database too (DatabaseCpu), and the Redis server's own CPU (redis_cpu: INFO cpu, the whole
+server, so other clients of the same Redis count too). The client's own
 CPU (getrusage in its process) is reported beside them: it runs on the same CPUs.
 
     python bench/run.py --sim-only [--sim-duration S] [--sim-db sqlite] [--sim-instances 1]
@@ -79,6 +80,15 @@ def server_cpu(servers: list[Server]) -> float:
             with contextlib.suppress(OSError):
                 total += stat_seconds(pid)
     return total
+
+
+def redis_cpu() -> float:
+    """The Redis server's CPU seconds since it started (main thread and its children)."""
+    import redis
+
+    info = redis.Redis.from_url(REDIS_URL, socket_timeout=2).info("cpu")
+    return sum(float(info[key]) for key in ("used_cpu_sys", "used_cpu_user",
+                                             "used_cpu_sys_children", "used_cpu_user_children"))  # fmt: skip
 
 
 class DatabaseCpu:
@@ -200,10 +210,12 @@ def play(
         }
         (work / "sim-config.json").write_text(json.dumps(config))
         before = server_cpu(servers)
+        redis_before = redis_cpu() if setup.endswith("redis") else None
         with DatabaseCpu() if setup.startswith("postgres") else contextlib.nullcontext() as database_cpu:
             run([PYTHON, "-m", "bench.classsim", str(work / "sim-config.json"), str(work / "sim.json")], env,
                 timeout=duration + 120)  # fmt: skip
         cpu = server_cpu(servers) - before
+        cache = None if redis_before is None else redis_cpu() - redis_before
         database = database_cpu.seconds if setup.startswith("postgres") else None
         workers_after = sum(len(server.workers()) for server in servers)
     run([PYTHON, "-m", "bench.audit", str(plan["assignment"]), str(work / "sim-audit.json")], env)
@@ -214,6 +226,7 @@ def play(
         "server_cpu_s": round(cpu, 2),
         "server_cpu_per_student_minute": round(cpu / minutes, 4),
         "database_cpu_per_student_minute": None if database is None else round(database / minutes, 4),
+        "redis_cpu_per_student_minute": None if cache is None else round(cache / minutes, 4),
         "client_cpu_per_student_minute": round(trial["client_cpu_s"] / minutes, 4),
         "workers_after": workers_after,
         "load_average": Path("/proc/loadavg").read_text().split()[0],
@@ -346,6 +359,11 @@ def report(sim: dict) -> str:
         ["PostgreSQL CPU s per student-minute",
          *(at_best(n, lambda t: "–" if t["database_cpu_per_student_minute"] is None
                    else f"{t['database_cpu_per_student_minute']:.4f}") for n in names)]
+    )  # fmt: skip
+    rows.append(
+        ["Redis CPU s per student-minute",
+         *(at_best(n, lambda t: "–" if t.get("redis_cpu_per_student_minute") is None
+                   else f"{t['redis_cpu_per_student_minute']:.4f}") for n in names)]
     )  # fmt: skip
     rows.append(
         [
