@@ -86,14 +86,17 @@ class _Memo:
 
 _MISSING = object()
 # Without a shared cache this memo is all there is: it holds as many as the local cache did.
-_values = _Memo(size=4096 if SHARED else 10_000)  # cards, counts, stances, a student's state and feedback
+_values = _Memo(size=4096 if SHARED else 10_000)  # cards, stances, a student's seat and feedback
 # A long thread's outline is large: keep fewer. Not shared: it changes with every post, and
 # pickling it for Redis (1.6 ms, 64 kB at 1,000 responses) and unpickling it in another worker
 # (2.4 ms) cost more than that worker's own update from the changed rows (outline()).
 _outlines = _Memo(size=64, shared=False)
-# Rendered briefs, page layouts, and what a thread's rows and outline give at once (a student's
-# own posts, the counts): cheap to redo, not worth a round trip.
-_fragments = _Memo(size=2000, shared=False)
+_fragments = _Memo(
+    size=2000, shared=False
+)  # rendered briefs, page layouts: cheap to redo, not worth a round trip
+# What a thread's rows and outline give at once (a student's own posts, the counts): one value
+# per student and version, so as many as `_values` holds without a shared cache.
+_worked = _Memo(size=10_000, shared=False)
 _rows: dict[tuple[int, int], "ThreadRows"] = {}  # (thread, epoch): its rows as last read here
 _last_outlines: dict[tuple[int, int], Any] = {}  # (thread, epoch): the outline last built here
 _polled: dict[int, tuple[float, tuple[int, int, datetime | None] | None]] = {}
@@ -124,7 +127,7 @@ def worked_out(kind: str, thread: "Assignment", build: Callable[[], Any], *parts
     """A value of one thread version that this process works out from the thread's rows or
     outline (which it brings up to date after every version anyway) at less than a round trip
     to the shared cache costs: kept in this process only."""
-    return _get_or_build(_fragments, _thread_key(kind, thread, *parts), build)
+    return _get_or_build(_worked, _thread_key(kind, thread, *parts), build)
 
 
 def group_members(thread: "Assignment", count: int, build: Callable[[], Any]) -> Any:
@@ -359,7 +362,7 @@ def forget_everything() -> None:
     the shared cache. Never needed for correctness (keys name epochs and versions); tests use
     it because a test database reuses ids, epochs and versions, and restores and hard
     deletes use it to free memory at once."""
-    for memo in (_values, _outlines, _fragments):
+    for memo in (_values, _outlines, _fragments, _worked):
         memo.values.clear()
     _rows.clear()
     _last_outlines.clear()

@@ -620,10 +620,21 @@ class Outline:
             else:
                 replies.setdefault(row.parent_id, []).append(row)
         families = sorted((make_family(answer, replies.get(answer.pk, [])) for answer in answers), key=_order)
-        outline = cls(rows.version, families, {family.pk: family for family in families})
-        for family in families:
-            outline.count(family, 1)
-        return outline
+        unpinned = [family for family in families if not family.pinned]
+        return cls(
+            rows.version,
+            families,
+            {family.pk: family for family in families},
+            pinned=len(families) - len(unpinned),
+            unpinned=len(unpinned),
+            open_unpinned=sum(1 for family in unpinned if family.open_to_all),
+            live_replies=sum(family.live_replies for family in families),
+            hidden_authors=Counter(author for family in families for author in family.hidden_authors),
+            answer_authors=Counter(
+                family.answer_author for family in families if family.answer_author is not None
+            ),
+            quotes=Counter(family.quote for family in families if family.quote),
+        )
 
     def then(self, rows: caching.ThreadRows, changed: frozenset[int]) -> "Outline | None":
         """This outline with the families in `changed` made again from `rows` (a copy)."""

@@ -229,7 +229,10 @@ def fresh_load(client, url: str) -> str:
     """The page as a worker that knows nothing of the thread serves it, leaving this process's
     own memory (its rows, outlines and values, brought up to date version by version) as it was."""
     kept = {name: dict(getattr(caching, name)) for name in ("_rows", "_last_outlines", "_polled", "_bells")}
-    memos = {memo: dict(memo.values) for memo in (caching._values, caching._outlines, caching._fragments)}
+    memos = {
+        memo: dict(memo.values)
+        for memo in (caching._values, caching._outlines, caching._fragments, caching._worked)
+    }
     caching.forget_everything()
     html = client.get(url).content.decode()
     for name, values in kept.items():
