@@ -30,7 +30,7 @@ def translate(message: str) -> SafeString:
     return SafeString(gettext(message))
 
 
-def fill(message: str, **values: Any) -> str:
+def fill(message: str, **values: Any) -> SafeString:
     """`{{ _("Edited %(when)s")|format(when=...) }}`: the values escaped, the message not."""
     return SafeString(message % {name: conditional_escape(value) for name, value in values.items()})
 
