@@ -194,8 +194,8 @@ if os.environ.get("AGORA_BENCH") == "1":
     # Served only while `make bench` runs the app: the framework's floor to compare pages with.
     urlpatterns.append(path("bench/floor", health.bench_floor, name="bench_floor"))
     # The same thread's rows in a plain Django template: what a response costs without our decisions.
-    urlpatterns.append(path("bench/plain/<int:assignment_id>", health.bench_plain, name="bench_plain"))
+    urlpatterns.append(path("bench/plain/<id:assignment_id>", health.bench_plain, name="bench_plain"))
     # And the same rows written by Jinja2, the engine of the response card.
     urlpatterns.append(
-        path("bench/plain-jinja/<int:assignment_id>", health.bench_plain_jinja, name="bench_plain_jinja")
+        path("bench/plain-jinja/<id:assignment_id>", health.bench_plain_jinja, name="bench_plain_jinja")
     )

@@ -4,6 +4,7 @@ import logging
 
 from django.contrib.auth.decorators import login_not_required
 from django.db import DatabaseError, connection
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
@@ -12,7 +13,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from classroom.dbfile import sqlite_file
-from classroom.models import Response, User
+from classroom.models import Assignment, Response, User
 from classroom.permissions import can_see_peers, get_visible_assignment
 
 logger = logging.getLogger(__name__)
@@ -44,16 +45,21 @@ def bench_floor(request: HttpRequest) -> HttpResponse:
     return HttpResponse("floor\n", content_type="text/plain")
 
 
-@require_GET
-def bench_plain(request: HttpRequest, assignment_id: int) -> HttpResponse:
-    """The baseline a thread page is compared with: every response of the thread that the
-    whole class may read, oldest first, in a plain Django template (one query for the rows and
-    their authors). Nothing to a student whom the rules still hold back from classmates."""
+def plain_rows(request: HttpRequest, assignment_id: int) -> tuple[Assignment, QuerySet[Response]]:
+    """The thread and every response of it that the whole class may read, with their authors
+    (one query): the bench's plain pages. Nothing to a student whom the rules still hold back."""
     assignment = get_visible_assignment(request.user, assignment_id)
     responses = Response.objects.none()
     if can_see_peers(request.user, assignment):
         responses = Response.objects.filter(assignment=assignment, deleted_at=None, hidden_at=None)
-    responses = responses.select_related("author")
+    return assignment, responses.select_related("author")
+
+
+@require_GET
+def bench_plain(request: HttpRequest, assignment_id: int) -> HttpResponse:
+    """The baseline a thread page is compared with: the rows of plain_rows(), oldest first, in a
+    plain Django template."""
+    assignment, responses = plain_rows(request, assignment_id)
     return render(request, "bench/plain_thread.html", {"assignment": assignment, "responses": responses})
 
 
@@ -61,11 +67,6 @@ def bench_plain(request: HttpRequest, assignment_id: int) -> HttpResponse:
 def bench_plain_jinja(request: HttpRequest, assignment_id: int) -> HttpResponse:
     """The same page as bench_plain, its rows written by Jinja2 (the engine of the response
     card): the issue's "a Jinja2 page of 1000 rows", measured on the same footing."""
-    assignment = get_visible_assignment(request.user, assignment_id)
-    responses = Response.objects.none()
-    if can_see_peers(request.user, assignment):
-        responses = Response.objects.filter(assignment=assignment, deleted_at=None, hidden_at=None)
-    rows = SafeString(
-        render_to_string("bench/plain_rows.html", {"responses": responses.select_related("author")})
-    )
+    assignment, responses = plain_rows(request, assignment_id)
+    rows = SafeString(render_to_string("bench/plain_rows.html", {"responses": responses}))
     return render(request, "bench/plain_thread_jinja.html", {"assignment": assignment, "rows": rows})
